@@ -1,0 +1,34 @@
+"""The data a loopback fake of the Stack Exchange API serves: API-shaped items, held in memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Item = dict[str, Any]
+
+
+@dataclass
+class ApiDataset:
+    """Everything the fake API can answer from.
+
+    Questions and answers share one post-id space, as on Stack Overflow, so a random id in the window's
+    range can hit a question, an answer or nothing (deleted), which is what keeps random-id sampling uniform.
+
+    Attributes:
+        questions: question items exactly as `/questions?filter=withbody` returns them (tags, owner, body,
+            title HTML-encoded, epoch-second dates, optional fields absent rather than null).
+        answers: answer items as `/questions/{ids}/answers` returns them (answer_id, question_id,
+            is_accepted, creation_date, last_activity_date, score, owner).
+        tag_info: items of `/tags/{tags}/info` (name, count, has_synonyms, is_moderator_only, is_required).
+        related_tags: tag -> items of `/tags/{tag}/related`, most related first.
+        site: the `site` parameter this data belongs to.
+        is_synthetic: True for generated data (reaches the warehouse and the report).
+    """
+
+    questions: list[Item] = field(default_factory=list)
+    answers: list[Item] = field(default_factory=list)
+    tag_info: list[Item] = field(default_factory=list)
+    related_tags: dict[str, list[Item]] = field(default_factory=dict)
+    site: str = "stackoverflow"
+    is_synthetic: bool = False

@@ -1,0 +1,37 @@
+"""The outcome of one load, shared by every loader so the CLI can report it in one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class LoadError(Exception):
+    """A load failed for a reason the user can fix; the message is one line naming problem and fix."""
+
+
+@dataclass
+class LoadResult:
+    """What one `ptmwh load`/`load-dump`/`annotations import` did.
+
+    Attributes:
+        status: `completed`, or `quota_exhausted` when the API quota ran out (data so far is kept).
+        requests_made: HTTP requests sent (0 for file loads).
+        items_loaded: items yielded per resource in this run.
+        row_counts: rows per raw table after the load (the whole table, not just this run).
+        quota_remaining: the API's last `quota_remaining`, when known.
+        message: one human line (e.g. when to resume).
+    """
+
+    status: str = "completed"
+    requests_made: int = 0
+    items_loaded: dict[str, int] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    quota_remaining: int | None = None
+    message: str = ""
+
+    def summary_line(self) -> str:
+        """One line for the terminal: status, requests, items per resource, quota."""
+        items = ", ".join(f"{name}={n}" for name, n in sorted(self.items_loaded.items()))
+        quota = "" if self.quota_remaining is None else f", quota left {self.quota_remaining}"
+        text = f"{self.status}: {self.requests_made} requests, loaded {items or 'nothing'}{quota}"
+        return f"{text}. {self.message}".rstrip(". ") + ("" if not self.message else "")

@@ -1,0 +1,66 @@
+"""Run dbt on the warehouse: the `ptmwh build` step."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .settings import DBT_PROJECT_DIR
+
+
+class BuildError(Exception):
+    """dbt failed; the message names the failing nodes."""
+
+
+def run_dbt(
+    db_path: Path,
+    command: str = "build",
+    *,
+    dbt_vars: dict[str, str] | None = None,
+    extra_args: Sequence[str] = (),
+    quiet: bool = False,
+) -> list[str]:
+    """Run one dbt command (in-process, via `dbtRunner`) against the warehouse at `db_path`.
+
+    `PTMWH_DB` is set to the absolute path for the duration, because dbt's profile reads it.
+
+    Returns:
+        The unique ids of the nodes that ran.
+
+    Raises:
+        BuildError: dbt reported a failure (a model or test error, a missing source, bad SQL).
+    """
+    from dbt.cli.main import dbtRunner
+
+    args = [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    if dbt_vars:
+        args += ["--vars", json.dumps(dbt_vars)]
+    if quiet:
+        args = ["--quiet", *args]
+    args += list(extra_args)
+    previous = os.environ.get("PTMWH_DB")
+    os.environ["PTMWH_DB"] = str(db_path.resolve())
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        if previous is None:
+            os.environ.pop("PTMWH_DB", None)
+        else:
+            os.environ["PTMWH_DB"] = previous
+    node_results = list(getattr(result.result, "results", None) or [])
+    if not result.success:
+        failed = [
+            r.node.unique_id
+            for r in node_results
+            if str(getattr(r, "status", "")) in {"error", "fail", "runtime error"}
+        ]
+        reason = (
+            f"{len(failed)} failed: {', '.join(failed[:5])}" if failed else str(result.exception)
+        )
+        raise BuildError(
+            f"dbt {command} failed ({reason}); see dbt_project/logs/dbt.log, fix, and rerun "
+            "(the previous marts are still readable)"
+        )
+    return [r.node.unique_id for r in node_results]

@@ -1,0 +1,235 @@
+"""The `ptmwh` command: parse arguments, call one part, report the outcome in one line.
+
+Each verb delegates to one package (dlt_pipeline, dbt via ptmwh.build, analysis_py, reports);
+nothing here computes or loads anything itself. Errors the user can fix arrive as exceptions whose
+text is one line; they are printed as `ptmwh <verb>: error: <text>` with exit status 1 (set
+PTMWH_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date
+from pathlib import Path
+
+from .locking import warehouse_lock
+from .settings import PROJECT_ROOT, warehouse_path
+
+REPORT_DIR = PROJECT_ROOT / "reports" / "site"
+ANNOTATION_DIR = Path("annotation")
+BASELINE_CHOICES = ("none", "totals", "sample", "both")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+
+
+def _tag_list(text: str) -> list[str]:
+    tags = [tag.strip() for tag in text.replace(";", ",").split(",") if tag.strip()]
+    if not tags:
+        raise argparse.ArgumentTypeError("the tag list is empty: give tags as --tags a,b,c")
+    return tags
+
+
+def _progress(line: str) -> None:
+    print(f"  {line}", file=sys.stderr, flush=True)
+
+
+def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tags", type=_tag_list, help="comma-separated tags (default: config)")
+    parser.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
+    parser.add_argument("--to", dest="to_date", type=_iso_date, help="last day (inclusive)")
+    parser.add_argument("--site", help="Stack Exchange site (default: stackoverflow)")
+    parser.add_argument("--base-url", help="API base URL (default: config)")
+    parser.add_argument("--refresh", action="store_true", help="refresh counts of known questions")
+    parser.add_argument(
+        "--baseline", choices=BASELINE_CHOICES, default="both", help="baseline to load from the API"
+    )
+    parser.add_argument(
+        "--synthetic-sample",
+        action="store_true",
+        help="load the bundled synthetic sample through a loopback replay of the API (offline)",
+    )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ptmwh", description="Measure how popular and how hard a Stack Overflow topic is."
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    load = verbs.add_parser("load", help="load questions, answers and tags from the API")
+    _add_load_arguments(load)
+
+    dump = verbs.add_parser("load-dump", help="load Posts.xml(.gz) of a Stack Exchange data dump")
+    dump.add_argument("path", type=Path)
+    dump.add_argument("--from", dest="from_date", type=_iso_date)
+    dump.add_argument("--to", dest="to_date", type=_iso_date)
+
+    build = verbs.add_parser("build", help="rebuild the marts with dbt (dbt build)")
+    build.add_argument("--topic", help="dbt var topic (default ptm)")
+
+    analyze = verbs.add_parser("analyze", help="run the statistical tests into analysis.*")
+    analyze.add_argument("--seed", type=int, default=20230615)
+    analyze.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples")
+
+    report = verbs.add_parser("report", help="render reports/site/index.html and report.md")
+    report.add_argument("--out", type=Path, default=REPORT_DIR)
+    report.add_argument("--allow-stale", action="store_true", help="render after a failed build")
+
+    run = verbs.add_parser("run", help="load, build, analyze and report in one go")
+    _add_load_arguments(run)
+    run.add_argument("--out", type=Path, default=REPORT_DIR)
+
+    sample = verbs.add_parser("sample", help="draw the RQ3 annotation sample into annotation/")
+    sample.add_argument("--topic", default="ptm")
+    sample.add_argument("--seed", type=int, default=20230615)
+    sample.add_argument("--out", type=Path, default=ANNOTATION_DIR)
+
+    annotations = verbs.add_parser("annotations", help="annotation files")
+    annotation_verbs = annotations.add_subparsers(dest="annotations_verb", required=True)
+    annotation_import = annotation_verbs.add_parser("import", help="import labelled CSVs")
+    annotation_import.add_argument("files", type=Path, nargs="+")
+    return parser
+
+
+def _synthetic_api(enabled: bool) -> AbstractContextManager[str | None]:
+    if not enabled:
+        return nullcontext(None)
+    from dlt_pipeline.synthetic import build_synthetic_dataset
+
+    from dlt_pipeline.fake_api import serve
+
+    _progress("generating the synthetic sample and serving it on a loopback replay of the API")
+    return serve(build_synthetic_dataset())
+
+
+def _load(db_path: Path, args: argparse.Namespace) -> str:
+    from dlt_pipeline.api_runner import run_api_load
+
+    with _synthetic_api(args.synthetic_sample) as sample_url:
+        result = run_api_load(
+            db_path,
+            tags=args.tags,
+            from_date=args.from_date,
+            to_date=args.to_date,
+            site=args.site,
+            base_url=sample_url or args.base_url,
+            refresh=args.refresh,
+            baseline=args.baseline,
+            is_synthetic=True if args.synthetic_sample else None,
+            progress=_progress,
+        )
+    counts = ", ".join(f"{table}={n}" for table, n in sorted(result.row_counts.items()))
+    print(f"raw_stackexchange rows: {counts}")
+    return result.summary_line()
+
+
+def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
+    from dlt_pipeline.dump_runner import run_dump_load
+
+    result = run_dump_load(
+        db_path, args.path, from_date=args.from_date, to_date=args.to_date, progress=_progress
+    )
+    return result.summary_line()
+
+
+def _build(db_path: Path, args: argparse.Namespace) -> str:
+    from .build import run_dbt
+
+    dbt_vars = {"topic": args.topic} if getattr(args, "topic", None) else None
+    nodes = run_dbt(db_path, "build", dbt_vars=dbt_vars)
+    return f"dbt build passed ({len(nodes)} models, seeds and tests)"
+
+
+def _analyze(db_path: Path, args: argparse.Namespace) -> str:
+    from analysis_py.runner import run_analysis
+
+    seed = getattr(args, "seed", 20230615)
+    n_bootstrap = getattr(args, "bootstrap", 2000)
+    return run_analysis(
+        db_path, seed=seed, n_bootstrap=n_bootstrap, progress=_progress
+    ).summary_line()
+
+
+def _report(db_path: Path, args: argparse.Namespace) -> str:
+    from reports.renderer import render_report
+
+    result = render_report(db_path, args.out, allow_stale=getattr(args, "allow_stale", False))
+    return f"report written: {result.html_path} and {result.md_path}"
+
+
+def _run(db_path: Path, args: argparse.Namespace) -> str:
+    steps: list[tuple[str, Callable[[Path, argparse.Namespace], str]]] = [
+        ("load", _load),
+        ("build", _build),
+        ("analyze", _analyze),
+        ("report", _report),
+    ]
+    for name, step in steps:
+        started = time.monotonic()
+        print(f"[{name}] {step(db_path, args)} ({time.monotonic() - started:.1f} s)", flush=True)
+    return f"warehouse: {db_path}\nreport: {args.out / 'index.html'} (and report.md)"
+
+
+def _sample(db_path: Path, args: argparse.Namespace) -> str:
+    from analysis_py.annotation_sample import draw_annotation_sample
+
+    result = draw_annotation_sample(db_path, args.out, topic=args.topic, seed=args.seed)
+    return result.summary_line()
+
+
+def _annotations(db_path: Path, args: argparse.Namespace) -> str:
+    from dlt_pipeline.annotation_runner import import_annotations
+
+    return import_annotations(db_path, args.files).summary_line()
+
+
+_VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {
+    "load": _load,
+    "load-dump": _load_dump,
+    "build": _build,
+    "analyze": _analyze,
+    "report": _report,
+    "run": _run,
+    "sample": _sample,
+    "annotations": _annotations,
+}
+_READ_ONLY_VERBS = {"report"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ptmwh` console script; returns the process exit status."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    from_date, to_date = getattr(args, "from_date", None), getattr(args, "to_date", None)
+    if from_date and to_date and from_date > to_date:
+        parser.error(f"--from {from_date} is after --to {to_date}: swap them")
+    db_path = warehouse_path()
+    command = f"ptmwh {args.verb}"
+    lock = nullcontext() if args.verb in _READ_ONLY_VERBS else warehouse_lock(db_path, command)
+    try:
+        with lock:
+            print(_VERBS[args.verb](db_path, args), flush=True)
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted; rerun to resume (loads are idempotent)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line for the user; PTMWH_DEBUG=1 shows the trace
+        if os.environ.get("PTMWH_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"{command}: error: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

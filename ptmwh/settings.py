@@ -1,0 +1,23 @@
+"""Where the warehouse lives: one DuckDB file shared by dlt, dbt and the scripts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB = Path("data") / "warehouse.duckdb"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def warehouse_path() -> Path:
+    """Return the absolute warehouse path from env `PTMWH_DB` (default `data/warehouse.duckdb`).
+
+    The path is made absolute so that dbt, which runs inside `dbt_project/`, and the scripts,
+    which run from anywhere, open the same file.
+    """
+    raw = os.environ.get("PTMWH_DB") or str(DEFAULT_DB)
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    return path

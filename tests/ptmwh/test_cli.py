@@ -1,0 +1,103 @@
+"""The CLI's own behaviour: usage errors in one line, the warehouse path, the single-writer lock."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ptmwh import cli
+from ptmwh.locking import WarehouseBusyError, lock_path, warehouse_lock
+from ptmwh.settings import warehouse_path
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["load", "--from", "2020-13-01"], "'2020-13-01' is not a date: use YYYY-MM-DD"),
+        (["load", "--tags", " , "], "the tag list is empty"),
+        (["load", "--from", "2021-01-01", "--to", "2020-01-01"], "is after --to 2020-01-01"),
+        (["load-dump", "x.xml", "--to", "June"], "'June' is not a date"),
+    ],
+)
+def test_usage_errors_are_one_clear_line(argv, expected, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    error_lines = [line for line in capsys.readouterr().err.splitlines() if "error:" in line]
+    assert len(error_lines) == 1
+    assert expected in error_lines[0]
+
+
+def test_warehouse_path_follows_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("PTMWH_DB", str(tmp_path / "w.duckdb"))
+    assert warehouse_path() == tmp_path / "w.duckdb"
+    monkeypatch.delenv("PTMWH_DB")
+    monkeypatch.chdir(tmp_path)
+    assert warehouse_path() == tmp_path / "data" / "warehouse.duckdb"
+
+
+def test_second_writer_is_refused_naming_the_holder(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with warehouse_lock(db, "ptmwh load"):
+        holder = json.loads(lock_path(db).read_text())
+        assert holder["pid"] == os.getpid()
+        with pytest.raises(WarehouseBusyError, match=r"in use by `ptmwh load` \(pid \d+"):
+            with warehouse_lock(db, "ptmwh build"):
+                pass
+    with warehouse_lock(db, "ptmwh build"):
+        pass
+
+
+def test_cli_reports_busy_warehouse_in_one_line(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setenv("PTMWH_DB", str(db))
+    with warehouse_lock(db, "ptmwh load"):
+        status = cli.main(["analyze"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 1
+    assert err == [err[0]] and err[0].startswith("ptmwh analyze: error: warehouse ")
+    assert "in use by `ptmwh load`" in err[0]
+
+
+def test_duckdb_lock_of_another_process_is_named(tmp_path):
+    """A duckdb writer in another process (a `dbt run`, the CLI) is detected before any write."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,sys; c=duckdb.connect({str(db)!r}); "
+            "print('ready', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseBusyError, match=f"locked by process {holder.pid}"):
+            with warehouse_lock(db, "ptmwh build"):
+                pass
+    finally:
+        holder.communicate("")
+
+
+def test_failing_step_prints_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PTMWH_DB", str(tmp_path / "w.duckdb"))
+
+    def boom(db_path: Path, args) -> str:
+        raise RuntimeError("marts.fct_questions missing:\n run `ptmwh build` first")
+
+    monkeypatch.setitem(cli._VERBS, "analyze", boom)
+    assert cli.main(["analyze"]) == 1
+    assert capsys.readouterr().err == (
+        "ptmwh analyze: error: marts.fct_questions missing: run `ptmwh build` first\n"
+    )
