@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 
 class LoadError(Exception):
-    """A load failed for a reason the user can fix; the message is one line naming problem and fix."""
+    """A load failed for a reason the user can fix; the message is one line: problem and fix."""
 
 
 @dataclass

@@ -12,15 +12,17 @@ Item = dict[str, Any]
 class ApiDataset:
     """Everything the fake API can answer from.
 
-    Questions and answers share one post-id space, as on Stack Overflow, so a random id in the window's
-    range can hit a question, an answer or nothing (deleted), which is what keeps random-id sampling uniform.
+    Questions and answers share one post-id space, as on Stack Overflow, so a random id in the
+    window's range can hit a question, an answer or nothing (deleted), which is what keeps
+    random-id sampling uniform.
 
     Attributes:
-        questions: question items exactly as `/questions?filter=withbody` returns them (tags, owner, body,
-            title HTML-encoded, epoch-second dates, optional fields absent rather than null).
+        questions: question items exactly as `/questions?filter=withbody` returns them (tags,
+            owner, body, title HTML-encoded, epoch-second dates, optional fields absent, not null).
         answers: answer items as `/questions/{ids}/answers` returns them (answer_id, question_id,
             is_accepted, creation_date, last_activity_date, score, owner).
-        tag_info: items of `/tags/{tags}/info` (name, count, has_synonyms, is_moderator_only, is_required).
+        tag_info: items of `/tags/{tags}/info` (name, count, has_synonyms, is_moderator_only,
+            is_required).
         related_tags: tag -> items of `/tags/{tag}/related`, most related first.
         site: the `site` parameter this data belongs to.
         is_synthetic: True for generated data (reaches the warehouse and the report).
