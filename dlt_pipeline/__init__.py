@@ -1,1 +1,1 @@
-"""dlt sources that load Stack Exchange data (API, data dump, annotation CSVs) into the warehouse."""
+"""dlt sources loading Stack Exchange data (API, data dump, annotation CSVs) into the warehouse."""
