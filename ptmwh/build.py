@@ -10,6 +10,20 @@ from pathlib import Path
 from .settings import DBT_PROJECT_DIR
 
 
+def _close_dbt_duckdb() -> None:
+    """Close the DuckDB handle dbt-duckdb keeps open in-process after a run.
+
+    Without this, the next step in the same process (analysis, report) cannot open the file with a
+    different configuration (e.g. read-only), and the single-writer rule would be broken.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    environment = getattr(DuckDBConnectionManager, "_ENV", None)
+    if environment is not None:
+        environment.close()
+        DuckDBConnectionManager._ENV = None
+
+
 class BuildError(Exception):
     """dbt failed; the message names the failing nodes."""
 
@@ -45,6 +59,7 @@ def run_dbt(
     try:
         result = dbtRunner().invoke(args)
     finally:
+        _close_dbt_duckdb()
         if previous is None:
             os.environ.pop("PTMWH_DB", None)
         else:

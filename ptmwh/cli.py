@@ -104,9 +104,8 @@ def _build_parser() -> argparse.ArgumentParser:
 def _synthetic_api(enabled: bool) -> AbstractContextManager[str | None]:
     if not enabled:
         return nullcontext(None)
-    from dlt_pipeline.synthetic import build_synthetic_dataset
-
     from dlt_pipeline.fake_api import serve
+    from dlt_pipeline.synthetic import build_synthetic_dataset
 
     _progress("generating the synthetic sample and serving it on a loopback replay of the API")
     return serve(build_synthetic_dataset())
@@ -208,6 +207,7 @@ _READ_ONLY_VERBS = {"report"}
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ptmwh` console script; returns the process exit status."""
+    os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT))  # .dlt/config.toml from any cwd
     parser = _build_parser()
     args = parser.parse_args(argv)
     from_date, to_date = getattr(args, "from_date", None), getattr(args, "to_date", None)

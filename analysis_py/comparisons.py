@@ -1,0 +1,494 @@
+"""Turn one topic's question groups into rows of `analysis.stat_tests`, `metric_estimates` and
+`survival_curves` (columns as in docs/contracts.md).
+
+Group a is always the topic and group b the baseline, so positive differences mean "the topic is
+higher". Each bootstrap draws from its own stream derived from (seed, topic, group/tag, metric).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .bootstrap import (
+    DEFAULT_MAX_UNITS,
+    Estimate,
+    bootstrap_difference,
+    bootstrap_mean,
+    derive_rng,
+    median_replicates,
+    percentile_interval,
+    ratio_replicates,
+)
+from .marts import GroupData
+from .stats import (
+    MannWhitneyReference,
+    holm_adjust,
+    proportion_test,
+    wilson_interval,
+)
+from .survival import censor_at_cutoff, kaplan_meier, logrank_test
+
+Row = dict[str, Any]
+
+QUOTED_CHI_SQUARE = "chi_square"
+TAG_TESTS = (
+    ("no_accepted_answer_rate", "chi_square"),
+    ("response_minutes", "mann_whitney_u"),
+    ("answers_per_view", "bootstrap_difference"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every row of one run shares.
+
+    Attributes:
+        seed: The run's seed; every bootstrap stream derives from it.
+        n_bootstrap: Bootstrap replicates per interval.
+        computed_at: Run time (UTC), written to every row.
+        cutoff: Censoring cut-off (latest `created_at` in the data).
+    """
+
+    seed: int
+    n_bootstrap: int
+    computed_at: datetime
+    cutoff: datetime
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """One group's estimate (median minutes or answers per view) with its bootstrap replicates."""
+
+    estimate: Estimate
+    replicates: NDArray[np.float64]
+
+
+def analyze_topic(
+    topic: str,
+    groups: Mapping[str, GroupData],
+    tags: Sequence[str],
+    settings: Settings,
+) -> dict[str, list[Row]]:
+    """Compute every test, estimate and curve for one topic.
+
+    Args:
+        topic: The topic's name.
+        groups: `topic` and (when loaded) `baseline` question groups.
+        tags: The topic's tags that get per-tag tests against the baseline.
+        settings: Seed, replicates, timestamps.
+
+    Returns:
+        Table name (`stat_tests`, `metric_estimates`, `survival_curves`) -> rows.
+    """
+    input_rows = sum(group.n_rows for group in groups.values())
+    base = {"topic": topic, "computed_at": settings.computed_at}
+    tests: list[Row] = []
+    estimates: list[Row] = []
+    curves: list[Row] = []
+    medians: dict[str, _Sample | None] = {}
+    per_view: dict[str, _Sample | None] = {}
+    survival: dict[str, tuple[NDArray[np.float64], NDArray[np.bool_]]] = {}
+    for name, group in groups.items():
+        rows, medians[name] = _group_estimates(base | {"question_group": name}, group, settings)
+        estimates += rows
+        per_view[name] = _per_view(group, settings, topic, name)
+        if per_view[name] is not None:
+            estimates.append(
+                _estimate_row(
+                    base, name, None, "answers_per_view", per_view[name].estimate, group.methods
+                )
+            )
+        if group.n_rows:
+            survival[name] = censor_at_cutoff(group.response_minutes, group.minutes_to_cutoff)
+            km = kaplan_meier(*survival[name])
+            estimates += _km_rows(base, name, km, group.methods["response_minutes"])
+            curves += _curve_rows(topic, name, km)
+    if "baseline" in groups:
+        answered_b = _answered(groups["baseline"])
+        reference = MannWhitneyReference(answered_b) if answered_b.size else None
+        samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
+        tests += _topic_vs_baseline(groups, samples, survival, settings, input_rows)
+        tag_tests, tag_estimates = _tag_rows(
+            base, groups, tags, reference, per_view["baseline"], settings, input_rows
+        )
+        tests += tag_tests
+        estimates += tag_estimates
+    for row in tests:
+        row.update(base)
+    return {"stat_tests": tests, "metric_estimates": estimates, "survival_curves": curves}
+
+
+def _group_estimates(
+    base: Row, group: GroupData, settings: Settings
+) -> tuple[list[Row], _Sample | None]:
+    """Rate, median and mean response minutes of one group (or one tag's questions).
+
+    Returns:
+        The estimate rows, and the median with its replicates (None without answered questions).
+    """
+    k, n = group.no_accepted_answer
+    group_name = base["question_group"]
+    rows = []
+    if n:
+        rows.append(
+            _estimate_row(
+                base,
+                group_name,
+                base.get("tag"),
+                "no_accepted_answer_rate",
+                wilson_interval(k, n),
+                group.methods,
+            )
+        )
+    answered = _answered(group)
+    if not answered.size:
+        return rows, None
+    keys = (base["topic"], group_name, base.get("tag") or "")
+    replicates = median_replicates(
+        answered, settings.n_bootstrap, derive_rng(settings.seed, *keys, "median")
+    )
+    low, high = percentile_interval(replicates, 0.95)
+    median = _Sample(
+        Estimate(float(np.median(answered)), low, high, int(answered.size), "bootstrap"), replicates
+    )
+    mean = bootstrap_mean(
+        answered,
+        n_bootstrap=settings.n_bootstrap,
+        seed=derive_rng(settings.seed, *keys, "mean"),
+    )
+    tag = base.get("tag")
+    rows.append(
+        _estimate_row(
+            base, group_name, tag, "median_response_minutes", median.estimate, group.methods
+        )
+    )
+    rows.append(_estimate_row(base, group_name, tag, "mean_response_minutes", mean, group.methods))
+    return rows, median
+
+
+def _topic_vs_baseline(
+    groups: Mapping[str, GroupData],
+    samples: Mapping[str, Any],
+    survival: Mapping[str, tuple[NDArray[np.float64], NDArray[np.bool_]]],
+    settings: Settings,
+    input_rows: int,
+) -> list[Row]:
+    topic, baseline = groups["topic"], groups["baseline"]
+    shared = {"comparison": "topic_vs_baseline", "tag": None, "input_rows": input_rows}
+    rows = _rate_rows(topic, baseline, shared, yates=True)
+    answered_a, answered_b = _answered(topic), _answered(baseline)
+    notes = _baseline_note(baseline, "response_minutes")
+    if answered_a.size and answered_b.size:
+        mwu = samples["reference"].test(answered_a)
+        rows.append(
+            shared
+            | {
+                "metric": "response_minutes",
+                "test": "mann_whitney_u",
+                "statistic": mwu.u_statistic,
+                "p_value": mwu.p_value,
+                "effect_size": mwu.cliffs_delta,
+                "effect_label": mwu.effect_label,
+                "n_a": mwu.n_a,
+                "n_b": mwu.n_b,
+                "method_notes": "Two-sided Mann-Whitney U (U of the topic) over questions with an "
+                "accepted answer, as the paper; effect_size = Cliff's delta (> 0: the topic waits "
+                "longer), labelled by Romano et al. 2006 (0.147/0.33/0.474); no CI. " + notes,
+            }
+        )
+        median_a, median_b = samples["median"]["topic"], samples["median"]["baseline"]
+        difference = bootstrap_difference(
+            median_a.estimate.estimate,
+            median_a.replicates,
+            median_b.estimate.estimate,
+            median_b.replicates,
+        )
+        rows.append(
+            shared
+            | {
+                "metric": "response_minutes",
+                "test": "bootstrap_difference",
+                "statistic": difference.estimate,
+                "p_value": difference.p_value,
+                "effect_size": difference.estimate,
+                "ci_low": difference.ci_low,
+                "ci_high": difference.ci_high,
+                "n_a": mwu.n_a,
+                "n_b": mwu.n_b,
+                "method_notes": "Median minutes to an accepted answer, topic minus baseline "
+                f"({median_a.estimate.estimate:g} - {median_b.estimate.estimate:g}); percentile "
+                f"bootstrap, {difference.n_bootstrap} replicates (exact order-statistic "
+                "resampling of the median, the same replicates as metric_estimates); two-sided "
+                f"bootstrap p-value floored at 1/{difference.n_bootstrap}. " + notes,
+            }
+        )
+    if "topic" in survival and "baseline" in survival:
+        logrank = logrank_test(*survival["topic"], *survival["baseline"])
+        rows.append(
+            shared
+            | {
+                "metric": "response_minutes",
+                "test": "logrank",
+                "statistic": logrank.statistic,
+                "df": logrank.df,
+                "p_value": logrank.p_value,
+                "n_a": topic.n_rows,
+                "n_b": baseline.n_rows,
+                "method_notes": f"Log-rank chi-square (z^2, df 1; z = {logrank.z:.3f}, < 0: the "
+                "topic gets accepted answers later) over all questions; no accepted answer = "
+                f"right-censored at the data cut-off {settings.cutoff:%Y-%m-%d %H:%M} UTC (the "
+                "latest created_at in marts.fct_questions); answers accepted after it are "
+                "censored there too. " + _baseline_note(baseline, "response_minutes"),
+            }
+        )
+    per_view = samples["answers_per_view"]
+    if per_view.get("topic") is not None and per_view.get("baseline") is not None:
+        rows.append(shared | _per_view_row(per_view["topic"], per_view["baseline"], baseline))
+    return rows
+
+
+def _rate_rows(a: GroupData, b: GroupData, shared: Row, *, yates: bool) -> list[Row]:
+    (k1, n1), (k2, n2) = a.no_accepted_answer, b.no_accepted_answer
+    if not n1 or not n2:
+        return []
+    result = proportion_test(k1, n1, k2, n2)
+    common = shared | {
+        "metric": "no_accepted_answer_rate",
+        "df": result.df,
+        "effect_size": result.difference.estimate,
+        "ci_low": result.difference.ci_low,
+        "ci_high": result.difference.ci_high,
+        "n_a": n1,
+        "n_b": n2,
+    }
+    notes = (
+        f"2x2 test of no-accepted-answer counts ({k1}/{n1} vs {k2}/{n2}); effect_size = rate "
+        "difference (topic minus baseline) with Newcombe's hybrid-score interval. The report "
+        f"quotes the test '{QUOTED_CHI_SQUARE}' (Pearson, no continuity correction); "
+        "'chi_square_yates' is R prop.test's default and differs by < 1% at these sizes. "
+        + _baseline_note(b, "no_accepted_answer_rate")
+    )
+    rows = [
+        common
+        | {
+            "test": "chi_square",
+            "statistic": result.chi_square,
+            "p_value": result.p_value,
+            "method_notes": notes,
+        }
+    ]
+    if yates:
+        rows.append(
+            common
+            | {
+                "test": "chi_square_yates",
+                "statistic": result.chi_square_yates,
+                "p_value": result.p_value_yates,
+                "method_notes": notes,
+            }
+        )
+    return rows
+
+
+def _per_view_row(a: _Sample, b: _Sample, baseline: GroupData) -> Row:
+    difference = bootstrap_difference(
+        a.estimate.estimate, a.replicates, b.estimate.estimate, b.replicates
+    )
+    return {
+        "metric": "answers_per_view",
+        "test": "bootstrap_difference",
+        "statistic": difference.estimate,
+        "p_value": difference.p_value,
+        "effect_size": a.estimate.estimate / b.estimate.estimate,
+        "ci_low": difference.ci_low,
+        "ci_high": difference.ci_high,
+        "n_a": a.estimate.n,
+        "n_b": b.estimate.n,
+        "method_notes": "PD = average answers / average views; statistic = PD difference (topic "
+        "minus baseline) with a percentile-bootstrap interval and two-sided p-value "
+        f"({difference.n_bootstrap} replicates; above {DEFAULT_MAX_UNITS} questions, random "
+        "groups of questions are resampled); effect_size = PD ratio topic / baseline. "
+        + _baseline_note(baseline, "answers_per_view"),
+    }
+
+
+def _tag_rows(
+    base: Row,
+    groups: Mapping[str, GroupData],
+    tags: Sequence[str],
+    reference: MannWhitneyReference | None,
+    baseline_per_view: _Sample | None,
+    settings: Settings,
+    input_rows: int,
+) -> tuple[list[Row], list[Row]]:
+    """Each tag's estimates, and its chi-square, Mann–Whitney and PD tests against the baseline.
+
+    Returns:
+        `(tests, estimates)`; tests carry `p_value_holm`, Holm-adjusted across tags per test.
+    """
+    topic_group, baseline = groups["topic"], groups["baseline"]
+    tests: list[Row] = []
+    estimates: list[Row] = []
+    for tag in tags:
+        tagged = _tag_group(topic_group, tag)
+        estimates += _group_estimates(
+            base | {"question_group": "topic", "tag": tag}, tagged, settings
+        )[0]
+        shared = {"comparison": "tag_vs_baseline", "tag": tag, "input_rows": input_rows}
+        tests += _rate_rows(tagged, baseline, shared, yates=False)
+        answered_a = _answered(tagged)
+        if answered_a.size and reference is not None:
+            mwu = reference.test(answered_a)
+            tests.append(
+                shared
+                | {
+                    "metric": "response_minutes",
+                    "test": "mann_whitney_u",
+                    "statistic": mwu.u_statistic,
+                    "p_value": mwu.p_value,
+                    "effect_size": mwu.cliffs_delta,
+                    "effect_label": mwu.effect_label,
+                    "n_a": mwu.n_a,
+                    "n_b": mwu.n_b,
+                    "method_notes": "Two-sided Mann-Whitney U of the tag's answered questions "
+                    "against the baseline's; effect_size = Cliff's delta; p_value_holm = Holm "
+                    "across tags. " + _baseline_note(baseline, "response_minutes"),
+                }
+            )
+        view = _per_view(tagged, settings, base["topic"], "tag:" + tag)
+        if view is None:
+            continue
+        estimates.append(
+            _estimate_row(base, "topic", tag, "answers_per_view", view.estimate, tagged.methods)
+        )
+        if baseline_per_view is not None:
+            tests.append(shared | _per_view_row(view, baseline_per_view, baseline))
+    for metric, test in TAG_TESTS:
+        family = [row for row in tests if row["metric"] == metric and row["test"] == test]
+        for row, adjusted in zip(family, holm_adjust([r["p_value"] for r in family]), strict=True):
+            row["p_value_holm"] = float(adjusted)
+    return tests, estimates
+
+
+def _per_view(group: GroupData, settings: Settings, topic: str, key: str) -> _Sample | None:
+    """Answers per view with replicates, over questions whose answer and view counts are known."""
+    known = np.isfinite(group.answer_count) & np.isfinite(group.view_count)
+    answers, views = group.answer_count[known], group.view_count[known]
+    if answers.size == 0 or views.sum() == 0:
+        return None
+    replicates = ratio_replicates(
+        answers,
+        views,
+        settings.n_bootstrap,
+        derive_rng(settings.seed, topic, key, "answers_per_view"),
+    )
+    low, high = percentile_interval(replicates[np.isfinite(replicates)], 0.95)
+    estimate = Estimate(
+        float(answers.sum() / views.sum()), low, high, int(answers.size), "bootstrap"
+    )
+    return _Sample(estimate, replicates)
+
+
+def _km_rows(base: Row, group: str, km: Any, method: str) -> list[Row]:
+    rows = [
+        _estimate_row(
+            base, group, None, "km_median_response_minutes", km.median, {"response_minutes": method}
+        )
+    ]
+    for horizon, estimate in km.p_accepted_within.items():
+        rows.append(
+            _estimate_row(
+                base,
+                group,
+                None,
+                f"p_accepted_within_{horizon}_minutes",
+                estimate,
+                {"response_minutes": method},
+            )
+        )
+    return rows
+
+
+def _curve_rows(topic: str, group: str, km: Any) -> list[Row]:
+    curve = km.curve
+    return [
+        {
+            "topic": topic,
+            "question_group": group,
+            "minutes": float(minutes),
+            "survival_probability": float(probability),
+            "ci_low": float(low),
+            "ci_high": float(high),
+            "n_at_risk": int(at_risk),
+        }
+        for minutes, probability, low, high, at_risk in zip(
+            curve.minutes,
+            curve.survival_probability,
+            curve.ci_low,
+            curve.ci_high,
+            curve.n_at_risk,
+            strict=True,
+        )
+    ]
+
+
+def _estimate_row(
+    base: Row,
+    group: str,
+    tag: str | None,
+    metric: str,
+    estimate: Estimate,
+    methods: Mapping[str, str],
+) -> Row:
+    method_key = (
+        "no_accepted_answer_rate"
+        if metric == "no_accepted_answer_rate"
+        else ("answers_per_view" if metric == "answers_per_view" else "response_minutes")
+    )
+    return {
+        "topic": base["topic"],
+        "computed_at": base["computed_at"],
+        "question_group": group,
+        "tag": tag,
+        "metric": metric,
+        "estimate": estimate.estimate,
+        "ci_low": estimate.ci_low,
+        "ci_high": estimate.ci_high,
+        "ci_method": estimate.ci_method,
+        "n": estimate.n,
+        "method": methods[method_key],
+    }
+
+
+def _tag_group(group: GroupData, tag: str) -> GroupData:
+    """The topic's questions carrying `tag`, as a group of their own (rates from these rows)."""
+    mask = np.fromiter((tag in tags for tags in group.tags), dtype=bool, count=len(group.tags))
+    has_accepted = group.has_accepted_answer[mask]
+    return GroupData(
+        n_rows=int(mask.sum()),
+        no_accepted_answer=(int((~has_accepted).sum()), int(mask.sum())),
+        has_accepted_answer=has_accepted,
+        response_minutes=group.response_minutes[mask],
+        minutes_to_cutoff=group.minutes_to_cutoff[mask],
+        answer_count=group.answer_count[mask],
+        view_count=group.view_count[mask],
+        tags=(),
+        methods=group.methods,
+    )
+
+
+def _answered(group: GroupData) -> NDArray[np.float64]:
+    return group.response_minutes[np.isfinite(group.response_minutes)]
+
+
+def _baseline_note(baseline: GroupData, metric: str) -> str:
+    size = (
+        baseline.no_accepted_answer[1] if metric == "no_accepted_answer_rate" else baseline.n_rows
+    )
+    return f"Baseline {metric}: {baseline.methods[metric]} (n = {size})."

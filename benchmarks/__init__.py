@@ -1,0 +1,1 @@
+"""Benchmarks of ptm-warehouse at Stack Overflow size (`make bench`); not part of `make test`."""

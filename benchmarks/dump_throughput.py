@@ -1,0 +1,128 @@
+"""Time `ptmwh load-dump` (`run_dump_load`) on generated dumps: posts/s, CPU, peak RSS per size.
+
+Each load runs in a fresh child process, so its peak RSS is its own. Results are printed as a table
+and written to `benchmarks/results/dump_throughput.json` with machine info. Usage:
+
+    python -m benchmarks.dump_throughput [--rows 2000000 1000000] [--workdir /tmp/ptmwh-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from .dump_posts_xml import write_posts_xml
+
+RESULTS = Path(__file__).resolve().parent / "results" / "dump_throughput.json"
+
+
+def measure_load(dump: Path, db_path: Path) -> dict[str, float]:
+    """Load `dump` into a new warehouse at `db_path` in this process and return its measurements.
+
+    Returns:
+        posts parsed, wall seconds, CPU seconds (user + system), peak RSS in MB, rows loaded.
+    """
+    from dlt_pipeline.dump_runner import run_dump_load
+
+    started_wall, started_cpu = time.perf_counter(), time.process_time()
+    result = run_dump_load(db_path, dump, progress=lambda _line: None)
+    wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
+    posts = int(result.message.split(" posts", 1)[0].removeprefix("parsed ").replace(",", ""))
+    return {
+        "posts": posts,
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "posts_per_second": round(posts / wall),
+        "posts_per_cpu_second": round(posts / cpu),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        **{f"rows_{table}": n for table, n in result.row_counts.items()},
+    }
+
+
+def _run_child(dump: Path, db_path: Path) -> dict[str, float]:
+    """Measure one load in a child process (clean peak RSS)."""
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.dump_throughput", "--child", str(dump), str(db_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def machine_info() -> dict[str, object]:
+    """Cores, RAM, load, versions: what a reader needs to compare numbers across machines."""
+    import psutil
+
+    versions = {name: metadata.version(name) for name in ("dlt", "duckdb", "pyarrow")}
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": platform.processor() or platform.machine(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "load_average_1m": os.getloadavg()[0],
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        **versions,
+    }
+
+
+def main() -> None:
+    """Generate the dumps (cached in the work dir), time each load, print and save the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[2_000_000, 1_000_000])
+    parser.add_argument("--body-chars", type=int, default=1000)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ptmwh-bench")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure_load(*args.child)))
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for rows in args.rows:
+        dump = args.workdir / f"Posts-{rows}-{args.body_chars}.xml"
+        if not dump.exists():
+            write_posts_xml(dump, rows, body_chars=args.body_chars)
+        db_path = args.workdir / f"dump-{rows}.duckdb"
+        for stale in args.workdir.glob(f"dump-{rows}.duckdb*"):
+            stale.unlink()
+        load_before = os.getloadavg()[0]
+        measured = _run_child(dump, db_path)
+        runs.append(
+            {
+                "rows": rows,
+                "file_mb": round(dump.stat().st_size / 1e6),
+                "load_average_before": load_before,
+                **measured,
+            }
+        )
+        print(
+            f"{rows:>10,} posts  {measured['wall_seconds']:>7.1f} s  "
+            f"{measured['posts_per_second']:>9,} posts/s  "
+            f"{measured['posts_per_cpu_second']:>9,} posts/CPU-s  "
+            f"peak RSS {measured['peak_rss_mb']:,} MB"
+        )
+    report = {
+        "benchmark": "dump_throughput",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "body_chars": args.body_chars,
+        "runs": runs,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

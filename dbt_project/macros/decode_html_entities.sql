@@ -1,0 +1,38 @@
+{#-
+    The API sends titles HTML-encoded (`&#39;`, `&quot;`, `&amp;`): decode the named entities it uses
+    and, on DuckDB, every decimal `&#NNN;` in one pass, so `&amp;lt;` becomes `&lt;`, not `<`.
+-#}
+{% macro decode_html_entities(expression) -%}
+    {{ return(adapter.dispatch('decode_html_entities')(expression)) }}
+{%- endmacro %}
+
+{#- Engines without list lambdas: nested replaces of the common entities, `&amp;` last. -#}
+{% macro default__decode_html_entities(expression) -%}
+    {%- set pairs = [
+        ('&#39;', "''"), ('&#34;', '"'), ('&quot;', '"'), ('&apos;', "''"),
+        ('&lt;', '<'), ('&gt;', '>'), ('&nbsp;', ' '), ('&amp;', '&')
+    ] -%}
+    {%- set ns = namespace(sql=expression) -%}
+    {%- for entity, text in pairs -%}
+        {%- set ns.sql = "replace(" ~ ns.sql ~ ", '" ~ entity ~ "', '" ~ text ~ "')" -%}
+    {%- endfor -%}
+    {{ ns.sql }}
+{%- endmacro %}
+
+{#- Split at `&`; a later part starting `name;` or `#NNN;` is the entity's text, then the rest. -#}
+{% macro duckdb__decode_html_entities(expression) -%}
+    {%- set named = [
+        ('quot', '"'), ('apos', "''"), ('lt', '<'), ('gt', '>'), ('nbsp', ' '), ('amp', '&')
+    ] -%}
+    array_to_string(list_transform(string_split({{ expression }}, '&'), (part, i) -> case
+        when i = 1 then part
+        {%- for name, text in named %}
+        when starts_with(part, '{{ name }};') then '{{ text }}' || part[{{ name | length + 2 }}:]
+        {%- endfor %}
+        when regexp_matches(part, '^#[0-9]{2,7};')
+            and cast(regexp_extract(part, '^#([0-9]+);', 1) as integer) between 32 and 55295
+            then chr(cast(regexp_extract(part, '^#([0-9]+);', 1) as integer))
+            || regexp_replace(part, '^#[0-9]+;', '')
+        else '&' || part
+    end), '')
+{%- endmacro %}

@@ -1,0 +1,162 @@
+{#
+    One label per annotated question, then counts and shares per code, sub-category and category of
+    the taxonomy (paper section VI-C, Fig. 3). Which label counts for a question: the `resolved`
+    annotator's if present, else the code most annotators chose, ties going to the code of the
+    alphabetically first annotator. Shares exclude false positives, as the paper's do.
+#}
+with
+
+labels as (
+
+    select * from {{ ref('stg_annotations__labels') }}
+
+),
+
+taxonomy_codes as (
+
+    select * from {{ ref('taxonomy_codes') }}
+
+),
+
+code_votes as (
+
+    select
+        question_id,
+        code,
+        max(case when is_resolution then 1 else 0 end) as has_resolution,
+        count(*) as n_votes,
+        min(annotator) as first_annotator
+    from labels
+    group by 1, 2
+
+),
+
+ranked_votes as (
+
+    select
+        question_id,
+        code,
+        row_number() over (
+            partition by question_id
+            order by has_resolution desc, n_votes desc, first_annotator asc
+        ) as vote_rank
+    from code_votes
+
+),
+
+question_labels as (
+
+    select
+        question_id,
+        code
+    from ranked_votes
+    where vote_rank = 1
+
+),
+
+annotation_totals as (
+
+    select
+        count(*) as n_annotated_questions,
+        sum(case when code = 'False positive' then 1 else 0 end) as n_false_positive
+    from question_labels
+    having count(*) > 0
+
+),
+
+code_counts as (
+
+    select
+        taxonomy_codes.category,
+        taxonomy_codes.sub_category,
+        taxonomy_codes.code,
+        taxonomy_codes.is_dl_challenge,
+        taxonomy_codes.paper_category_share,
+        taxonomy_codes.paper_sub_category_share,
+        count(question_labels.question_id) as n_questions
+    from taxonomy_codes
+    left join question_labels
+        on taxonomy_codes.code = question_labels.code
+    where taxonomy_codes.code != 'False positive'
+    group by 1, 2, 3, 4, 5, 6
+
+),
+
+category_rows as (
+
+    select
+        'category' as taxonomy_level,
+        category,
+        cast(null as {{ dbt.type_string() }}) as sub_category,
+        cast(null as {{ dbt.type_string() }}) as code,
+        cast(null as boolean) as is_dl_challenge,
+        max(paper_category_share) as paper_share,
+        sum(n_questions) as n_questions
+    from code_counts
+    group by 1, 2
+
+),
+
+sub_category_rows as (
+
+    select
+        'sub_category' as taxonomy_level,
+        category,
+        sub_category,
+        cast(null as {{ dbt.type_string() }}) as code,
+        cast(null as boolean) as is_dl_challenge,
+        max(paper_sub_category_share) as paper_share,
+        sum(n_questions) as n_questions
+    from code_counts
+    group by 1, 2, 3
+
+),
+
+leaf_rows as (
+
+    select
+        'code' as taxonomy_level,
+        category,
+        sub_category,
+        code,
+        is_dl_challenge,
+        cast(null as double) as paper_share,
+        n_questions
+    from code_counts
+
+),
+
+all_levels as (
+
+    select * from category_rows
+    union all
+    select * from sub_category_rows
+    union all
+    select * from leaf_rows
+
+),
+
+final as (
+
+    select
+        all_levels.taxonomy_level,
+        all_levels.category,
+        all_levels.sub_category,
+        all_levels.code,
+        all_levels.is_dl_challenge,
+        all_levels.n_questions,
+        cast(all_levels.n_questions as double)
+        / nullif(
+            annotation_totals.n_annotated_questions - annotation_totals.n_false_positive, 0
+        ) as share,
+        all_levels.paper_share,
+        annotation_totals.n_annotated_questions,
+        annotation_totals.n_false_positive,
+        cast(annotation_totals.n_false_positive as double)
+        / annotation_totals.n_annotated_questions as false_positive_rate
+    from all_levels
+    cross join annotation_totals
+
+)
+
+select * from final

@@ -1,0 +1,78 @@
+with
+
+questions as (
+
+    select * from {{ ref('int_questions_classified') }}
+
+),
+
+question_tags as (
+
+    select * from {{ ref('stg_stackexchange__question_tags') }}
+
+),
+
+tags as (
+
+    select * from {{ ref('stg_stackexchange__tags') }}
+
+),
+
+topic_tags as (
+
+    select * from {{ ref('int_topic_tags') }}
+
+),
+
+tag_counts_in_window as (
+
+    select
+        question_tags.tag,
+        count(*) as n_questions_in_window,
+        sum(case when questions.question_group = 'topic' then 1 else 0 end) as n_topic_questions
+
+    from question_tags
+    inner join questions
+        on question_tags.question_id = questions.question_id
+    group by 1
+
+),
+
+all_tags as (
+
+    select tag from tag_counts_in_window
+    union
+    select tag from topic_tags
+    union
+    select tag from tags
+
+),
+
+final as (
+
+    select
+        all_tags.tag,
+        '{{ var("topic") }}' as topic,
+        topic_tags.tag is not null as is_topic_tag,
+        topic_tags.tag_kind,
+        coalesce(topic_tags.in_initial_set, false) as in_initial_set,
+        coalesce(tag_counts_in_window.n_questions_in_window, 0) as n_questions_in_window,
+        coalesce(tag_counts_in_window.n_topic_questions, 0) as n_topic_questions,
+        tags.site_question_count,
+        tags.has_synonyms,
+        tags.is_moderator_only,
+        tags.is_required,
+        tags.data_source,
+        tags.is_synthetic
+
+    from all_tags
+    left join topic_tags
+        on all_tags.tag = topic_tags.tag
+    left join tag_counts_in_window
+        on all_tags.tag = tag_counts_in_window.tag
+    left join tags
+        on all_tags.tag = tags.tag
+
+)
+
+select * from final

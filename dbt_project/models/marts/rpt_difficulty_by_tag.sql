@@ -1,0 +1,43 @@
+with
+
+questions as (
+
+    select * from {{ ref('fct_questions') }}
+
+),
+
+question_topic_tags as (
+
+    select * from {{ ref('int_question_topic_tags') }}
+
+),
+
+topic_questions_by_tag as (
+
+    select
+        question_topic_tags.tag,
+        question_topic_tags.tag_kind,
+        questions.*
+
+    from question_topic_tags
+    inner join questions
+        on question_topic_tags.question_id = questions.question_id
+
+),
+
+{# Each topic tag's questions are its full population, as for the topic itself. #}
+final as (
+
+    select
+        topic,
+        tag,
+        tag_kind,
+        'full_population' as method,
+        {{ difficulty_metrics() }}
+
+    from topic_questions_by_tag
+    group by 1, 2, 3, 4
+
+)
+
+select * from final

@@ -1,0 +1,42 @@
+{%- set raw_columns = raw_column_types('questions') -%}
+
+with
+
+source as (
+
+    select * from {{ raw_source('questions') }}
+
+),
+
+renamed as (
+
+    select
+        question_id,
+        {# The dump's XML parser already decoded the titles; the API sends them HTML-encoded. #}
+        case
+            when data_source = 'dump' then title
+            else {{ decode_html_entities('title') }}
+        end as title,
+        title as title_html,
+        link,
+        {{ optional_column(raw_columns, 'body', 'varchar') }} as body,
+        score,
+        view_count,
+        answer_count,
+        is_answered,
+        {{ optional_column(raw_columns, 'accepted_answer_id', 'bigint') }} as accepted_answer_id,
+        {{ optional_column(raw_columns, 'owner_user_id', 'bigint') }} as owner_user_id,
+        {{ optional_column(raw_columns, 'content_license', 'varchar') }} as content_license,
+        {{ to_utc_timestamp(raw_columns, 'creation_date') }} as created_at,
+        {{ to_utc_timestamp(raw_columns, 'last_activity_date') }} as last_activity_at,
+        {{ to_utc_timestamp(raw_columns, 'closed_date') }} as closed_at,
+        data_source,
+        collected_by,
+        is_synthetic,
+        _dlt_load_id as dlt_load_id
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ raw_source('related_tags', optional=true, empty_columns={
+        'tag': 'varchar', 'related_tag': 'varchar', 'count': 'bigint', 'related_rank': 'bigint'
+    }) }}
+
+),
+
+renamed as (
+
+    select
+        lower(tag) as tag,
+        lower(related_tag) as related_tag,
+        count as n_questions_together,
+        related_rank
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,109 @@
+"""`ptmwh annotations import`: validate labelled CSVs, then merge them into `raw_annotations`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dlt
+import duckdb
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from .annotations import annotations, read_labelled_csv, read_taxonomy_codes
+from .annotations import settings as annotation_settings
+from .annotations.helpers import Label
+from .results import LoadError, LoadResult
+
+
+def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
+    """Load annotators' labelled CSVs into `raw_annotations.annotation_labels` via dlt.
+
+    Every file is validated before anything is loaded (codes from the `taxonomy_codes` seed, ids
+    from `analysis.annotation_samples`), so a bad file leaves the warehouse as it was. Labels merge
+    on (question_id, annotator): re-importing a file is idempotent, and a corrected file replaces
+    the annotator's earlier codes. When two files hold the same question and annotator, the later
+    file on the command line wins.
+
+    Args:
+        db_path: The warehouse file; `ptmwh sample` must have recorded a sample in it.
+        files: Labelled CSVs, one or more annotators each.
+
+    Returns:
+        The labels loaded, the table's row count afterwards and the rows still unlabelled.
+
+    Raises:
+        LoadError: No files, no recorded sample, or a file is invalid (`AnnotationFileError`,
+            naming file and line).
+    """
+    if not files:
+        raise LoadError("no files given: name one or more labelled sample CSVs")
+    codes = read_taxonomy_codes()
+    sample_ids = _recorded_sample_ids(db_path)
+    imported_at = datetime.now(UTC)
+    labels: dict[tuple[object, object], Label] = {}
+    n_unlabelled = 0
+    for path in files:
+        file_labels, file_unlabelled = read_labelled_csv(path, codes, sample_ids, imported_at)
+        n_unlabelled += file_unlabelled
+        labels.update({(label["question_id"], label["annotator"]): label for label in file_labels})
+    if labels:
+        _run_pipeline(db_path, list(labels.values()))
+    return LoadResult(
+        items_loaded={annotation_settings.TABLE_NAME: len(labels)},
+        row_counts={annotation_settings.TABLE_NAME: _label_count(db_path)},
+        message=(
+            f"{len(files)} file(s), {n_unlabelled} row(s) without a code skipped"
+            if n_unlabelled
+            else f"{len(files)} file(s)"
+        ),
+    )
+
+
+def pipelines_dir(db_path: Path) -> Path:
+    """Where dlt keeps the annotation pipeline's working state: beside the warehouse file."""
+    return db_path.parent / ".dlt_pipelines" / db_path.stem
+
+
+def _run_pipeline(db_path: Path, labels: list[Label]) -> None:
+    """Merge the validated labels into the warehouse in one dlt load."""
+    pipeline = dlt.pipeline(
+        pipeline_name=annotation_settings.PIPELINE_NAME,
+        destination=dlt.destinations.duckdb(credentials=str(db_path)),
+        dataset_name=annotation_settings.DATASET_NAME,
+        pipelines_dir=str(pipelines_dir(db_path)),
+    )
+    try:
+        pipeline.run(annotations(labels))
+    except PipelineStepFailed as exc:
+        reason = (str(exc.exception).strip().splitlines() or [type(exc.exception).__name__])[0]
+        raise LoadError(
+            f"loading annotations into {db_path} failed at step {exc.step}: {reason}; "
+            "the labels already in the warehouse are unchanged"
+        ) from exc
+
+
+def _recorded_sample_ids(db_path: Path) -> set[int]:
+    """Question ids of every sample recorded by `ptmwh sample` in the warehouse."""
+    missing = LoadError(
+        f"no annotation sample is recorded in {db_path}: run `ptmwh sample` and label its CSV first"
+    )
+    if not db_path.exists():
+        raise missing
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            rows = con.execute(
+                "select distinct question_id from analysis.annotation_samples"
+            ).fetchall()
+        except duckdb.CatalogException:
+            raise missing from None
+    return {question_id for (question_id,) in rows}
+
+
+def _label_count(db_path: Path) -> int:
+    """Rows in `raw_annotations.annotation_labels` (0 before the first import)."""
+    table = f"{annotation_settings.DATASET_NAME}.{annotation_settings.TABLE_NAME}"
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            return con.execute(f"select count(*) from {table}").fetchone()[0]
+        except duckdb.CatalogException:
+            return 0

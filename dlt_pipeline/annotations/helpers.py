@@ -1,0 +1,191 @@
+"""Reading and validating labelled annotation CSVs: a whole file is accepted or rejected."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from ..results import LoadError
+from . import settings
+
+Label = dict[str, object]
+
+
+class AnnotationFileError(LoadError):
+    """A labelled CSV is invalid; the message names the file, the line and the fix.
+
+    Attributes:
+        file_name: Name of the rejected file.
+        line: 1-based line of the file where the problem is.
+    """
+
+    def __init__(self, path: Path, line: int, problem: str) -> None:
+        self.file_name = path.name
+        self.line = line
+        super().__init__(f"{path.name} line {line}: {problem}; nothing was imported")
+
+
+def read_taxonomy_codes(path: Path = settings.TAXONOMY_CODES_CSV) -> dict[str, str]:
+    """Return the taxonomy's codes keyed by case-folded spelling, valued by the seed's spelling.
+
+    Annotators may type `fine-tuning` for `Fine-tuning`; the warehouse stores the seed's spelling.
+    """
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {
+            row["code"].strip().casefold(): row["code"].strip() for row in csv.DictReader(handle)
+        }
+
+
+def read_labelled_csv(
+    path: Path,
+    codes: dict[str, str],
+    sample_ids: set[int],
+    imported_at: datetime,
+) -> tuple[list[Label], int]:
+    """Read one labelled CSV and return its labels and the number of rows not labelled yet.
+
+    Every row is checked before any is returned, so an invalid file contributes nothing. Rows with
+    an empty `code` are annotation still to do and are skipped; fully empty lines are ignored.
+
+    Args:
+        path: The CSV: UTF-8, a header with `id` (or `question_id`), `annotator` and `code`.
+        codes: Valid codes as returned by `read_taxonomy_codes`.
+        sample_ids: Question ids of the recorded annotation samples.
+        imported_at: Import time stored with every label (UTC).
+
+    Raises:
+        AnnotationFileError: The file is not UTF-8, is not CSV, lacks a column, has a row with an
+            unknown code, an id outside the sample, no annotator name, or two codes for one
+            question and annotator.
+    """
+    records = _records(path)
+    header_line, header = next(records, (1, []))
+    columns = _column_positions(path, header_line, header)
+    labels: dict[tuple[int, str], tuple[int, Label]] = {}
+    n_unlabelled = 0
+    for line, row in records:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise AnnotationFileError(
+                path,
+                line,
+                f"has {len(row)} fields but the header has {len(header)}: fix the quoting",
+            )
+        raw_id, annotator, raw_code = (
+            row[columns[name]].strip() for name in ("id", "annotator", "code")
+        )
+        if not raw_code:
+            n_unlabelled += 1
+            continue
+        question_id = _question_id(path, line, raw_id, sample_ids)
+        code = codes.get(raw_code.casefold())
+        if code is None:
+            raise AnnotationFileError(
+                path,
+                line,
+                f"unknown code {raw_code!r}: use a code of {settings.TAXONOMY_CODES_CSV.name} "
+                "(dbt_project/seeds/taxonomy/)",
+            )
+        if not annotator:
+            raise AnnotationFileError(
+                path, line, f"code {code!r} has no annotator name: fill in the annotator column"
+            )
+        key = (question_id, annotator)
+        if key in labels and labels[key][1]["code"] != code:
+            first_line, first_label = labels[key]
+            raise AnnotationFileError(
+                path,
+                line,
+                f"question {question_id} already has code {first_label['code']!r} from "
+                f"{annotator!r} on line {first_line}: keep one code per question and annotator",
+            )
+        labels[key] = (
+            line,
+            {
+                "question_id": question_id,
+                "annotator": annotator,
+                "code": code,
+                "source_file": path.name,
+                "imported_at": imported_at,
+            },
+        )
+    return [label for _, label in labels.values()], n_unlabelled
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield (first line number, fields) per CSV record; a malformed file raises with its line."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"cannot read {path}: {exc.strerror or exc}; check the file name") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise AnnotationFileError(
+            path, line, f"byte 0x{raw[exc.start]:02x} is not UTF-8: save the file as UTF-8 CSV"
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next_line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise AnnotationFileError(path, reader.line_num, f"malformed CSV ({exc})") from exc
+        yield next_line, row
+        next_line = reader.line_num + 1
+
+
+def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int]:
+    """Map `id`, `annotator` and `code` to their positions in the header, or reject the file."""
+    names = [name.strip().lower() for name in header]
+    id_names = [name for name in settings.ID_COLUMNS if name in names]
+    missing = [
+        name
+        for name, present in (
+            ("id", bool(id_names)),
+            (settings.ANNOTATOR_COLUMN, settings.ANNOTATOR_COLUMN in names),
+            (settings.CODE_COLUMN, settings.CODE_COLUMN in names),
+        )
+        if not present
+    ]
+    if missing:
+        raise AnnotationFileError(
+            path,
+            line,
+            f"the header lacks column(s) {', '.join(missing)}: keep the header of the sample CSV",
+        )
+    duplicated = sorted({name for name in names if name and names.count(name) > 1})
+    if duplicated:
+        raise AnnotationFileError(
+            path, line, f"the header repeats column(s) {', '.join(duplicated)}: keep one of each"
+        )
+    return {
+        "id": names.index(id_names[0]),
+        "annotator": names.index(settings.ANNOTATOR_COLUMN),
+        "code": names.index(settings.CODE_COLUMN),
+    }
+
+
+def _question_id(path: Path, line: int, raw_id: str, sample_ids: set[int]) -> int:
+    """Parse a question id and check that it was drawn into a recorded sample."""
+    try:
+        question_id = int(raw_id)
+    except ValueError:
+        raise AnnotationFileError(
+            path, line, f"id {raw_id!r} is not a question id: keep the sample's id column"
+        ) from None
+    if question_id not in sample_ids:
+        raise AnnotationFileError(
+            path,
+            line,
+            f"question {question_id} is not in the recorded annotation sample: "
+            "label only rows of a CSV written by `ptmwh sample`",
+        )
+    return question_id

@@ -1,0 +1,34 @@
+"""Constants of the labelled annotation CSVs and of where the taxonomy's codes live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TAXONOMY_CODES_CSV = (
+    Path(__file__).resolve().parents[2]
+    / "dbt_project"
+    / "seeds"
+    / "taxonomy"
+    / "taxonomy_codes.csv"
+)
+"""The codebook (dbt seed `taxonomy_codes`): the only list of valid codes."""
+
+ID_COLUMNS = ("id", "question_id")
+"""Header names accepted for the question id (`ptmwh sample` writes `id`)."""
+ANNOTATOR_COLUMN = "annotator"
+CODE_COLUMN = "code"
+
+TABLE_NAME = "annotation_labels"
+DATASET_NAME = "raw_annotations"
+PIPELINE_NAME = "annotations"
+PRIMARY_KEY = ("question_id", "annotator")
+COLUMNS = {
+    "question_id": {"data_type": "bigint", "nullable": False},
+    "annotator": {"data_type": "text", "nullable": False},
+    "code": {"data_type": "text", "nullable": False},
+    "source_file": {"data_type": "text", "nullable": False},
+    "imported_at": {"data_type": "timestamp", "nullable": False},
+}
+"""Column hints of `raw_annotations.annotation_labels` (docs/contracts.md)."""
+FROZEN_CONTRACT = {"tables": "evolve", "columns": "freeze", "data_type": "freeze"}
+"""The table may be created on the first import; new columns or changed types fail loudly."""

@@ -1,0 +1,547 @@
+"""HTTP, paging, throttling, quota and row-shaping helpers of the Stack Exchange source."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import pyarrow as pa
+import requests
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
+
+from . import settings
+
+Item = dict[str, Any]
+
+
+class Clock(Protocol):
+    """Time source of the loader; tests inject a fake one so that backoff never really sleeps."""
+
+    def now(self) -> float:
+        """Seconds on a monotonic scale."""
+
+    def sleep(self, seconds: float) -> None:
+        """Wait `seconds` (a fake clock just advances `now`)."""
+
+
+class SystemClock:
+    """The real clock: `time.monotonic` and `time.sleep`."""
+
+    def now(self) -> float:
+        """Seconds since an arbitrary start (monotonic)."""
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        """Block for `seconds`."""
+        time.sleep(seconds)
+
+
+class ApiStop(Exception):
+    """Stops every resource of the run; what was extracted so far is still loaded."""
+
+    status = "failed"
+
+
+class QuotaExhausted(ApiStop):
+    """The daily quota (or an IP throttle lasting longer than a short wait) is spent."""
+
+    status = "quota_exhausted"
+
+
+class ApiFailure(ApiStop):
+    """An error retries cannot fix (bad parameter, malformed JSON, server keeps failing)."""
+
+
+@dataclass
+class ApiRun:
+    """Shared record of one load: counters for `load_runs`, the clock and the progress sink.
+
+    Attributes:
+        clock: time source for backoff and retries.
+        progress: receives one human line per page or step.
+        requests_made: HTTP requests sent, retries included.
+        quota_remaining: the API's last `quota_remaining`.
+        quota_max: the API's last `quota_max`.
+        items: rows handed to dlt per raw table.
+        skipped: items dropped per reason (`missing question_id`, `body truncated`, ...).
+        stop: the exception that stopped the run early, if any.
+    """
+
+    clock: Clock = field(default_factory=SystemClock)
+    progress: Callable[[str], None] = print
+    requests_made: int = 0
+    quota_remaining: int | None = None
+    quota_max: int | None = None
+    items: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    stop: ApiStop | None = None
+
+    @property
+    def stopped(self) -> bool:
+        """True once quota ran out or a fatal error happened."""
+        return self.stop is not None
+
+    def halt(self, exc: ApiStop) -> None:
+        """Record the first reason to stop and tell the user."""
+        if self.stop is None:
+            self.stop = exc
+            self.progress(f"stopping: {exc}")
+
+
+def redact_url(url: str) -> str:
+    """Return `url` without its `key` and `access_token` parameters, for messages and logs."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("key", "access_token")]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def method_of(url: str) -> str:
+    """The API method a URL calls, with vectorised ids/tags replaced (`/questions/{ids}/answers`).
+
+    The API's `backoff` applies per method, so this is the key of the backoff table.
+    """
+    path = urlsplit(url).path
+    path = path.split(settings.API_VERSION_PATH, 1)[-1]
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] in ("questions", "answers"):
+        parts[1] = "{ids}"
+    if len(parts) >= 2 and parts[0] == "tags":
+        parts[1] = "{tags}"
+    return "/" + "/".join(parts)
+
+
+def encode_path_list(values: list[str] | list[int]) -> str:
+    """`;`-join values for a vectorised path, each percent-encoded (`c#` -> `c%23`)."""
+    return ";".join(quote(str(v), safe="") for v in values)
+
+
+_SECONDS_RE = re.compile(r"available in (\d+) seconds")
+
+
+def _retry_delay(attempt: int) -> float:
+    """Bounded exponential backoff: 1, 2, 4, ... seconds, at most `RETRY_MAX_SECONDS`."""
+    return min(settings.RETRY_BASE_SECONDS * 2 ** (attempt - 1), settings.RETRY_MAX_SECONDS)
+
+
+def _seconds_to_utc_midnight() -> int:
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), UTC)
+    return int((midnight - now).total_seconds())
+
+
+def _quota_message(reason: str, wait_seconds: int | None = None) -> str:
+    wait = _seconds_to_utc_midnight() if wait_seconds is None else wait_seconds
+    resume_at = (datetime.now(UTC) + timedelta(seconds=wait)).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{reason}; everything loaded so far is kept; run the same command again after "
+        f"{resume_at} (the daily quota resets at 00:00 UTC) and it resumes where it stopped"
+    )
+
+
+def _parsed(body: Item) -> Callable[..., Item]:
+    """A `Response.json` returning the body parsed once (dlt's paginator reads it twice)."""
+    return lambda **_: body
+
+
+class ApiSession(requests.Session):
+    """A requests session that follows the Stack Exchange API's rules on every request.
+
+    It waits out each method's `backoff`, retries 5xx/connection errors/throttle violations with
+    bounded exponential backoff, parses the JSON once (clear error when it is malformed), tracks the
+    quota and raises `QuotaExhausted` instead of spending a request the API would refuse. Every URL
+    in a message has the key removed.
+    """
+
+    def __init__(self, run: ApiRun) -> None:
+        super().__init__()
+        self.run = run
+        self.not_before: dict[str, float] = {}
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        """Send `request` under the API's rules; return a response whose `.json()` is pre-parsed."""
+        url = redact_url(request.url or "")
+        method = method_of(request.url or "")
+        kwargs.setdefault("timeout", settings.REQUEST_TIMEOUT_SECONDS)
+        attempt = 0
+        while True:
+            if self.run.quota_remaining == 0:
+                raise QuotaExhausted(_quota_message("API quota exhausted (quota_remaining = 0)"))
+            wait = self.not_before.get(method, 0.0) - self.run.clock.now()
+            if wait > 0:
+                self.run.progress(f"backoff: waiting {wait:.0f} s before the next {method}")
+                self.run.clock.sleep(wait)
+            attempt += 1
+            self.run.requests_made += 1
+            try:
+                response = super().send(request, **kwargs)
+            except requests.RequestException as exc:
+                reason = f"{type(exc).__name__} on {url}"
+                self._retry_or_fail(attempt, reason, "check base_url or retry later")
+                continue
+            if response.status_code >= 500:
+                reason = f"HTTP {response.status_code} from {url}"
+                self._retry_or_fail(attempt, reason, "the API is unavailable; retry later")
+                continue
+            try:
+                body = json.loads(response.content)
+                if not isinstance(body, dict):
+                    raise ValueError(f"expected a JSON object, got {type(body).__name__}")
+            except ValueError as exc:
+                detail = str(exc)[:120]
+                reason = f"malformed JSON from {url}: {detail}"
+                self._retry_or_fail(attempt, reason, "retry later or report")
+                continue
+            if (response.status_code >= 400 or "error_id" in body) and self._handle_error(
+                body, url, attempt
+            ):
+                continue
+            self._record_wrapper(body, method)
+            response.json = _parsed(body)  # type: ignore[method-assign]
+            return response
+
+    def _retry_or_fail(self, attempt: int, reason: str, fix: str) -> None:
+        if attempt > settings.MAX_RETRIES:
+            raise ApiFailure(f"{reason} (after {settings.MAX_RETRIES} retries); {fix}")
+        delay = _retry_delay(attempt)
+        self.run.progress(f"retry {attempt}/{settings.MAX_RETRIES} in {delay:.0f} s: {reason}")
+        self.run.clock.sleep(delay)
+
+    def _handle_error(self, body: Item, url: str, attempt: int) -> bool:
+        """Wait and return True for a retryable throttle; raise for anything else."""
+        error_id = body.get("error_id")
+        name = body.get("error_name", "error")
+        message = str(body.get("error_message", ""))
+        if error_id == settings.THROTTLE_ERROR_ID:
+            match = _SECONDS_RE.search(message)
+            seconds = int(match.group(1)) if match else None
+            if seconds is not None and seconds > settings.MAX_THROTTLE_WAIT_SECONDS:
+                raise QuotaExhausted(_quota_message(f"API throttle: {message}", seconds))
+            if attempt > settings.MAX_RETRIES:
+                raise QuotaExhausted(_quota_message(f"API keeps throttling: {message}"))
+            delay = float(seconds) if seconds is not None else _retry_delay(attempt)
+            self.run.progress(f"throttled ({message}); waiting {delay:.0f} s")
+            self.run.clock.sleep(delay)
+            return True
+        fix = "fix the setting named in the message"
+        if error_id == settings.ACCESS_DENIED_ERROR_ID:
+            fix = "set a key (SOURCES__STACKEXCHANGE__KEY) or load a shorter date window"
+        raise ApiFailure(f"API error {name} (error_id {error_id}) from {url}: {message}; {fix}")
+
+    def _record_wrapper(self, body: Item, method: str) -> None:
+        if isinstance(body.get("quota_remaining"), int):
+            self.run.quota_remaining = body["quota_remaining"]
+        if isinstance(body.get("quota_max"), int):
+            self.run.quota_max = body["quota_max"]
+        backoff = body.get("backoff")
+        if isinstance(backoff, int | float) and backoff > 0:
+            self.not_before[method] = self.run.clock.now() + float(backoff)
+
+
+class StackExchangeClient:
+    """dlt's REST client set up for the Stack Exchange API (page-number paging on `has_more`)."""
+
+    def __init__(self, base_url: str, site: str, key: str | None, run: ApiRun) -> None:
+        self.site = site
+        self.key = key or None
+        self.run = run
+        self.rest = RESTClient(
+            base_url=base_url.rstrip("/"),
+            session=ApiSession(run),
+            data_selector="items",
+        )
+
+    def _params(self, params: dict[str, Any]) -> dict[str, Any]:
+        full = {"site": self.site, **params}
+        if self.key:
+            full["key"] = self.key
+        return full
+
+    def pages(
+        self, path: str, params: dict[str, Any], max_pages: int | None = None
+    ) -> Iterator[Item]:
+        """Yield each page's JSON body of a paged call, from page 1 while `has_more`.
+
+        Args:
+            path: API path after the version, e.g. `/questions`.
+            params: query parameters (site and key are added).
+            max_pages: stop after this many pages even if `has_more` (anonymous page cap).
+        """
+        paginator = PageNumberPaginator(
+            base_page=1, page_param="page", total_path=None, has_more_path="has_more"
+        )
+        # An empty response hook list replaces dlt's raise-for-status hook: ApiSession judges.
+        chain = self.rest.paginate(
+            path, params=self._params(params), paginator=paginator, hooks={"response": []}
+        )
+        for n, page in enumerate(chain, start=1):
+            yield page.response.json()
+            if max_pages is not None and n >= max_pages:
+                return
+
+    def get(self, path: str, params: dict[str, Any]) -> Item:
+        """One request; return its JSON body."""
+        return self.rest.get(path, params=self._params(params)).json()
+
+    @property
+    def max_pages(self) -> int | None:
+        """Pages one request chain may use: unlimited with a key, 25 without."""
+        return None if self.key else settings.ANONYMOUS_MAX_PAGE
+
+
+def day_start_epoch(day: date) -> int:
+    """Epoch seconds of 00:00:00 UTC of `day`."""
+    return int(datetime.combine(day, datetime.min.time(), UTC).timestamp())
+
+
+def window_epochs(from_date: date, to_date: date) -> tuple[int, int]:
+    """Both days inclusive, as the API's inclusive `fromdate`/`todate` epoch seconds."""
+    return day_start_epoch(from_date), day_start_epoch(to_date + timedelta(days=1)) - 1
+
+
+def cochran_sample_size(population: int | None) -> int:
+    """Sample size for a rate within ±1 pp at 95% (p = 0.5), with finite-population correction.
+
+    n0 = z² p (1 - p) / e² (9,604 for e = 0.01); n = n0 / (1 + (n0 - 1) / N) when N is known.
+    """
+    n0 = settings.SAMPLE_CONFIDENCE_Z**2 * 0.25 / settings.SAMPLE_MARGIN_OF_ERROR**2
+    if not population:
+        return math.ceil(n0)
+    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
+
+
+# ---- rows --------------------------------------------------------------------------------------
+
+QUESTIONS_SCHEMA = pa.schema(
+    [
+        pa.field("question_id", pa.int64(), nullable=False),
+        ("title", pa.string()),
+        ("link", pa.string()),
+        ("body", pa.string()),
+        ("score", pa.int64()),
+        ("view_count", pa.int64()),
+        ("answer_count", pa.int64()),
+        ("is_answered", pa.bool_()),
+        ("accepted_answer_id", pa.int64()),
+        ("creation_date", pa.int64()),
+        ("last_activity_date", pa.int64()),
+        ("owner_user_id", pa.int64()),
+        ("closed_date", pa.int64()),
+        ("content_license", pa.string()),
+        ("data_source", pa.string()),
+        ("collected_by", pa.string()),
+        ("is_synthetic", pa.bool_()),
+    ]
+)
+QUESTION_TAGS_SCHEMA = pa.schema(
+    [
+        pa.field("question_id", pa.int64(), nullable=False),
+        pa.field("tag", pa.string(), nullable=False),
+        ("tag_position", pa.int64()),
+    ]
+)
+ANSWERS_SCHEMA = pa.schema(
+    [
+        pa.field("answer_id", pa.int64(), nullable=False),
+        ("question_id", pa.int64()),
+        ("is_accepted", pa.bool_()),
+        ("creation_date", pa.int64()),
+        ("last_activity_date", pa.int64()),
+        ("score", pa.int64()),
+        ("owner_user_id", pa.int64()),
+        ("data_source", pa.string()),
+        ("is_synthetic", pa.bool_()),
+    ]
+)
+TAGS_SCHEMA = pa.schema(
+    [
+        pa.field("name", pa.string(), nullable=False),
+        ("count", pa.int64()),
+        ("has_synonyms", pa.bool_()),
+        ("is_moderator_only", pa.bool_()),
+        ("is_required", pa.bool_()),
+        ("data_source", pa.string()),
+        ("is_synthetic", pa.bool_()),
+    ]
+)
+RELATED_TAGS_SCHEMA = pa.schema(
+    [
+        pa.field("tag", pa.string(), nullable=False),
+        pa.field("related_tag", pa.string(), nullable=False),
+        ("count", pa.int64()),
+        ("related_rank", pa.int64()),
+    ]
+)
+BASELINE_TOTALS_SCHEMA = pa.schema(
+    [
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("year", pa.int64(), nullable=False),
+        pa.field("population", pa.string(), nullable=False),
+        pa.field("accepted_filter", pa.string(), nullable=False),
+        ("total", pa.int64()),
+        ("from_date", pa.int64()),
+        ("to_date", pa.int64()),
+        ("topic_tags", pa.string()),
+        ("is_synthetic", pa.bool_()),
+    ]
+)
+BASELINE_SAMPLE_RUNS_SCHEMA = pa.schema(
+    [
+        pa.field("sample_run_id", pa.string(), nullable=False),
+        ("seed", pa.int64()),
+        ("target_size", pa.int64()),
+        ("id_min", pa.int64()),
+        ("id_max", pa.int64()),
+        ("ids_requested", pa.int64()),
+        ("questions_found", pa.int64()),
+        ("topic_questions_dropped", pa.int64()),
+        ("sampled_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+LOAD_RUNS_SCHEMA = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        ("command", pa.string()),
+        ("started_at", pa.timestamp("us", tz="UTC")),
+        ("finished_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("site", pa.string()),
+        ("base_url", pa.string()),
+        ("tags", pa.string()),
+        ("from_date", pa.date32()),
+        ("to_date", pa.date32()),
+        ("requests_made", pa.int64()),
+        ("items_loaded", pa.string()),
+        ("items_skipped", pa.int64()),
+        ("skipped_reasons", pa.string()),
+        ("quota_remaining", pa.int64()),
+        ("quota_max", pa.int64()),
+        ("message", pa.string()),
+    ]
+)
+
+
+def as_int(value: Any) -> int | None:
+    """An API integer, tolerating numeric strings (hostile data); None when absent or invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _as_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _owner_id(item: Item) -> int | None:
+    owner = item.get("owner")
+    return as_int(owner.get("user_id")) if isinstance(owner, dict) else None
+
+
+def question_rows(
+    item: Any, collected_by: str, is_synthetic: bool, run: ApiRun
+) -> tuple[Item, list[Item]] | None:
+    """One `questions` row and its `question_tags` rows from an API item, or None if unusable.
+
+    Unusable (skipped, counted by reason in `run.skipped`): not an object, no integer `question_id`,
+    no integer `creation_date`. Usable oddities are repaired: a string id becomes an int, a body
+    longer than `MAX_BODY_CHARS` is truncated, non-string tags are dropped.
+    """
+    if not isinstance(item, dict):
+        run.skipped["question is not a JSON object"] += 1
+        return None
+    question_id = as_int(item.get("question_id"))
+    if question_id is None:
+        run.skipped["question without integer question_id"] += 1
+        return None
+    creation_date = as_int(item.get("creation_date"))
+    if creation_date is None:
+        run.skipped["question without creation_date"] += 1
+        return None
+    body = _as_str(item.get("body"))
+    if body is not None and len(body) > settings.MAX_BODY_CHARS:
+        run.skipped["question body truncated (too long)"] += 1
+        body = body[: settings.MAX_BODY_CHARS]
+    row = {
+        "question_id": question_id,
+        "title": _as_str(item.get("title")),
+        "link": _as_str(item.get("link")),
+        "body": body,
+        "score": as_int(item.get("score")),
+        "view_count": as_int(item.get("view_count")),
+        "answer_count": as_int(item.get("answer_count")),
+        "is_answered": _as_bool(item.get("is_answered")),
+        "accepted_answer_id": as_int(item.get("accepted_answer_id")),
+        "creation_date": creation_date,
+        "last_activity_date": as_int(item.get("last_activity_date")),
+        "owner_user_id": _owner_id(item),
+        "closed_date": as_int(item.get("closed_date")),
+        "content_license": _as_str(item.get("content_license")),
+        "data_source": settings.DATA_SOURCE,
+        "collected_by": collected_by,
+        "is_synthetic": is_synthetic,
+    }
+    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tag_rows = [
+        {"question_id": question_id, "tag": tag, "tag_position": pos}
+        for pos, tag in enumerate(t for t in tags if isinstance(t, str))
+    ]
+    return row, tag_rows
+
+
+def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+    """One `answers` row from an API answer item, or None (counted in `run.skipped`) if unusable."""
+    if not isinstance(item, dict):
+        run.skipped["answer is not a JSON object"] += 1
+        return None
+    answer_id = as_int(item.get("answer_id"))
+    if answer_id is None:
+        run.skipped["answer without integer answer_id"] += 1
+        return None
+    return {
+        "answer_id": answer_id,
+        "question_id": as_int(item.get("question_id")),
+        "is_accepted": _as_bool(item.get("is_accepted")),
+        "creation_date": as_int(item.get("creation_date")),
+        "last_activity_date": as_int(item.get("last_activity_date")),
+        "score": as_int(item.get("score")),
+        "owner_user_id": _owner_id(item),
+        "data_source": settings.DATA_SOURCE,
+        "is_synthetic": is_synthetic,
+    }
+
+
+def tag_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+    """One `tags` row from a `/tags/{tags}/info` item, or None (counted) if it has no name."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        run.skipped["tag without name"] += 1
+        return None
+    return {
+        "name": item["name"],
+        "count": as_int(item.get("count")),
+        "has_synonyms": _as_bool(item.get("has_synonyms")),
+        "is_moderator_only": _as_bool(item.get("is_moderator_only")),
+        "is_required": _as_bool(item.get("is_required")),
+        "data_source": settings.DATA_SOURCE,
+        "is_synthetic": is_synthetic,
+    }
+
+
+def to_table(rows: list[Item], schema: pa.Schema) -> pa.Table:
+    """Rows as a pyarrow table of the fixed `schema` (dlt normalises arrow fast, dicts slowly)."""
+    return pa.Table.from_pylist(rows, schema=schema)

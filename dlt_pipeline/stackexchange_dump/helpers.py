@@ -1,0 +1,485 @@
+"""Stream a Stack Exchange `Posts.xml` into bounded Arrow batches shaped like the raw tables.
+
+The file is read in chunks and fed to expat (C, streaming): only the current batch of kept posts is
+held in memory, never the document tree. Two cheap tricks keep it fast: a row outside the window is
+dropped by comparing its ISO `CreationDate` string before anything is converted, and, unless bodies
+are wanted, each line's `Body="..."` attribute (about 90% of the bytes) is cut out before expat has
+to decode it. Every conversion (ids, dates, titles, tags) then runs column-wise in Arrow.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+import subprocess
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+from xml.parsers import expat
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..results import LoadError
+from ..stackexchange.helpers import ANSWERS_SCHEMA, QUESTION_TAGS_SCHEMA, QUESTIONS_SCHEMA
+from .settings import (
+    ANSWER_POST_TYPE,
+    BATCH_ROWS,
+    COLLECTED_BY,
+    DATA_SOURCE,
+    DOT_COM_SITES,
+    PROGRESS_INTERVAL_SECONDS,
+    QUESTION_POST_TYPE,
+    READ_CHUNK_BYTES,
+)
+
+_BODY_ATTRIBUTE = re.compile(rb' Body="[^"]*"')
+# The dump stores plain titles; the API sends them HTML-encoded; staging decodes one format only.
+_HTML_ENCODINGS = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
+_SEVEN_ZIP_PROGRAMS = ("7z", "7za", "7zr")
+
+
+class DumpParseError(LoadError):
+    """The dump is not well-formed XML (corrupt or truncated); posts before the error are loaded."""
+
+
+@dataclass(frozen=True)
+class DumpWindow:
+    """The creation-date window of questions to keep, inclusive of both days, in UTC.
+
+    Attributes:
+        from_date: first day kept.
+        to_date: last day kept.
+    """
+
+    from_date: date
+    to_date: date
+
+    @property
+    def from_iso(self) -> str:
+        """Lowest `CreationDate` string kept (dump dates are ISO 8601 without zone, in UTC)."""
+        return self.from_date.isoformat()
+
+    @property
+    def end_iso(self) -> str:
+        """First `CreationDate` string past the window (the day after `to_date`)."""
+        return (self.to_date + timedelta(days=1)).isoformat()
+
+    @property
+    def from_epoch(self) -> int:
+        """Start of the window in epoch seconds."""
+        return int(datetime.combine(self.from_date, datetime.min.time(), UTC).timestamp())
+
+    @property
+    def end_epoch(self) -> int:
+        """First epoch second past the window."""
+        day_after = self.to_date + timedelta(days=1)
+        return int(datetime.combine(day_after, datetime.min.time(), UTC).timestamp())
+
+
+@dataclass
+class PostBatch:
+    """One bounded batch of kept posts as Arrow tables in the raw tables' shape.
+
+    Attributes:
+        questions: rows of `questions` (contract columns).
+        question_tags: rows of `question_tags` (question_id, tag, tag_position).
+        answers: answers not yet resolved against their question (no `is_accepted`).
+        bytes_read: bytes of the file read so far (compressed bytes for `.gz`).
+        posts_seen: posts (rows of any type) parsed so far, kept or not.
+        posts_kept: questions and answers kept so far.
+        other_post_types: posts so far that are neither question nor answer (tag wikis, ...).
+    """
+
+    questions: pa.Table
+    question_tags: pa.Table
+    answers: pa.Table
+    bytes_read: int
+    posts_seen: int
+    posts_kept: int
+    other_post_types: int
+
+    @property
+    def kept_posts(self) -> int:
+        """Questions plus answers in this batch."""
+        return self.questions.num_rows + self.answers.num_rows
+
+
+@dataclass
+class DumpStream:
+    """A binary reader over the dump's XML and how far through the file it is.
+
+    Attributes:
+        reader: the decompressed XML bytes.
+        bytes_read: returns bytes consumed from the file on disk so far.
+        total_bytes: size of the file on disk, or None when unknown (a `.7z` member).
+    """
+
+    reader: IO[bytes]
+    bytes_read: Callable[[], int]
+    total_bytes: int | None
+
+
+def site_domain(site: str) -> str:
+    """Return the web domain of a `site` parameter (`stackoverflow` -> `stackoverflow.com`)."""
+    if "." in site:
+        return site
+    return f"{site}.com" if site in DOT_COM_SITES else f"{site}.stackexchange.com"
+
+
+@contextmanager
+def open_dump(path: Path) -> Iterator[DumpStream]:
+    """Open `Posts.xml`, `Posts.xml.gz`, or a `.7z` archive's `Posts.xml` as one streaming reader.
+
+    `.7z` is streamed through the `7z` program (p7zip) because no Python 7z reader decompresses
+    incrementally; without it the error says how to extract the file once.
+
+    Raises:
+        LoadError: the file is missing, or it is a `.7z` and no 7z program is installed.
+    """
+    if not path.is_file():
+        raise LoadError(f"dump file not found: {path}; pass the path of Posts.xml, .xml.gz or .7z")
+    if path.suffix.lower() == ".7z":
+        with _open_seven_zip(path) as stream:
+            yield stream
+        return
+    with path.open("rb") as raw:
+        total = path.stat().st_size
+        if path.suffix.lower() == ".gz":
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield DumpStream(unzipped, raw.tell, total)  # type: ignore[arg-type]
+        else:
+            yield DumpStream(raw, raw.tell, total)
+
+
+@contextmanager
+def _open_seven_zip(path: Path) -> Iterator[DumpStream]:
+    """Stream `Posts.xml` out of a `.7z` archive via `7z e -so`; one-line error without 7z."""
+    program = next((p for p in map(shutil.which, _SEVEN_ZIP_PROGRAMS) if p), None)
+    if program is None:
+        raise LoadError(
+            f"cannot stream {path.name}: no 7z program found; install p7zip (apt-get install "
+            f"p7zip-full) or extract once with `7z e {path} Posts.xml` and load that Posts.xml"
+        )
+    command = [program, "e", "-so", str(path), "Posts.xml"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        counted = _CountingReader(process.stdout)
+        yield DumpStream(counted, lambda: counted.count, None)
+        process.stdout.close()
+        stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        if process.wait() != 0:
+            first_line = (stderr.splitlines() or ["no message"])[-1]
+            raise LoadError(f"7z could not extract Posts.xml from {path}: {first_line}")
+
+
+class _CountingReader:
+    """A read-only wrapper that counts the bytes read through it (for progress on pipes)."""
+
+    def __init__(self, inner: IO[bytes]) -> None:
+        self._inner = inner
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._inner.read(size)
+        self.count += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._inner.readline(size)
+        self.count += len(data)
+        return data
+
+
+class _PostCollector:
+    """expat handler that keeps the attribute dicts of in-window posts until a batch is full."""
+
+    def __init__(self, window: DumpWindow) -> None:
+        self.questions: list[dict[str, str]] = []
+        self.answers: list[dict[str, str]] = []
+        self.posts_seen = 0
+        self.posts_kept = 0
+        self.other_post_types = 0
+        self._from_iso = window.from_iso
+        self._end_iso = window.end_iso
+
+    def start_element(self, _name: str, attributes: dict[str, str]) -> None:
+        post_type = attributes.get("PostTypeId")
+        if post_type is None:
+            return
+        self.posts_seen += 1
+        created = attributes.get("CreationDate", "")
+        if post_type == QUESTION_POST_TYPE:
+            if self._from_iso <= created < self._end_iso:
+                self.questions.append(attributes)
+                self.posts_kept += 1
+        elif post_type == ANSWER_POST_TYPE:
+            # An answer is never older than its question, so one before the window cannot belong
+            # to it; later ones wait for their question (which may come later in the file).
+            if created >= self._from_iso:
+                self.answers.append(attributes)
+                self.posts_kept += 1
+        else:
+            self.other_post_types += 1
+
+    @property
+    def size(self) -> int:
+        return len(self.questions) + len(self.answers)
+
+
+def iter_post_batches(
+    stream: DumpStream,
+    window: DumpWindow,
+    *,
+    site: str,
+    include_bodies: bool = False,
+    batch_rows: int = BATCH_ROWS,
+    on_chunk: Callable[[int, int, int], None] | None = None,
+    chunk_bytes: int = READ_CHUNK_BYTES,
+) -> Iterator[PostBatch]:
+    """Parse the dump and yield batches of at most about `batch_rows` kept posts.
+
+    A batch may exceed `batch_rows` by the posts of one read chunk (a few thousand rows at 4 MiB
+    without bodies), so memory is bounded by `batch_rows` plus one chunk, however large the file.
+    On malformed XML the posts parsed before the error are yielded first, then `DumpParseError` is
+    raised naming the line and byte offset.
+
+    Args:
+        stream: the dump, from `open_dump`.
+        window: questions created outside it are skipped; so are answers created before it.
+        site: the `site` the dump belongs to, for question links.
+        include_bodies: keep the HTML `Body` of questions (off: bodies are most of the bytes).
+        batch_rows: target kept posts per batch.
+        on_chunk: called after each chunk with (bytes read, posts seen, posts kept), for progress.
+        chunk_bytes: bytes read per parser feed (completed to the end of the line).
+
+    Yields:
+        `PostBatch` objects in file order.
+
+    Raises:
+        DumpParseError: the XML is corrupt or truncated.
+    """
+    collector = _PostCollector(window)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = collector.start_element
+    link_prefix = f"https://{site_domain(site)}/q/"
+    lines_fed = bytes_fed = 0
+    chunk = b""
+    error: DumpParseError | None = None
+
+    def take_batch() -> PostBatch:
+        batch = _to_batch(collector, link_prefix, include_bodies, stream.bytes_read())
+        collector.questions, collector.answers = [], []
+        return batch
+
+    try:
+        while chunk := stream.reader.read(chunk_bytes):
+            chunk += stream.reader.readline()
+            parser.Parse(chunk if include_bodies else _BODY_ATTRIBUTE.sub(b"", chunk), False)
+            lines_fed = parser.CurrentLineNumber - 1
+            bytes_fed += len(chunk)
+            chunk = b""
+            if on_chunk is not None:
+                on_chunk(stream.bytes_read(), collector.posts_seen, collector.posts_kept)
+            if collector.size >= batch_rows:
+                yield take_batch()
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        error = _parse_error(exc, chunk, lines_fed, bytes_fed, collector.posts_seen)
+    except (EOFError, OSError, zlib.error) as exc:
+        error = DumpParseError(
+            f"dump is corrupt or truncated near byte {stream.bytes_read()} of the file ({exc}); "
+            f"posts before it were loaded; re-download the file and re-run the load"
+        )
+    if collector.size:
+        yield take_batch()
+    if error is not None:
+        raise error
+
+
+def _parse_error(
+    exc: expat.ExpatError, chunk: bytes, lines_before: int, bytes_before: int, posts_seen: int
+) -> DumpParseError:
+    """Turn an expat error into a one-line message with the line and that line's byte offset."""
+    line = exc.lineno
+    offset = bytes_before
+    newlines_into_chunk = line - 1 - lines_before
+    position = -1
+    for _ in range(max(newlines_into_chunk, 0)):
+        position = chunk.find(b"\n", position + 1)
+        if position < 0:
+            break
+    if chunk and position >= 0:
+        offset = bytes_before + position + 1
+    reason = expat.ErrorString(exc.code)
+    return DumpParseError(
+        f"dump XML is corrupt or truncated at line {line} (byte {offset} of the XML): {reason}; "
+        f"the {posts_seen} posts before it were parsed and loaded; re-download the file and re-run"
+    )
+
+
+def _column(rows: list[dict[str, str]], name: str) -> pa.Array:
+    """One attribute of every row as an Arrow string array (null where the row lacks it)."""
+    return pa.array([row.get(name) for row in rows], type=pa.string())
+
+
+def _int_column(rows: list[dict[str, str]], name: str) -> pa.Array:
+    """An integer attribute as int64 (null where absent)."""
+    return _column(rows, name).cast(pa.int64())
+
+
+def _epoch_column(rows: list[dict[str, str]], name: str) -> pa.Array:
+    """An ISO 8601 UTC date attribute as epoch seconds (int64, null where absent), like the API."""
+    parsed = _column(rows, name).cast(pa.timestamp("ms"))
+    return pc.cast(parsed, pa.timestamp("s"), safe=False).cast(pa.int64())
+
+
+def _html_encode(titles: pa.Array) -> pa.Array:
+    """Encode `&`, `<`, `>`, `"`, `'` as the API does, so staging decodes both sources alike."""
+    for plain, encoded in _HTML_ENCODINGS:
+        titles = pc.replace_substring(titles, plain, encoded)
+    return titles
+
+
+def _constant(value: Any, length: int, type_: pa.DataType) -> pa.Array:
+    """A column repeating one value."""
+    return pa.array([value] * length, type=type_)
+
+
+def _to_batch(
+    collector: _PostCollector, link_prefix: str, include_bodies: bool, bytes_read: int
+) -> PostBatch:
+    """Convert the collected attribute dicts into the three Arrow tables."""
+    questions = _questions_table(collector.questions, link_prefix, include_bodies)
+    return PostBatch(
+        questions=questions,
+        question_tags=_question_tags_table(collector.questions, questions.column("question_id")),
+        answers=_answers_table(collector.answers),
+        bytes_read=bytes_read,
+        posts_seen=collector.posts_seen,
+        posts_kept=collector.posts_kept,
+        other_post_types=collector.other_post_types,
+    )
+
+
+def _questions_table(
+    rows: list[dict[str, str]], link_prefix: str, include_bodies: bool
+) -> pa.Table:
+    """Rows of `questions` in the API loader's Arrow schema (docs/contracts.md)."""
+    n = len(rows)
+    question_id = _int_column(rows, "Id")
+    accepted_answer_id = _int_column(rows, "AcceptedAnswerId")
+    answer_count = pc.fill_null(_int_column(rows, "AnswerCount"), 0)
+    body = _column(rows, "Body") if include_bodies else _constant(None, n, pa.string())
+    # The dump lacks the API's is_answered (accepted, or an answer scoring > 0); the closest the
+    # question row allows is "has an accepted answer, or any answer".
+    is_answered = pc.or_(pc.is_valid(accepted_answer_id), pc.greater(answer_count, 0))
+    columns = {
+        "question_id": question_id,
+        "title": _html_encode(_column(rows, "Title")),
+        "link": pc.binary_join_element_wise(link_prefix, question_id.cast(pa.string()), ""),
+        "body": body,
+        "score": _int_column(rows, "Score"),
+        "view_count": _int_column(rows, "ViewCount"),
+        "answer_count": answer_count,
+        "is_answered": is_answered,
+        "accepted_answer_id": accepted_answer_id,
+        "creation_date": _epoch_column(rows, "CreationDate"),
+        "last_activity_date": _epoch_column(rows, "LastActivityDate"),
+        "owner_user_id": _int_column(rows, "OwnerUserId"),
+        "closed_date": _epoch_column(rows, "ClosedDate"),
+        "content_license": _column(rows, "ContentLicense"),
+        "data_source": _constant(DATA_SOURCE, n, pa.string()),
+        "collected_by": _constant(COLLECTED_BY, n, pa.string()),
+        "is_synthetic": _constant(False, n, pa.bool_()),
+    }
+    return pa.table(columns).cast(QUESTIONS_SCHEMA)
+
+
+def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array) -> pa.Table:
+    """One row per (question, tag) from `<a><b>` or `|a|b|` tag strings, keeping the tags' order."""
+    raw = pc.fill_null(_column(rows, "Tags"), "")
+    tag_lists = pc.split_pattern(pc.replace_substring(pc.utf8_trim(raw, "<>|"), "><", "|"), "|")
+    tags = pc.list_flatten(tag_lists)
+    parents = pc.list_parent_indices(tag_lists).to_numpy()
+    offsets = tag_lists.offsets.to_numpy()
+    positions = np.arange(len(tags), dtype=np.int64) - offsets[parents]
+    table = pa.table(
+        {
+            "question_id": pc.take(question_id, pa.array(parents)),
+            "tag": tags,
+            "tag_position": pa.array(positions, type=pa.int64()),
+        }
+    )
+    return table.filter(pc.not_equal(table.column("tag"), "")).cast(QUESTION_TAGS_SCHEMA)
+
+
+def _answers_table(rows: list[dict[str, str]]) -> pa.Table:
+    """Answers as parsed, with their parent `question_id`; `is_accepted` is set on resolution."""
+    n = len(rows)
+    return pa.table(
+        {
+            "answer_id": _int_column(rows, "Id"),
+            "question_id": _int_column(rows, "ParentId"),
+            "is_accepted": _constant(None, n, pa.bool_()),
+            "creation_date": _epoch_column(rows, "CreationDate"),
+            "last_activity_date": _epoch_column(rows, "LastActivityDate"),
+            "score": _int_column(rows, "Score"),
+            "owner_user_id": _int_column(rows, "OwnerUserId"),
+            "data_source": _constant(DATA_SOURCE, n, pa.string()),
+            "is_synthetic": _constant(False, n, pa.bool_()),
+        }
+    ).cast(ANSWERS_SCHEMA)
+
+
+class ProgressReporter:
+    """Report bytes read, posts/s and ETA at most once per interval, through an injectable clock.
+
+    Args:
+        report: where lines go (the CLI passes `print`).
+        total_bytes: size of the file on disk, or None when unknown (no ETA then).
+        clock: seconds, monotonic (tests pass a fake).
+        interval: minimum seconds between two lines.
+    """
+
+    def __init__(
+        self,
+        report: Callable[[str], None],
+        total_bytes: int | None,
+        clock: Callable[[], float],
+        interval: float = PROGRESS_INTERVAL_SECONDS,
+    ) -> None:
+        self._report = report
+        self._total = total_bytes
+        self._clock = clock
+        self._interval = interval
+        self._started = clock()
+        self._last: float | None = None
+
+    def update(self, bytes_read: int, posts_seen: int, posts_kept: int) -> None:
+        """Emit a progress line if the interval has passed since the last one."""
+        now = self._clock()
+        if self._last is not None and now - self._last < self._interval:
+            return
+        if self._last is None and now - self._started < self._interval:
+            return
+        self._last = now
+        self._report(self.line(bytes_read, posts_seen, posts_kept, now - self._started))
+
+    def line(self, bytes_read: int, posts_seen: int, posts_kept: int, elapsed: float) -> str:
+        """Format one progress line: MB read (and %), posts/s, posts kept, ETA."""
+        rate = posts_seen / elapsed if elapsed > 0 else 0.0
+        text = f"read {bytes_read / 1e6:,.1f} MB"
+        eta = ""
+        if self._total:
+            share = min(bytes_read / self._total, 1.0)
+            text += f" of {self._total / 1e6:,.1f} MB ({share:.0%})"
+            if 0 < share < 1 and elapsed > 0:
+                eta = f", ETA {elapsed * (1 - share) / share:,.0f} s"
+        return f"{text}, {rate:,.0f} posts/s, {posts_kept:,} posts kept{eta}"

@@ -1,0 +1,1 @@
+"""Static report: the paper's tables and figures rendered from the marts and `analysis.*`."""

@@ -1,0 +1,276 @@
+"""Gather what the report shows from the warehouse into one plain dict for the templates.
+
+Sections follow the paper (RQ1 popularity, RQ2 difficulty, RQ3 taxonomy). Values stay raw here; the
+templates format them with the filters in `formatting`, so HTML and Markdown show the same figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from importlib import metadata
+from typing import Any
+
+from . import charts
+from .warehouse import Row, Warehouse
+
+# Packages whose versions explain how the numbers were made, in the order shown.
+_TOOLS = (
+    "ptm-warehouse",
+    "dlt",
+    "dbt-core",
+    "dbt-duckdb",
+    "duckdb",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "jinja2",
+)
+_N_TOP_TAGS = 6
+# Points (minutes) at which the Kaplan–Meier table reads the stored step curves.
+_SURVIVAL_READ_POINTS = ((60, "1 hour"), (1440, "1 day"), (43_200, "30 days"), (525_600, "1 year"))
+_COMPARISON_METRICS = (
+    "no_accepted_answer_rate",
+    "mean_response_minutes",
+    "median_response_minutes",
+    "km_median_response_minutes",
+    "answers_per_view",
+    "p_accepted_within_60_minutes",
+    "p_accepted_within_1440_minutes",
+    "p_accepted_within_43200_minutes",
+)
+_TEST_ORDER = ("no_accepted_answer_rate", "response_minutes", "answers_per_view")
+_QUANTILE_COLUMN = re.compile(r"^p(\d+)(?:_minutes)?$")
+
+
+def tool_versions() -> list[tuple[str, str]]:
+    """Installed versions of the tools in the pipeline ("not installed" when absent)."""
+    versions = []
+    for name in _TOOLS:
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, "not installed"))
+    return versions
+
+
+def gather(warehouse: Warehouse, build: Row | None) -> dict[str, Any]:
+    """Everything the templates render except the generated-at line."""
+    overview = warehouse.question_overview()
+    taxonomy = _taxonomy_tree(warehouse.taxonomy_rollup())
+    return {
+        "build": build,
+        "load_runs": warehouse.table(
+            "raw_stackexchange", "load_runs", order_by="started_at, run_id"
+        ),
+        "overview": overview,
+        "is_synthetic": any(row["is_synthetic"] for row in overview)
+        or warehouse.has_synthetic_difficulty(),
+        "window": warehouse.question_window(),
+        "row_counts": warehouse.row_counts(),
+        "versions": tool_versions(),
+        "topics": [_topic_section(warehouse, topic) for topic in warehouse.topics()],
+        "taxonomy": taxonomy,
+        "false_positive_rates": warehouse.false_positive_rates(),
+        "agreement": warehouse.agreement(),
+        "n_sampled_for_annotation": _n_sampled(warehouse),
+    }
+
+
+def _n_sampled(warehouse: Warehouse) -> int:
+    """Questions drawn by `ptmwh sample` so far (0 when no sample exists)."""
+    if not warehouse.has("analysis", "annotation_samples"):
+        return 0
+    return warehouse.rows(
+        "select count(distinct question_id) as n from analysis.annotation_samples"
+    )[0]["n"]
+
+
+def _topic_section(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+    """RQ1 and RQ2 content for one topic."""
+    difficulty = warehouse.topic_table(
+        "marts", "rpt_difficulty", topic, order_by="question_group desc"
+    )
+    return {
+        "topic": topic,
+        "tags": warehouse.seed("topic_tags", topic, order_by="tag"),
+        "difficulty": difficulty,
+        "window_start_date": next(
+            (row["window_start_date"] for row in difficulty if row.get("window_start_date")), None
+        ),
+        "window_end_date": next(
+            (row["window_end_date"] for row in difficulty if row.get("window_end_date")), None
+        ),
+        **_rq1(warehouse, topic),
+        **_rq2(warehouse, topic),
+    }
+
+
+def _rq1(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+    """Table I and Fig. 1 (yearly popularity, overall and for the most popular tags)."""
+    tag_frequency = warehouse.topic_table("marts", "rpt_tag_frequency", topic, "rank, tag")
+    yearly = warehouse.topic_table("marts", "rpt_popularity_yearly", topic, "year")
+    top_tags = [row["tag"] for row in tag_frequency[:_N_TOP_TAGS]]
+    tag_yearly = warehouse.topic_table("marts", "rpt_popularity_tag_yearly", topic, "tag, year")
+    counts = {(row["tag"], row["year"]): row["n_questions"] for row in tag_yearly}
+    years = sorted({row["year"] for row in tag_yearly} | {row["year"] for row in yearly})
+    series = {tag: [(year, counts.get((tag, year), 0)) for year in years] for tag in top_tags}
+    return {
+        "tag_frequency": tag_frequency,
+        "yearly": yearly,
+        "has_share": any(row.get("topic_share") is not None for row in yearly),
+        "fig1a": charts.popularity_yearly(yearly),
+        "top_tags": top_tags,
+        "tag_yearly_table": [
+            {"year": year, "counts": [counts.get((tag, year), 0) for tag in top_tags]}
+            for year in years
+        ],
+        "fig1b": charts.tag_yearly(series),
+    }
+
+
+def _rq2(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+    """Table II, the topic-vs-baseline comparison, Fig. 2, the tests and the literature."""
+    estimates = warehouse.topic_table(
+        "analysis", "metric_estimates", topic, "question_group, tag nulls first, metric"
+    )
+    tests = warehouse.topic_table(
+        "analysis", "stat_tests", topic, "comparison desc, tag nulls first, metric, test"
+    )
+    quantiles, boxes = _quantiles(warehouse, topic)
+    curves = _curves(warehouse, topic)
+    return {
+        "by_tag": _by_tag(warehouse, topic, tests),
+        "comparison": _comparison(estimates),
+        "tests": _overall_tests(tests),
+        "quantiles": quantiles,
+        "fig2a": charts.response_time_boxes(boxes),
+        "survival_table": _survival_table(curves),
+        "fig2b": charts.survival(curves),
+        "literature": warehouse.seed("literature_baselines", order_by="topic, reference"),
+    }
+
+
+def _by_tag(warehouse: Warehouse, topic: str, tests: list[Row]) -> list[Row]:
+    """Table II rows, each with its tag-vs-baseline tests of the no-accepted-answer rate."""
+    tag_tests: dict[str, list[Row]] = defaultdict(list)
+    for row in tests:
+        if row["comparison"] == "tag_vs_baseline" and row["tag"] is not None:
+            tag_tests[row["tag"]].append(row)
+    rows = warehouse.topic_table("marts", "rpt_difficulty_by_tag", topic, "n_questions desc, tag")
+    return [{**row, "tests": tag_tests.get(row["tag"], [])} for row in rows]
+
+
+def _comparison(estimates: list[Row]) -> list[dict[str, Any]]:
+    """Topic-vs-baseline rows: per metric, each group's estimate with its interval."""
+    by_metric: dict[str, dict[str, Row]] = defaultdict(dict)
+    for row in estimates:
+        if row["tag"] is None:
+            by_metric[row["metric"]][row["question_group"]] = row
+    return [
+        {"metric": metric, "topic": groups.get("topic"), "baseline": groups.get("baseline")}
+        for metric in _COMPARISON_METRICS
+        if (groups := by_metric.get(metric))
+    ]
+
+
+def _overall_tests(tests: list[Row]) -> list[Row]:
+    """Topic-vs-baseline tests, ordered as the paper discusses the metrics."""
+    overall = [row for row in tests if row["comparison"] == "topic_vs_baseline"]
+    rank = {metric: index for index, metric in enumerate(_TEST_ORDER)}
+    return sorted(overall, key=lambda row: (rank.get(row["metric"], len(rank)), row["test"]))
+
+
+def _quantiles(warehouse: Warehouse, topic: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Stored response-time quantiles as a table, and the box each group's quantiles describe.
+
+    The box spans p25–p75 (p20–p80 when quartiles are not stored) with whiskers at p10–p90.
+    """
+    order = "question_group desc"
+    if "method" in warehouse.columns("marts", "rpt_response_time_distribution"):
+        order += ", method"
+    rows = warehouse.topic_table("marts", "rpt_response_time_distribution", topic, order)
+    methods: dict[str, set[Any]] = defaultdict(set)
+    for row in rows:
+        methods[row["question_group"]].add(row.get("method"))
+    by_group: dict[str, dict[int, float]] = {}
+    for row in rows:
+        group = row["question_group"]
+        label = group if len(methods[group]) == 1 else f"{group} ({row['method']})"
+        by_group.setdefault(
+            label,
+            {
+                int(match.group(1)): row[column]
+                for column in row
+                if (match := _QUANTILE_COLUMN.match(column)) and row[column] is not None
+            },
+        )
+    boxes = []
+    for label, values in by_group.items():
+        low, high = (25, 75) if 25 in values and 75 in values else (20, 80)
+        if {10, low, 50, high, 90} <= values.keys():
+            boxes.append(
+                {
+                    "group": label.split(" ")[0],
+                    "label": label,
+                    "whislo": values[10],
+                    "q1": values[low],
+                    "med": values[50],
+                    "q3": values[high],
+                    "whishi": values[90],
+                }
+            )
+    levels = sorted({q for values in by_group.values() for q in values})
+    table = {
+        "groups": list(by_group),
+        "rows": [
+            {"q": q, "values": [values.get(q) for values in by_group.values()]} for q in levels
+        ],
+    }
+    return table, boxes
+
+
+def _curves(warehouse: Warehouse, topic: str) -> dict[str, list[Row]]:
+    """Kaplan–Meier step curves per group, in minutes order."""
+    curves: dict[str, list[Row]] = defaultdict(list)
+    for row in warehouse.topic_table(
+        "analysis", "survival_curves", topic, "question_group desc, minutes"
+    ):
+        curves[row["question_group"]].append(row)
+    return dict(curves)
+
+
+def _survival_table(curves: dict[str, list[Row]]) -> list[dict[str, Any]]:
+    """The stored curves read at fixed times: the last step at or before each time."""
+    table = []
+    for minutes, label in _SURVIVAL_READ_POINTS:
+        values = {}
+        for group, points in curves.items():
+            before = [point for point in points if point["minutes"] <= minutes]
+            values[group] = before[-1]["survival_probability"] if before else None
+        table.append({"minutes": minutes, "label": label, "values": values})
+    return table
+
+
+def _taxonomy_tree(rows: list[Row]) -> list[dict[str, Any]]:
+    """Nest the rolled-up taxonomy rows: categories > sub-categories > codes."""
+    categories: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        category = categories.setdefault(
+            row["category"],
+            {"name": row["category"], "subs": {}, "n": 0, "share": None, "paper_share": None},
+        )
+        if row["rolled_up"] == 2:
+            category.update(n=row["n"], share=row["share"], paper_share=row["paper_share"])
+            continue
+        sub = category["subs"].setdefault(
+            row["sub_category"],
+            {"name": row["sub_category"], "codes": [], "n": 0, "share": None, "paper_share": None},
+        )
+        if row["rolled_up"] == 1:
+            sub.update(n=row["n"], share=row["share"], paper_share=row["paper_share"])
+        else:
+            sub["codes"].append(row)
+    return [
+        {**category, "subs": list(category["subs"].values())} for category in categories.values()
+    ]

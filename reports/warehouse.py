@@ -1,0 +1,281 @@
+"""Read-only access to the warehouse tables the report formats (marts, `analysis.*`, seeds, ops).
+
+The report never writes and never keeps the file open longer than one render, so other steps can run
+right after it. Every query here only selects, filters, orders or rolls up counts: statistics come
+ready-made from the marts and `analysis_py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+# Tables the report cannot do without, with the step that creates them.
+REQUIRED_TABLES: dict[tuple[str, str], str] = {
+    ("marts", "fct_questions"): "ptmwh build",
+    ("marts", "rpt_tag_frequency"): "ptmwh build",
+    ("marts", "rpt_popularity_yearly"): "ptmwh build",
+    ("marts", "rpt_popularity_tag_yearly"): "ptmwh build",
+    ("marts", "rpt_difficulty"): "ptmwh build",
+    ("marts", "rpt_difficulty_by_tag"): "ptmwh build",
+    ("marts", "rpt_response_time_distribution"): "ptmwh build",
+    ("analysis", "stat_tests"): "ptmwh analyze",
+    ("analysis", "metric_estimates"): "ptmwh analyze",
+    ("analysis", "survival_curves"): "ptmwh analyze",
+}
+
+
+class ReportDataError(RuntimeError):
+    """The warehouse lacks something the report needs; the message names it and the fix."""
+
+
+class StaleBuildError(ReportDataError):
+    """The newest dbt build failed, so the marts may be stale."""
+
+
+@contextmanager
+def read_only_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse read-only and close it when the block ends.
+
+    Raises:
+        ReportDataError: the file does not exist (DuckDB would otherwise create an empty one).
+    """
+    if not db_path.is_file():
+        raise ReportDataError(f"warehouse {db_path} not found: run `ptmwh run` (or load and build)")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+class Warehouse:
+    """Typed queries over one open read-only connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._tables = {
+            (schema, name)
+            for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables"
+            ).fetchall()
+        }
+
+    def has(self, schema: str, table: str) -> bool:
+        """Whether `schema.table` exists."""
+        return (schema, table) in self._tables
+
+    def schema_of(self, table: str) -> str | None:
+        """The schema holding `table` (seeds live where dbt puts them); first by name if several."""
+        schemas = sorted(schema for schema, name in self._tables if name == table)
+        return schemas[0] if schemas else None
+
+    def check_required(self) -> None:
+        """Raise one clear error for the first missing required table.
+
+        Raises:
+            ReportDataError: naming the table and the command that creates it.
+        """
+        for (schema, table), command in REQUIRED_TABLES.items():
+            if not self.has(schema, table):
+                raise ReportDataError(f"{schema}.{table} missing: run `{command}`")
+
+    def check_build(self, allow_stale: bool) -> Row | None:
+        """Return the newest dbt build record; refuse a failed one unless `allow_stale`.
+
+        Raises:
+            StaleBuildError: the newest `ops.build_runs` row has status `error`.
+        """
+        if not self.has("ops", "build_runs"):
+            return None
+        rows = self.rows(
+            "select * from ops.build_runs order by started_at desc nulls last, invocation_id desc "
+            "limit 1"
+        )
+        if not rows:
+            return None
+        build = rows[0]
+        if build["status"] == "error" and not allow_stale:
+            failed = build.get("failed_nodes") or "unknown nodes"
+            raise StaleBuildError(
+                f"the last `ptmwh build` failed ({failed}): fix it and rebuild, "
+                "or pass --allow-stale to render the previous marts"
+            )
+        return build
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+        """Run a select and return its rows as dicts keyed by column name."""
+        cursor = self._con.execute(sql, params or [])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+    def table(self, schema: str, table: str, where: str = "", order_by: str = "") -> list[Row]:
+        """Rows of `schema.table` (empty when it is absent), optionally filtered and ordered."""
+        if not self.has(schema, table):
+            return []
+        sql = f'select * from "{schema}"."{table}"'
+        if where:
+            sql += f" where {where}"
+        if order_by:
+            sql += f" order by {order_by}"
+        return self.rows(sql)
+
+    def topic_table(self, schema: str, table: str, topic: str, order_by: str) -> list[Row]:
+        """Rows of `schema.table` for one topic, ordered."""
+        return self.rows(
+            f'select * from "{schema}"."{table}" where topic = ? order by {order_by}', [topic]
+        )
+
+    def seed(self, table: str, topic: str | None = None, order_by: str = "1") -> list[Row]:
+        """Rows of a dbt seed found by table name, optionally for one topic."""
+        schema = self.schema_of(table)
+        if schema is None:
+            return []
+        if topic is None:
+            return self.table(schema, table, order_by=order_by)
+        return self.topic_table(schema, table, topic, order_by)
+
+    def topics(self) -> list[str]:
+        """Topics present in `marts.rpt_difficulty`, sorted."""
+        return [
+            row["topic"]
+            for row in self.rows("select distinct topic from marts.rpt_difficulty order by 1")
+        ]
+
+    def question_overview(self) -> list[Row]:
+        """Question counts by topic, group, data source and synthetic flag, with date range."""
+        return self.rows(
+            """
+            select
+                topic, question_group, data_source, is_synthetic,
+                count(*) as n_questions,
+                min(created_at) as first_created_at,
+                max(created_at) as last_created_at
+            from marts.fct_questions
+            group by all
+            order by all
+            """
+        )
+
+    def question_window(self) -> Row:
+        """First and last question creation times in `marts.fct_questions`."""
+        return self.rows(
+            "select min(created_at) as first_created_at, max(created_at) as last_created_at "
+            "from marts.fct_questions"
+        )[0]
+
+    def has_synthetic_difficulty(self) -> bool:
+        """Whether any `rpt_difficulty` row (e.g. an exact baseline count) is synthetic."""
+        flag = self._pick("marts", "rpt_difficulty", "is_synthetic")
+        return bool(
+            self.rows(f"select coalesce(bool_or({flag}), false) as flag from marts.rpt_difficulty")[
+                0
+            ]["flag"]
+        )
+
+    def row_counts(self) -> list[tuple[str, int]]:
+        """Row count of every required table, in a fixed order."""
+        return [
+            (
+                f"{schema}.{table}",
+                self.rows(f'select count(*) as n from "{schema}"."{table}"')[0]["n"],
+            )
+            for schema, table in REQUIRED_TABLES
+        ]
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        """Column names of `schema.table`, in table order (empty when it is absent)."""
+        return [
+            row["column_name"]
+            for row in self.rows(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position",
+                [schema, table],
+            )
+        ]
+
+    def _pick(self, schema: str, table: str, *names: str) -> str:
+        """The first of `names` that `schema.table` has (marts may name a column either way)."""
+        present = set(self.columns(schema, table))
+        for name in names:
+            if name in present:
+                return f'"{name}"'
+        return "null"
+
+    def agreement(self) -> list[Row]:
+        """Inter-rater agreement per annotator pair: n, cohen_kappa, observed_agreement."""
+        if not self.has("marts", "rpt_annotation_agreement"):
+            return []
+        pick = lambda *names: self._pick("marts", "rpt_annotation_agreement", *names)  # noqa: E731
+        return self.rows(
+            f"""
+            select
+                annotator_a, annotator_b,
+                {pick("n", "n_questions")} as n,
+                {pick("cohen_kappa", "cohens_kappa")} as cohen_kappa,
+                {pick("observed_agreement", "observed_agreement_rate")} as observed_agreement
+            from marts.rpt_annotation_agreement
+            order by annotator_a, annotator_b
+            """
+        )
+
+    def taxonomy_rollup(self) -> list[Row]:
+        """Taxonomy rows with category and sub-category subtotals of `n` and `share`.
+
+        `rolled_up` is 2 for a category subtotal, 1 for a sub-category subtotal and 0 for a leaf
+        code. When the mart already holds subtotal rows (`taxonomy_level`), they are used as they
+        are; otherwise the leaves' counts and shares are summed here.
+        """
+        if not self.has("marts", "rpt_taxonomy_distribution"):
+            return []
+        columns = set(self.columns("marts", "rpt_taxonomy_distribution"))
+        n = self._pick("marts", "rpt_taxonomy_distribution", "n", "n_questions")
+        paper_share = self._pick("marts", "rpt_taxonomy_distribution", "paper_share")
+        order = "order by category, rolled_up desc, sub_category, code"
+        if "taxonomy_level" in columns:
+            return self.rows(
+                f"""
+                select
+                    category, sub_category, code,
+                    case taxonomy_level when 'category' then 2 when 'sub_category' then 1 else 0
+                    end as rolled_up,
+                    {n} as n, share, is_dl_challenge, {paper_share} as paper_share
+                from marts.rpt_taxonomy_distribution
+                where category is not null
+                {order}
+                """
+            )
+        return self.rows(
+            f"""
+            select
+                category, sub_category, code,
+                grouping(sub_category) + grouping(code) as rolled_up,
+                sum({n}) as n,
+                sum(share) as share,
+                bool_or(is_dl_challenge) filter (where code is not null) as is_dl_challenge,
+                null as paper_share
+            from marts.rpt_taxonomy_distribution
+            where category is not null
+            group by rollup (category, sub_category, code)
+            having grouping(category) = 0
+            {order}
+            """
+        )
+
+    def false_positive_rates(self) -> list[float]:
+        """Distinct false-positive rates in the taxonomy mart (one is expected)."""
+        if not self.has("marts", "rpt_taxonomy_distribution"):
+            return []
+        return [
+            row["false_positive_rate"]
+            for row in self.rows(
+                "select distinct false_positive_rate from marts.rpt_taxonomy_distribution "
+                "where false_positive_rate is not null order by 1"
+            )
+        ]

@@ -1,0 +1,66 @@
+"""Plain-Python versions of the marts' metrics, computed from the raw rows, not from dbt."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections.abc import Iterable
+from typing import Any
+
+from .dbt_helpers import DBT_PROJECT_DIR
+from .sample_rows import WINDOW_END_EXCLUSIVE, WINDOW_START, RawRows, epoch
+
+
+def seed_topic_tags(topic: str = "ptm") -> list[str]:
+    """The topic's tags from the `topic_tags` seed."""
+    with (DBT_PROJECT_DIR / "seeds" / "topic_tags.csv").open() as handle:
+        return [row["tag"] for row in csv.DictReader(handle) if row["topic"] == topic]
+
+
+def questions_in_window(rows: RawRows) -> list[dict[str, Any]]:
+    """Questions with their tags, group and response_minutes, inside the inclusive window."""
+    topic_tags = set(seed_topic_tags())
+    tags_by_question: dict[int, list[tuple[int, str]]] = {}
+    for tag_row in rows.question_tags:
+        tags_by_question.setdefault(tag_row["question_id"], []).append(
+            (tag_row["tag_position"], tag_row["tag"])
+        )
+    answers = {answer["answer_id"]: answer for answer in rows.answers}
+    result = []
+    for question in rows.questions:
+        created = question["creation_date"]
+        if not epoch(WINDOW_START) <= created < epoch(WINDOW_END_EXCLUSIVE):
+            continue
+        tags = [tag for _, tag in sorted(tags_by_question.get(question["question_id"], []))]
+        accepted = answers.get(question["accepted_answer_id"])
+        response_minutes = None
+        if accepted is not None and accepted["creation_date"] >= created:
+            response_minutes = (accepted["creation_date"] - created) / 60
+        result.append(
+            {
+                **question,
+                "tags": tags,
+                "question_group": "topic" if topic_tags & set(tags) else "baseline",
+                "has_accepted_answer": question["accepted_answer_id"] is not None,
+                "response_minutes": response_minutes,
+            }
+        )
+    return result
+
+
+def difficulty(questions: Iterable[dict[str, Any]]) -> dict[str, float | int | None]:
+    """%no acc, response minutes and PD of a set of questions (§V)."""
+    questions = list(questions)
+    minutes = [q["response_minutes"] for q in questions if q["response_minutes"] is not None]
+    n_no_accepted = sum(1 for q in questions if not q["has_accepted_answer"])
+    avg_answers = statistics.fmean(q["answer_count"] for q in questions)
+    avg_views = statistics.fmean(q["view_count"] for q in questions)
+    return {
+        "n_questions": len(questions),
+        "n_no_accepted_answer": n_no_accepted,
+        "no_accepted_answer_rate": n_no_accepted / len(questions),
+        "n_with_response_time": len(minutes),
+        "mean_response_minutes": statistics.fmean(minutes) if minutes else None,
+        "median_response_minutes": statistics.median(minutes) if minutes else None,
+        "answers_per_view": avg_answers / avg_views,
+    }

@@ -1,0 +1,140 @@
+"""A small seeded raw data set with the edge cases the marts must get right.
+
+Topic questions (tag_query), a uniform baseline sample (random_sample), exact yearly totals,
+questions on and just outside both window edges, questions with two topic tags, accepted answers
+missing from the data or older than their question, and HTML-encoded titles.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+TOPIC_TAGS = ["huggingface-transformers", "bert-language-model", "openai-api", "gpt-2"]
+OTHER_TAGS = ["python", "pytorch", "tensorflow", "java", "nlp"]
+WINDOW_START = datetime(2018, 1, 1, tzinfo=UTC)
+WINDOW_END_EXCLUSIVE = datetime(2023, 6, 16, tzinfo=UTC)
+
+
+def epoch(moment: datetime) -> int:
+    """Epoch seconds of a UTC datetime."""
+    return int(moment.timestamp())
+
+
+@dataclass
+class RawRows:
+    """Rows per raw table, as `raw_fixture.write_raw_tables` takes them."""
+
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    question_tags: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    baseline_totals: list[dict[str, Any]] = field(default_factory=list)
+    related_tags: list[dict[str, Any]] = field(default_factory=list)
+
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        """All tables, for `write_raw_tables(**rows.tables())`."""
+        return {
+            "questions": self.questions,
+            "question_tags": self.question_tags,
+            "answers": self.answers,
+            "baseline_totals": self.baseline_totals,
+            "related_tags": self.related_tags,
+        }
+
+
+def make_rows(n_questions: int = 400, seed: int = 7, data_source: str = "api") -> RawRows:
+    """Generate raw rows; `data_source='dump'` makes every question part of a full population."""
+    rng = random.Random(seed)
+    rows = RawRows()
+    edge_times = [
+        datetime(2017, 12, 31, 23, 59, 59, tzinfo=UTC),
+        WINDOW_START,
+        datetime(2023, 6, 15, 23, 59, 59, tzinfo=UTC),
+        WINDOW_END_EXCLUSIVE,
+    ]
+    span = epoch(WINDOW_END_EXCLUSIVE) - epoch(WINDOW_START)
+    answer_id = 10_000_000
+    for question_id in range(1, n_questions + 1):
+        if question_id <= len(edge_times):
+            created = epoch(edge_times[question_id - 1])
+        else:
+            created = epoch(WINDOW_START) + rng.randrange(span)
+        is_topic = rng.random() < 0.5
+        tags = rng.sample(TOPIC_TAGS, rng.choice([1, 1, 2])) if is_topic else []
+        tags += rng.sample(OTHER_TAGS, rng.choice([0, 1, 2]))
+        if not tags:
+            tags = ["python"]
+        rng.shuffle(tags)
+        if data_source == "dump":
+            collected_by = "dump"
+        else:
+            collected_by = "tag_query" if is_topic else "random_sample"
+        answer_count = rng.choice([0, 0, 1, 1, 2, 3])
+        accepted_answer_id = None
+        if answer_count and rng.random() < 0.5:
+            answer_id += 1
+            accepted_answer_id = answer_id
+            kind = rng.random()
+            if kind < 0.1:
+                pass  # accepted answer missing from the data
+            else:
+                delay = -600 if kind < 0.15 else rng.choice([30, 90, 3_600, 86_400 * 3, 7])
+                rows.answers.append(
+                    {
+                        "answer_id": answer_id,
+                        "question_id": question_id,
+                        "is_accepted": True,
+                        "creation_date": created + delay,
+                        "last_activity_date": created + abs(delay),
+                        "score": 1,
+                        "data_source": data_source,
+                        "is_synthetic": True,
+                    }
+                )
+        rows.questions.append(
+            {
+                "question_id": question_id,
+                "title": f"Q{question_id} &quot;x&quot; &amp; y&#39;s &lt;b&gt;",
+                "link": f"https://stackoverflow.com/q/{question_id}",
+                "score": rng.randint(-2, 5),
+                "view_count": rng.randint(1, 500),
+                "answer_count": answer_count,
+                "is_answered": accepted_answer_id is not None,
+                "accepted_answer_id": accepted_answer_id,
+                "creation_date": created,
+                "last_activity_date": created,
+                "data_source": data_source,
+                "collected_by": collected_by,
+                "is_synthetic": True,
+            }
+        )
+        for position, tag in enumerate(tags):
+            rows.question_tags.append(
+                {"question_id": question_id, "tag": tag, "tag_position": position}
+            )
+    return rows
+
+
+def add_baseline_totals(rows: RawRows, topic_tags: list[str]) -> None:
+    """Exact yearly totals for every window year: all questions and topic questions."""
+    for year in range(2018, 2024):
+        for population, total, no_accepted in (
+            ("all_questions", 1_000_000 + year, 600_000 + year),
+            ("topic_questions", 1_000 + year, 700 + year),
+        ):
+            for accepted_filter, value in (("any", total), ("no_accepted_answer", no_accepted)):
+                rows.baseline_totals.append(
+                    {
+                        "site": "stackoverflow",
+                        "year": year,
+                        "population": population,
+                        "accepted_filter": accepted_filter,
+                        "total": value,
+                        "from_date": epoch(datetime(year, 1, 1, tzinfo=UTC)),
+                        "to_date": epoch(datetime(year, 12, 31, tzinfo=UTC)),
+                        "topic_tags": ";".join(topic_tags),
+                        "is_synthetic": True,
+                    }
+                )

@@ -1,0 +1,74 @@
+"""Building is repeatable, records its status, fails clearly without raw data, and documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from .conftest import BuiltWarehouse
+from .dbt_helpers import run_dbt
+
+pytestmark = pytest.mark.slow
+
+MARTS = [
+    "fct_questions",
+    "dim_tags",
+    "rpt_tag_frequency",
+    "rpt_popularity_yearly",
+    "rpt_popularity_tag_yearly",
+    "rpt_difficulty",
+    "rpt_difficulty_by_tag",
+    "rpt_response_time_distribution",
+    "rpt_tag_candidates",
+]
+
+
+def _snapshot(warehouse: BuiltWarehouse) -> dict[str, list[tuple]]:
+    """Every mart's rows; doubles rounded to 1e-9, as parallel sums may differ in the last bit."""
+    with duckdb.connect(str(warehouse.db_path), read_only=True) as con:
+        return {
+            mart: sorted(
+                (
+                    tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+                    for row in con.execute(f"select * from marts.{mart}").fetchall()
+                ),
+                key=repr,
+            )
+            for mart in MARTS
+        }
+
+
+def test_second_build_changes_nothing_and_is_recorded(dump_warehouse: BuiltWarehouse) -> None:
+    before = _snapshot(dump_warehouse)
+    result = run_dbt(["build"], dump_warehouse.db_path, dump_warehouse.work_dir)
+    assert result.success
+    assert _snapshot(dump_warehouse) == before
+    runs = dump_warehouse.query("select * from ops.build_runs order by started_at")
+    assert [run["status"] for run in runs] == ["success", "success"]
+    assert runs[-1]["n_errors"] == 0 and runs[-1]["command"] == "build"
+
+
+def test_missing_raw_schema_is_a_clear_error(tmp_path: Path, dbt_work_dir: Path) -> None:
+    db_path = tmp_path / "empty.duckdb"
+    result = run_dbt(["run", "--select", "stg_stackexchange__questions"], db_path, dbt_work_dir)
+    assert not result.success
+    messages = " ".join(str(r.message) for r in result.result)
+    assert "raw_stackexchange" in messages and "questions is missing" in messages
+    assert "ptmwh load" in messages
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        status = con.execute("select status, failed_nodes from ops.build_runs").fetchall()
+    assert status[0][0] == "error" and "stg_stackexchange__questions" in status[0][1]
+
+
+def test_docs_generate_succeeds(api_warehouse: BuiltWarehouse) -> None:
+    result = run_dbt(["docs", "generate"], api_warehouse.db_path, api_warehouse.work_dir)
+    assert result.success
+    assert (api_warehouse.work_dir / "target" / "catalog.json").exists()
+    comments = api_warehouse.query(
+        "select comment from duckdb_columns() "
+        "where schema_name = 'marts' and table_name = 'rpt_difficulty' "
+        "and column_name = 'answers_per_view'"
+    )
+    assert "PD" in comments[0]["comment"]

@@ -1,0 +1,227 @@
+"""Imported labels -> dbt -> `rpt_annotation_agreement` and `rpt_taxonomy_distribution`.
+
+Runs the real dbt project on the annotation nodes only, against a warehouse in tmp_path.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from statsmodels.stats.inter_rater import cohens_kappa
+
+from dlt_pipeline.annotation_runner import import_annotations
+from dlt_pipeline.annotations.settings import TAXONOMY_CODES_CSV
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+DBT = Path(sys.executable).parent / "dbt"
+SELECTION = [
+    "path:models/staging/annotations",
+    "path:models/marts/annotations",
+    "path:seeds/taxonomy",
+]
+N_NON_FALSE_POSITIVE = 405
+N_FALSE_POSITIVE = 25
+"""The paper: 430 annotated questions, 5.81% false positives (25), shares over the other 405."""
+
+pytestmark = pytest.mark.skipif(
+    not (DBT_PROJECT_DIR / "dbt_project.yml").exists(),
+    reason="dbt_project/dbt_project.yml is absent: the marts need the dbt project to build",
+)
+
+
+def _dbt_build(db_path: Path, work_dir: Path) -> None:
+    """Build the annotation nodes in a child process, which closes the warehouse when it exits."""
+    env = {**os.environ, "PTMWH_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    completed = subprocess.run(
+        [str(DBT), "build", "--select", *SELECTION, "--project-dir", str(DBT_PROJECT_DIR)]
+        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work_dir / "target")]
+        + ["--log-path", str(work_dir / "logs")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=240,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:]
+
+
+def _query(db_path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def _record_sample(db_path: Path, question_ids: list[int]) -> None:
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("create schema if not exists analysis")
+        con.execute(
+            "create table analysis.annotation_samples as "
+            "select 'ptm-2023-06-15' as sample_id, unnest(?) as question_id",
+            [question_ids],
+        )
+
+
+def _write_labels(path: Path, labels: dict[int, str], annotator: str) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "annotator", "code"])
+        writer.writerows((question_id, annotator, code) for question_id, code in labels.items())
+    return path
+
+
+def _taxonomy() -> list[dict[str, str]]:
+    with TAXONOMY_CODES_CSV.open(newline="", encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle) if row["code"] != "False positive"]
+
+
+def _paper_counts() -> tuple[dict[str, int], dict[str, int]]:
+    """Questions per sub-category and per category for 405 non-false-positive questions.
+
+    Each published share times 405, rounded, reproduces the paper's percentage. The paper's
+    sub-shares do not add up to its category shares (Model Lifecycle Management: 55.78% listed vs
+    56.79%, Others: 11.11% vs 10.86%); the category totals are kept and the difference (+4 and -1
+    questions) goes to the first "Other ..." sub-category, or else the first sub-category listed.
+    """
+    taxonomy = _taxonomy()
+    category_counts = {
+        row["category"]: round(float(row["paper_category_share"]) * N_NON_FALSE_POSITIVE)
+        for row in taxonomy
+    }
+    sub_counts = {
+        row["sub_category"]: round(float(row["paper_sub_category_share"]) * N_NON_FALSE_POSITIVE)
+        for row in taxonomy
+    }
+    for category, total in category_counts.items():
+        subs = list(dict.fromkeys(r["sub_category"] for r in taxonomy if r["category"] == category))
+        absorber = next((sub for sub in subs if sub.startswith("Other")), subs[0])
+        sub_counts[absorber] += total - sum(sub_counts[sub] for sub in subs)
+    return sub_counts, category_counts
+
+
+def _counted_codes() -> list[str]:
+    """One counted code per question, spreading each sub-category's count over its codes."""
+    taxonomy = _taxonomy()
+    sub_counts, _ = _paper_counts()
+    codes: list[str] = []
+    for sub_category, count in sub_counts.items():
+        sub_codes = [row["code"] for row in taxonomy if row["sub_category"] == sub_category]
+        codes += [sub_codes[i % len(sub_codes)] for i in range(count)]
+    return codes + ["False positive"] * N_FALSE_POSITIVE
+
+
+@pytest.fixture(scope="module")
+def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict, list]:
+    """Two annotators and a `resolved` consensus whose counted labels follow the paper's shares.
+
+    The marts are built once before the import (their row counts are returned) and once after.
+
+    Per question: 75% both annotators agree on the counted code; 10% they disagree and `resolved`
+    gives the counted code; 15% they disagree without resolution and alice (alphabetically first)
+    has the counted code, so the tie rule must pick alice's code.
+    """
+    work_dir = tmp_path_factory.mktemp("annotated")
+    db_path = work_dir / "warehouse.duckdb"
+    rng = np.random.default_rng(20230615)
+    counted = _counted_codes()
+    all_codes = sorted({row["code"] for row in _taxonomy()} | {"False positive"})
+    alice, bob, resolved = {}, {}, {}
+    for question_id, code in enumerate(counted, start=5000):
+        others = [other for other in all_codes if other != code]
+        case = rng.choice(["agree", "resolved", "tie"], p=[0.75, 0.10, 0.15])
+        if case == "agree":
+            alice[question_id] = bob[question_id] = code
+        elif case == "resolved":
+            alice[question_id], bob[question_id] = rng.choice(others, size=2, replace=False)
+            resolved[question_id] = code
+        else:
+            alice[question_id], bob[question_id] = code, rng.choice(others)
+    _dbt_build(db_path, work_dir)
+    counts_before_import = [
+        _query(db_path, f"select count(*) from {relation}")[0][0]
+        for relation in (
+            "staging.stg_annotations__labels",
+            "marts.rpt_annotation_agreement",
+            "marts.rpt_taxonomy_distribution",
+        )
+    ]
+    _record_sample(db_path, list(range(5000, 5000 + len(counted))))
+    files = [
+        _write_labels(work_dir / "alice.csv", alice, "alice"),
+        _write_labels(work_dir / "bob.csv", bob, "bob"),
+        _write_labels(work_dir / "resolved.csv", resolved, "resolved"),
+    ]
+    import_annotations(db_path, files)
+    _dbt_build(db_path, work_dir)
+    return db_path, alice, bob, counts_before_import
+
+
+def test_kappa_matches_statsmodels(annotated_warehouse):
+    db_path, alice, bob, _ = annotated_warehouse
+    codes = sorted(set(alice.values()) | set(bob.values()))
+    index = {code: i for i, code in enumerate(codes)}
+    table = np.zeros((len(codes), len(codes)))
+    for question_id, code in alice.items():
+        table[index[code], index[bob[question_id]]] += 1
+
+    rows = _query(
+        db_path,
+        "select annotator_a, annotator_b, n_questions, n_agreed, observed_agreement_rate, "
+        "cohens_kappa from marts.rpt_annotation_agreement",
+    )
+
+    assert len(rows) == 1, "the `resolved` consensus must not be paired as a rater"
+    annotator_a, annotator_b, n_questions, n_agreed, observed, kappa = rows[0]
+    assert (annotator_a, annotator_b, n_questions) == ("alice", "bob", len(alice))
+    assert n_agreed == int(np.trace(table))
+    assert observed == pytest.approx(np.trace(table) / len(alice))
+    assert kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-12)
+
+
+def test_taxonomy_shares_match_the_papers_percentages(annotated_warehouse):
+    db_path, _, _, _ = annotated_warehouse
+    sub_counts, category_counts = _paper_counts()
+    rows = _query(
+        db_path,
+        "select taxonomy_level, coalesce(sub_category, category), n_questions, share, paper_share, "
+        "n_annotated_questions, false_positive_rate from marts.rpt_taxonomy_distribution "
+        "where taxonomy_level != 'code'",
+    )
+    by_name = {name: (level, n, share, paper) for level, name, n, share, paper, _, _ in rows}
+
+    assert {row[5] for row in rows} == {430}
+    assert {round(row[6] * 100, 2) for row in rows} == {5.81}
+    for category, n in category_counts.items():
+        level, n_questions, share, paper = by_name[category]
+        assert (level, n_questions) == ("category", n)
+        assert round(share * 100, 2) == round(paper * 100, 2), category
+    for sub_category, n in sub_counts.items():
+        _, n_questions, share, paper = by_name[sub_category]
+        assert n_questions == n
+        paper_n = paper * N_NON_FALSE_POSITIVE
+        gap = {"Other Challenges related to Model Lifecycle Management": 4, "New Requirement": -1}
+        assert abs(share * N_NON_FALSE_POSITIVE - paper_n - gap.get(sub_category, 0)) < 0.5
+
+
+def test_code_rows_count_the_resolved_label(annotated_warehouse):
+    db_path, _, _, _ = annotated_warehouse
+    expected = Counter(code for code in _counted_codes() if code != "False positive")
+    rows = _query(
+        db_path,
+        "select code, n_questions, is_dl_challenge from marts.rpt_taxonomy_distribution "
+        "where taxonomy_level = 'code'",
+    )
+    assert {code: n for code, n, _ in rows if n} == dict(expected)
+    assert len(rows) == 42
+    assert {code: dl for code, _, dl in rows}["Fine-tuning"] is False
+
+
+def test_marts_build_empty_before_any_import(annotated_warehouse):
+    _, _, _, counts_before_import = annotated_warehouse
+    assert counts_before_import == [0, 0, 0]

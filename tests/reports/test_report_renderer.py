@@ -1,0 +1,215 @@
+"""The report renders every section from the fixture warehouse, safely and reproducibly."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+from html import unescape
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import XSS_TITLE
+
+from reports.renderer import render_report
+from reports.warehouse import ReportDataError, StaleBuildError
+
+_AT = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def _render(db: Path, out: Path, **kwargs) -> tuple[str, str]:
+    result = render_report(db, out, generated_at=_AT, **kwargs)
+    return result.html_path.read_text(encoding="utf-8"), result.md_path.read_text(encoding="utf-8")
+
+
+def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp_path: Path):
+    html, md = _render(fixture_db, tmp_path / "site")
+    for text in (unescape(html), md):
+        assert "RQ1: popularity of “ptm”" in text
+        assert "RQ2: difficulty of “ptm” questions" in text
+        assert "RQ3: taxonomy of challenges" in text
+        assert "Table I." in text and "Table II." in text
+        assert "Fig. 1a." in text and "Fig. 1b." in text
+        assert "Fig. 2a." in text and "Fig. 2b." in text
+        assert "χ² = 628.83, df = 1, p < 1e-100; φ = 0.16 (small)" in text
+        assert "Cliff's δ = 0.41 (medium)" in text
+        assert "log-rank χ² = 410.20, df = 1, p = 3.0e-91" in text
+        assert "Holm-adjusted p = 2.0e-47" in text
+        assert "2018-01-01 to 2023-06-15" in text
+        assert "Generated at 2024-02-03 04:05:06 UTC" in text
+        assert "false-positive rate: 5.81%" in text
+    # topic-vs-baseline table with the Wilson intervals from analysis.metric_estimates
+    assert re.search(r"73\.9%</td><td>\[72\.8%, 75\.0%\]</td>", html)
+    assert "| 73.9% | [72.8%, 75.0%] | 57.8% | [55.6%, 59.9%] | wilson |" in md
+    assert "| 2,563 | 43.5% |" in md  # Table I
+    assert "| 2022 | 2,050 | 1,300,000 | 0.158% |" in md  # Fig. 1a numbers
+    assert "| p50 | 850 | 55 |" in md  # Fig. 2a numbers
+    assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b read from the stored curve
+    assert "| alice | bob | 129 | 0.83 | 86.0% |" in md
+    assert "Environment: 45 (60.00%); paper: 11.36%" in md
+    assert html.count("<figure>") == 4 and html.count("<figcaption") == 4
+    assert html.count("<svg ") == 4
+    assert "<details open>" in html and "<summary>Model Training — 30 (40.00%)" in html
+    assert "| big_data | Bagherzadeh and Khatchadourian 2019 [30] | 60.5% | 198 | – |" in md
+
+
+def test_titles_and_tags_from_the_internet_render_as_text(
+    fixture_db: Path, tmp_path: Path, sql_runner
+):
+    # rank the hostile tag first so it also reaches the chart legend (SVG) and Fig. 1b's table
+    sql_runner(fixture_db, "update marts.rpt_tag_frequency set rank = 0 where tag like '<%'")
+    html, md = _render(fixture_db, tmp_path / "site")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert XSS_TITLE not in md
+    assert "&lt;script>alert(1)&lt;/script>" in md
+
+
+def test_html_is_self_contained(fixture_db: Path, tmp_path: Path):
+    html, _ = _render(fixture_db, tmp_path / "site")
+    references = re.findall(r'(?:src|href)\s*=\s*"([^"]*)"', html)
+    assert all(ref.startswith(("#", "data:")) for ref in references), references
+    assert "<link" not in html and "@import" not in html
+    assert all(target.startswith("#") for target in re.findall(r"url\(([^)]*)\)", html))
+    assert "<metadata" not in html and "<?xml" not in html and "<!DOCTYPE svg" not in html
+
+
+def test_same_warehouse_gives_identical_files_but_the_generated_at_line(
+    fixture_db: Path, tmp_path: Path
+):
+    first = render_report(fixture_db, tmp_path / "a", generated_at=_AT)
+    second = render_report(
+        fixture_db, tmp_path / "b", generated_at=datetime(2030, 1, 1, tzinfo=UTC)
+    )
+    for one, two in ((first.html_path, second.html_path), (first.md_path, second.md_path)):
+        lines_one = one.read_text(encoding="utf-8").splitlines()
+        lines_two = two.read_text(encoding="utf-8").splitlines()
+        assert len(lines_one) == len(lines_two)
+        differing = [(a, b) for a, b in zip(lines_one, lines_two, strict=True) if a != b]
+        assert len(differing) == 1 and "Generated at" in differing[0][0]
+
+
+def test_warehouse_is_opened_read_only_and_closed(fixture_db: Path, tmp_path: Path):
+    before = fixture_db.read_bytes()
+    render_report(fixture_db, tmp_path / "site", generated_at=_AT)
+    assert fixture_db.read_bytes() == before
+    with duckdb.connect(str(fixture_db)) as con:  # a read-write open fails if ours were still open
+        assert con.execute("select count(*) from marts.rpt_difficulty").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("drop", "message"),
+    [
+        ("drop table marts.rpt_difficulty", "marts.rpt_difficulty missing: run `ptmwh build`"),
+        ("drop table analysis.stat_tests", "analysis.stat_tests missing: run `ptmwh analyze`"),
+    ],
+)
+def test_a_missing_table_gives_one_clear_error(
+    fixture_db: Path, tmp_path: Path, sql_runner, drop: str, message: str
+):
+    sql_runner(fixture_db, drop)
+    with pytest.raises(ReportDataError) as caught:
+        render_report(fixture_db, tmp_path / "site")
+    assert str(caught.value) == message
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_missing_warehouse_is_not_created(tmp_path: Path):
+    missing = tmp_path / "nowhere.duckdb"
+    with pytest.raises(ReportDataError, match="not found: run `ptmwh run`"):
+        render_report(missing, tmp_path / "site")
+    assert not missing.exists()
+
+
+def test_a_failed_build_is_refused_unless_stale_is_allowed(
+    fixture_db: Path, tmp_path: Path, sql_runner
+):
+    sql_runner(
+        fixture_db,
+        "insert into ops.build_runs values ('inv-2', '2024-01-02 00:00', '2024-01-02 00:01', "
+        "'error', 80, 1, 'model.ptm.rpt_difficulty', '1.11.16')",
+    )
+    with pytest.raises(
+        StaleBuildError, match=r"failed \(model\.ptm\.rpt_difficulty\).*--allow-stale"
+    ):
+        render_report(fixture_db, tmp_path / "site")
+    result = render_report(fixture_db, tmp_path / "site", allow_stale=True, generated_at=_AT)
+    assert result.is_stale
+    assert "Stale marts." in result.html_path.read_text(encoding="utf-8")
+    assert "stale marts" in result.summary_line()
+
+
+def test_synthetic_banner_only_when_data_is_synthetic(fixture_db: Path, tmp_path: Path, sql_runner):
+    html, md = _render(fixture_db, tmp_path / "a")
+    assert 'class="banner synthetic"' in html and "**Synthetic data.**" in md
+    sql_runner(
+        fixture_db,
+        "update marts.fct_questions set is_synthetic = false; "
+        "update marts.rpt_difficulty set is_synthetic = false",
+    )
+    result = render_report(fixture_db, tmp_path / "b", generated_at=_AT)
+    assert "Synthetic data." not in result.html_path.read_text(encoding="utf-8")
+    assert result.summary_line() == (
+        f"report for ptm written to {result.html_path} and {result.md_path}"
+    )
+
+
+def test_without_annotations_rq3_explains_how_to_sample(
+    fixture_db: Path, tmp_path: Path, sql_runner
+):
+    sql_runner(
+        fixture_db,
+        "delete from marts.rpt_taxonomy_distribution; delete from marts.rpt_annotation_agreement",
+    )
+    html, md = _render(fixture_db, tmp_path / "a")
+    assert "No annotations yet" in html and "<code>ptmwh sample</code>" in html
+    assert "run `ptmwh sample`" in md and "<details" not in html
+    sql_runner(
+        fixture_db,
+        "drop table marts.rpt_taxonomy_distribution; drop table marts.rpt_annotation_agreement; "
+        "create table analysis.annotation_samples as select 's1' as sample_id, 1 as question_id",
+    )
+    html, _ = _render(fixture_db, tmp_path / "b")
+    assert "No annotations yet (1 questions have been sampled)" in html
+
+
+def test_a_leaf_only_taxonomy_mart_is_rolled_up(fixture_db: Path, tmp_path: Path, sql_runner):
+    sql_runner(
+        fixture_db,
+        """
+        create or replace table marts.rpt_taxonomy_distribution as
+        select * from (values
+            ('Others', 'Tutorial Seeking', 'Tutorial Seeking', 17, 0.042, 0.058, false),
+            ('Others', 'Model Downloading', 'Model Downloading', 5, 0.012, 0.058, true),
+            ('Others', 'Model Downloading', 'Hub Timeout', 3, 0.008, 0.058, false)
+        ) as t(category, sub_category, code, n, share, false_positive_rate, is_dl_challenge)
+        """,
+    )
+    _, md = _render(fixture_db, tmp_path / "site")
+    assert "- **Others**: 25 (6.20%)" in md
+    assert "  - Model Downloading: 8 (2.00%)" in md
+    assert "    - Model Downloading: 5 (1.20%) (DL)" in md
+
+
+def test_without_baseline_totals_fig_1a_has_no_share(fixture_db: Path, tmp_path: Path, sql_runner):
+    sql_runner(
+        fixture_db,
+        "update marts.rpt_popularity_yearly set n_all_questions = null, topic_share = null",
+    )
+    html, md = _render(fixture_db, tmp_path / "site")
+    assert "| 2022 | 2,050 |\n" in md
+    assert "share of all questions posted" not in html
+
+
+def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sql_runner):
+    sql_runner(
+        fixture_db,
+        "insert into marts.fct_questions select range + 10, timestamp '2020-01-01' + "
+        "to_minutes(range), 2020, 'ptm', 'baseline', ['python'], 't', 'l', 0, 1, 0, false, null, "
+        "false, 'dump', false from range(500000)",
+    )
+    started = time.perf_counter()
+    _, md = _render(fixture_db, tmp_path / "site")
+    assert time.perf_counter() - started < 10
+    assert "| ptm | baseline | dump | no | 500,000 |" in md
