@@ -221,7 +221,7 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
         dataset_name=DATASET_NAME,
         pipelines_dir=str(db_path.parent / ".dlt_pipelines" / db_path.stem),
     )
-    if False:
+    if pipeline.has_pending_data:
         pipeline.abort_packages()
     return pipeline
 

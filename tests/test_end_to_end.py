@@ -11,6 +11,8 @@ import contextlib
 import io
 import shutil
 import statistics
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -157,3 +159,26 @@ def test_failed_build_keeps_marts_and_report_refuses_stale(demo, tmp_path, monke
     assert "allow-stale" in err and len(err.strip().splitlines()) == 1
     assert cli.main(["report", "--out", str(tmp_path / "site"), "--allow-stale"]) == 0
     assert "Stale" in (tmp_path / "site" / "index.html").read_text()
+
+
+def test_duckdb_cli_of_the_pinned_version_reads_the_warehouse(demo):
+    """Ad-hoc SQL is `duckdb data/warehouse.duckdb`: the CLI must open what the steps wrote."""
+    cli_path = Path(sys.executable).parent / "duckdb"
+    completed = subprocess.run(
+        [
+            str(cli_path),
+            "-readonly",
+            "-csv",
+            str(demo["db"]),
+            "select question_group, n_questions from marts.rpt_difficulty order by 1",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert completed.stdout.split() == [
+        "question_group,n_questions",
+        "baseline,52000",
+        "topic,5896",
+    ]

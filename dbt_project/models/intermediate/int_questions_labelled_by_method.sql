@@ -12,11 +12,12 @@ questions as (
     population when present, else the API's uniform random sample; other baseline rows (e.g. questions
     of a tag dropped from the topic) belong to neither and get no method.
 #}
+{# Read from the classified table, not the `questions` CTE: two references would materialize it. #}
 baseline_sources as (
 
     select {{ dbt.bool_or("collected_by = 'dump'") }} as has_dump_baseline
 
-    from questions
+    from {{ ref('int_questions_classified') }}
     where question_group = 'baseline'
 
 ),

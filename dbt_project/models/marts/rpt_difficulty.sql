@@ -14,6 +14,17 @@ totals_by_year as (
 
 ),
 
+ranked_questions as (
+
+    select
+        *,
+        {{ response_minutes_ranks('topic, question_group, difficulty_method') }}
+
+    from questions
+    where difficulty_method is not null
+
+),
+
 per_question_metrics as (
 
     select
@@ -22,8 +33,7 @@ per_question_metrics as (
         difficulty_method as per_question_method,
         {{ difficulty_metrics() }}
 
-    from questions
-    where difficulty_method is not null
+    from ranked_questions
     group by 1, 2, 3
 
 ),
@@ -114,14 +124,34 @@ final as (
                     / nullif(cast(exact_counts.n_questions as double), 0)
             else per_question_metrics.no_accepted_answer_rate
         end as no_accepted_answer_rate,
+        case
+            when groups.count_method = 'exact_count'
+                then {{ wilson_interval(
+                    'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'low'
+                ) }}
+            else per_question_metrics.no_accepted_answer_rate_ci_low
+        end as no_accepted_answer_rate_ci_low,
+        case
+            when groups.count_method = 'exact_count'
+                then {{ wilson_interval(
+                    'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'high'
+                ) }}
+            else per_question_metrics.no_accepted_answer_rate_ci_high
+        end as no_accepted_answer_rate_ci_high,
         groups.count_method as no_accepted_answer_rate_method,
         per_question_metrics.n_with_response_time,
         per_question_metrics.mean_response_minutes,
+        per_question_metrics.mean_response_minutes_ci_low,
+        per_question_metrics.mean_response_minutes_ci_high,
         per_question_metrics.median_response_minutes,
+        per_question_metrics.median_response_minutes_ci_low,
+        per_question_metrics.median_response_minutes_ci_high,
         groups.per_question_method as response_minutes_method,
         per_question_metrics.avg_answer_count,
         per_question_metrics.avg_view_count,
         per_question_metrics.answers_per_view,
+        per_question_metrics.answers_per_view_ci_low,
+        per_question_metrics.answers_per_view_ci_high,
         groups.per_question_method as answers_per_view_method,
         case
             when groups.count_method = 'exact_count' and per_question_metrics.data_source is null
