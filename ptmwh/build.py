@@ -10,7 +10,7 @@ from pathlib import Path
 from .settings import DBT_PROJECT_DIR
 
 
-def _close_dbt_duckdb() -> None:
+def close_dbt_duckdb() -> None:
     """Close the DuckDB handle dbt-duckdb keeps open in-process after a run.
 
     Without this, the next step in the same process (analysis, report) cannot open the file with a
@@ -59,7 +59,7 @@ def run_dbt(
     try:
         result = dbtRunner().invoke(args)
     finally:
-        _close_dbt_duckdb()
+        close_dbt_duckdb()
         if previous is None:
             os.environ.pop("PTMWH_DB", None)
         else:

@@ -6,8 +6,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+from ptmwh.build import close_dbt_duckdb
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -32,16 +33,8 @@ def run_dbt(args: Sequence[str], db_path: Path, work_dir: Path) -> dbtRunnerResu
             ]
         )
     finally:
-        _close_duckdb()
+        close_dbt_duckdb()
         if previous is None:
             os.environ.pop("PTMWH_DB", None)
         else:
             os.environ["PTMWH_DB"] = previous
-
-
-def _close_duckdb() -> None:
-    """dbt-duckdb keeps its database open in-process after a run; close it so others can open it."""
-    environment = DuckDBConnectionManager._ENV
-    if environment is not None:
-        environment.close()
-        DuckDBConnectionManager._ENV = None

@@ -25,6 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from .raw_fixture import COLUMNS
+
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 MARTS = ("fct_questions", "rpt_difficulty", "rpt_tag_frequency")
 CATALOG = "warehouse"  # the compile warehouse's file stem: compiled relation names carry it
@@ -34,39 +36,9 @@ WINDOW_END = date(2023, 6, 15)
 DAY = 86_400
 START_EPOCH = int(datetime(2018, 1, 1, tzinfo=UTC).timestamp())
 END_EPOCH = int(datetime(2023, 6, 16, tzinfo=UTC).timestamp())  # first second after the window
-RAW_COLUMNS: dict[str, dict[str, str]] = {
-    "questions": {
-        "question_id": "bigint",
-        "title": "varchar",
-        "link": "varchar",
-        "body": "varchar",
-        "score": "bigint",
-        "view_count": "bigint",
-        "answer_count": "bigint",
-        "is_answered": "boolean",
-        "accepted_answer_id": "bigint",
-        "creation_date": "bigint",
-        "last_activity_date": "bigint",
-        "owner_user_id": "bigint",
-        "closed_date": "bigint",
-        "content_license": "varchar",
-        "data_source": "varchar",
-        "collected_by": "varchar",
-        "is_synthetic": "boolean",
-    },
-    "question_tags": {"question_id": "bigint", "tag": "varchar", "tag_position": "bigint"},
-    "answers": {
-        "answer_id": "bigint",
-        "question_id": "bigint",
-        "is_accepted": "boolean",
-        "creation_date": "bigint",
-        "last_activity_date": "bigint",
-        "score": "bigint",
-        "owner_user_id": "bigint",
-        "data_source": "varchar",
-        "is_synthetic": "boolean",
-    },
-}
+RAW_COLUMNS = {
+    table: COLUMNS[table] for table in ("questions", "question_tags", "answers")
+}  # the raw contract's columns, shared with the fixture of the dbt tests
 OTHER_TAGS = ("python", "pytorch", "nlp", "javascript", "tag-1")
 
 
