@@ -30,8 +30,11 @@ class LoadResult:
     message: str = ""
 
     def summary_line(self) -> str:
-        """One line for the terminal: status, requests, items per resource, quota."""
+        """One line for the terminal: status, requests (API loads), items per resource, quota."""
         items = ", ".join(f"{name}={n}" for name, n in sorted(self.items_loaded.items()))
-        quota = "" if self.quota_remaining is None else f", quota left {self.quota_remaining}"
-        text = f"{self.status}: {self.requests_made} requests, loaded {items or 'nothing'}{quota}"
-        return f"{text}. {self.message}".rstrip(". ") + ("" if not self.message else "")
+        parts = [f"{self.requests_made} requests"] if self.requests_made else []
+        parts.append(f"loaded {items or 'nothing'}")
+        if self.quota_remaining is not None:
+            parts.append(f"quota left {self.quota_remaining}")
+        line = f"{self.status}: {', '.join(parts)}"
+        return f"{line}. {self.message.rstrip('.')}" if self.message else line
