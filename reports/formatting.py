@@ -76,7 +76,13 @@ def fmt_minutes(value: Any) -> str:
 
 
 def fmt_metric(metric: str, value: Any) -> str:
-    """Format a value by the unit its metric name implies."""
+    """Format a value by the unit its metric name implies.
+
+    A missing Kaplan–Meier median means the curve never fell below one half: fewer than half the
+    group's questions had an accepted answer by the data's cut-off, so the median is not reached.
+    """
+    if metric == "km_median_response_minutes" and is_missing(value):
+        return "not reached"
     if metric.endswith("_rate") or metric.startswith("p_accepted_within"):
         return fmt_rate(value)
     if "minutes" in metric:
