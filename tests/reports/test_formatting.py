@@ -1,4 +1,4 @@
-"""Numbers into words: units follow the metric's name; a missing Kaplan–Meier median is explained."""
+"""Numbers into words: units follow the metric; a missing Kaplan–Meier median is explained."""
 
 import pytest
 
