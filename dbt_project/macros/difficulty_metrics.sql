@@ -2,12 +2,14 @@
     The paper's three difficulty metrics (§V) over a set of questions, shared by rpt_difficulty and
     rpt_difficulty_by_tag: %no acc, response minutes of answered questions, and PD = avg answers /
     avg views, each with a closed-form 95% confidence interval (one pass, no resampling, so it scales
-    to 10^7 rows). Use inside a `select ... group by` over rows that carry the columns of
-    `response_minutes_ranks()` partitioned by the same group.
+    to 10^7 rows). Use inside a `select ... group by`.
 -#}
 {% macro difficulty_metrics() -%}
     {%- set z = confidence_z() -%}
-    {%- set n_response_times = 'n_response_times_in_group' -%}
+    {#- DuckDB's list functions: the order statistics of a group without a window sort. -#}
+    {%- set sorted_response_minutes -%}
+        list_sort(list(response_minutes) filter (where response_minutes is not null))
+    {%- endset -%}
     {%- set avg_answers = 'avg(cast(answer_count as double))' -%}
     {%- set avg_views = 'avg(cast(view_count as double))' -%}
     {%- set ratio = avg_answers ~ ' / nullif(' ~ avg_views ~ ', 0)' -%}
@@ -34,18 +36,10 @@
     {{ clip_at_zero('avg(response_minutes) - ' ~ mean_half_width) }} as mean_response_minutes_ci_low,
     avg(response_minutes) + {{ mean_half_width }} as mean_response_minutes_ci_high,
     percentile_cont(0.5) within group (order by response_minutes) as median_response_minutes,
-    max(
-        case
-            when response_minutes_rank = {{ median_rank(n_response_times, 'low') }}
-                then response_minutes
-        end
-    ) as median_response_minutes_ci_low,
-    max(
-        case
-            when response_minutes_rank = {{ median_rank(n_response_times, 'high') }}
-                then response_minutes
-        end
-    ) as median_response_minutes_ci_high,
+    {{ sorted_response_minutes }}[{{ median_rank('count(response_minutes)', 'low') }}]
+        as median_response_minutes_ci_low,
+    {{ sorted_response_minutes }}[{{ median_rank('count(response_minutes)', 'high') }}]
+        as median_response_minutes_ci_high,
     {{ avg_answers }} as avg_answer_count,
     {{ avg_views }} as avg_view_count,
     {{ ratio }} as answers_per_view,
@@ -75,20 +69,6 @@
 
 
 {#-
-    Window columns that difficulty_metrics() needs for the median's interval: each response time's
-    rank in its group (1 = fastest; questions without one rank after all others) and the group's
-    number of response times. `partition_by` lists the columns of the later `group by`.
--#}
-{% macro response_minutes_ranks(partition_by) -%}
-    row_number() over (
-        partition by {{ partition_by }}
-        order by response_minutes asc nulls last
-    ) as response_minutes_rank,
-    count(response_minutes) over (partition by {{ partition_by }}) as n_response_times_in_group
-{%- endmacro %}
-
-
-{#-
     One bound ('low' or 'high') of the Wilson score interval for n_success out of n_total; null when
     n_total is 0 or null. The interval always holds the observed share k/n and lies in [0, 1]:
     least/greatest only undo floating-point rounding at k = 0 and k = n.
@@ -98,15 +78,21 @@
     {%- set k = 'cast(' ~ n_success ~ ' as double)' -%}
     {%- set n = 'cast(nullif(' ~ n_total ~ ', 0) as double)' -%}
     {%- set sign = '-' if bound == 'low' else '+' -%}
-    {%- set clip = 'greatest(0, least(' if bound == 'low' else 'least(1, greatest(' -%}
+    {%- set score_bound -%}
+        (
+            {{ k }} + {{ z }} * {{ z }} / 2
+            {{ sign }} {{ z }} * sqrt({{ k }} * ({{ n }} - {{ k }}) / {{ n }} + {{ z }} * {{ z }} / 4)
+        ) / ({{ n }} + {{ z }} * {{ z }})
+    {%- endset -%}
+    {%- set share = k ~ ' / ' ~ n -%}
+    {%- if bound == 'low' -%}
+        {%- set clipped = 'greatest(0, least(' ~ share ~ ', ' ~ score_bound ~ '))' -%}
+    {%- else -%}
+        {%- set clipped = 'least(1, greatest(' ~ share ~ ', ' ~ score_bound ~ '))' -%}
+    {%- endif -%}
+    {#- greatest/least ignore nulls in DuckDB, hence the explicit null guard. -#}
     case
-        when {{ n }} is not null then {{ clip }}
-            {{ k }} / {{ n }},
-            (
-                {{ k }} + {{ z }} * {{ z }} / 2
-                {{ sign }} {{ z }} * sqrt({{ k }} * ({{ n }} - {{ k }}) / {{ n }} + {{ z }} * {{ z }} / 4)
-            ) / ({{ n }} + {{ z }} * {{ z }})
-        ))
+        when {{ n }} is not null then {{ clipped }}
     end
 {%- endmacro %}
 

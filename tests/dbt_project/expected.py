@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+import math
 import statistics
 from collections.abc import Iterable
 from typing import Any
+
+from scipy.stats import norm
+from statsmodels.stats.proportion import proportion_confint
 
 from .dbt_helpers import DBT_PROJECT_DIR
 from .sample_rows import WINDOW_END_EXCLUSIVE, WINDOW_START, RawRows, epoch
@@ -64,3 +68,53 @@ def difficulty(questions: Iterable[dict[str, Any]]) -> dict[str, float | int | N
         "median_response_minutes": statistics.median(minutes) if minutes else None,
         "answers_per_view": avg_answers / avg_views,
     }
+
+
+Z_95 = float(norm.ppf(0.975))
+
+
+def difficulty_intervals(questions: Iterable[dict[str, Any]]) -> dict[str, float | None]:
+    """The marts' 95% intervals of the §V metrics: Wilson, order statistics, normal, delta method.
+
+    Bounds are null where an interval is undefined (no response time for the median, fewer than
+    two values for the others); lower bounds of minutes and PD are raised to 0.
+    """
+    questions = list(questions)
+    n = len(questions)
+    minutes = sorted(q["response_minutes"] for q in questions if q["response_minutes"] is not None)
+    n_no_accepted = sum(1 for q in questions if not q["has_accepted_answer"])
+    rate_low, rate_high = proportion_confint(n_no_accepted, n, alpha=0.05, method="wilson")
+    intervals: dict[str, float | None] = {
+        "no_accepted_answer_rate_ci_low": rate_low,
+        "no_accepted_answer_rate_ci_high": rate_high,
+        "median_response_minutes_ci_low": None,
+        "median_response_minutes_ci_high": None,
+        "mean_response_minutes_ci_low": None,
+        "mean_response_minutes_ci_high": None,
+        "answers_per_view_ci_low": None,
+        "answers_per_view_ci_high": None,
+    }
+    m = len(minutes)
+    if m:
+        low_rank = max(1, math.floor(m / 2 - Z_95 * math.sqrt(m) / 2))
+        high_rank = min(m, math.ceil(1 + m / 2 + Z_95 * math.sqrt(m) / 2))
+        intervals["median_response_minutes_ci_low"] = minutes[low_rank - 1]
+        intervals["median_response_minutes_ci_high"] = minutes[high_rank - 1]
+    if m >= 2:
+        mean = statistics.fmean(minutes)
+        half_width = Z_95 * statistics.stdev(minutes) / math.sqrt(m)
+        intervals["mean_response_minutes_ci_low"] = max(0.0, mean - half_width)
+        intervals["mean_response_minutes_ci_high"] = mean + half_width
+    answers = [float(q["answer_count"]) for q in questions]
+    views = [float(q["view_count"]) for q in questions]
+    if n >= 2 and statistics.fmean(views) > 0:
+        ratio = statistics.fmean(answers) / statistics.fmean(views)
+        variance = (
+            statistics.variance(answers)
+            - 2 * ratio * statistics.covariance(answers, views)
+            + ratio**2 * statistics.variance(views)
+        )
+        standard_error = math.sqrt(max(variance, 0.0) / n) / statistics.fmean(views)
+        intervals["answers_per_view_ci_low"] = max(0.0, ratio - Z_95 * standard_error)
+        intervals["answers_per_view_ci_high"] = ratio + Z_95 * standard_error
+    return intervals

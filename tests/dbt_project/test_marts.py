@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from statsmodels.stats.proportion import proportion_confint
 
 from .conftest import BuiltWarehouse
-from .expected import difficulty, questions_in_window, seed_topic_tags
+from .expected import difficulty, difficulty_intervals, questions_in_window, seed_topic_tags
 
 pytestmark = pytest.mark.slow
 
@@ -155,6 +156,53 @@ def test_tag_candidates(api_warehouse: BuiltWarehouse) -> None:
     assert rows["nlp"]["is_related_tag"] and rows["nlp"]["is_co_occurring"]
     assert rows["langchain"]["is_related_tag"] and not rows["langchain"]["is_co_occurring"]
     assert "gpt-3" not in rows
+
+
+def test_topic_intervals_match_python(api_warehouse: BuiltWarehouse) -> None:
+    questions = questions_in_window(api_warehouse.rows)
+    want = difficulty_intervals(q for q in questions if q["question_group"] == "topic")
+    _assert_intervals(_by_group(api_warehouse)["topic"], want, "topic")
+
+
+def test_baseline_intervals_use_exact_counts_and_the_sample(api_warehouse: BuiltWarehouse) -> None:
+    questions = questions_in_window(api_warehouse.rows)
+    want = difficulty_intervals(q for q in questions if q["question_group"] == "baseline")
+    got = _by_group(api_warehouse)["baseline"]
+    rate_low, rate_high = proportion_confint(
+        got["n_no_accepted_answer"], got["n_questions"], alpha=0.05, method="wilson"
+    )
+    want["no_accepted_answer_rate_ci_low"] = rate_low
+    want["no_accepted_answer_rate_ci_high"] = rate_high
+    _assert_intervals(got, want, "baseline")
+    assert rate_high - rate_low < 0.001  # millions of exactly counted questions
+
+
+def test_dump_intervals_match_python(dump_warehouse: BuiltWarehouse) -> None:
+    questions = questions_in_window(dump_warehouse.rows)
+    got = _by_group(dump_warehouse)
+    for group in ("topic", "baseline"):
+        want = difficulty_intervals(q for q in questions if q["question_group"] == group)
+        _assert_intervals(got[group], want, group)
+
+
+def test_difficulty_by_tag_intervals_match_python(api_warehouse: BuiltWarehouse) -> None:
+    questions = questions_in_window(api_warehouse.rows)
+    for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag"):
+        want = difficulty_intervals(q for q in questions if row["tag"] in q["tags"])
+        _assert_intervals(row, want, row["tag"])
+
+
+def _assert_intervals(got: dict, want: dict[str, float | None], label: str) -> None:
+    for key, value in want.items():
+        if value is None:
+            assert got[key] is None, (label, key)
+        else:
+            assert got[key] == pytest.approx(value, rel=1e-9, abs=1e-12), (label, key)
+        estimate = got[key.removesuffix("_ci_low").removesuffix("_ci_high")]
+        if got[key] is not None and key.endswith("_ci_low"):
+            assert got[key] <= estimate, (label, key)
+        if got[key] is not None and key.endswith("_ci_high"):
+            assert estimate <= got[key], (label, key)
 
 
 def _median(values: list[float]) -> float:

@@ -1,8 +1,12 @@
+{#
+    Built from staging, not from int_questions_classified: the topic tags select few rows first, so
+    the window's questions are only probed, and every question's tag list is never aggregated here.
+#}
 with
 
 questions as (
 
-    select * from {{ ref('int_questions_classified') }}
+    select * from {{ ref('stg_stackexchange__questions') }}
 
 ),
 
@@ -18,20 +22,32 @@ topic_tags as (
 
 ),
 
+{# Both window ends are inclusive dates, as in int_questions_classified. #}
+questions_in_window as (
+
+    select question_id
+
+    from questions
+    where
+        created_at >= cast('{{ var("window_start") }}' as timestamp)
+        and created_at < {{ window_end_exclusive() }}
+
+),
+
 topic_question_tags as (
 
     select
-        questions.question_id,
+        questions_in_window.question_id,
         topic_tags.topic,
         topic_tags.tag,
         topic_tags.tag_kind,
         topic_tags.in_initial_set
 
-    from questions
-    inner join question_tags
-        on questions.question_id = question_tags.question_id
+    from question_tags
     inner join topic_tags
         on question_tags.tag = topic_tags.tag
+    inner join questions_in_window
+        on question_tags.question_id = questions_in_window.question_id
 
 )
 

@@ -12,13 +12,33 @@ questions as (
     population when present, else the API's uniform random sample; other baseline rows (e.g. questions
     of a tag dropped from the topic) belong to neither and get no method.
 #}
-{# Read from the classified table, not the `questions` CTE: two references would materialize it. #}
+{#
+    Baseline questions of the window are those without a topic tag. They are found from staging and
+    the small int_question_topic_tags: reading `questions` twice would make DuckDB materialize every
+    joined row, and reading int_questions_classified would aggregate every question's tags again.
+#}
+window_questions as (
+
+    select
+        question_id,
+        collected_by
+
+    from {{ ref('stg_stackexchange__questions') }}
+    where
+        created_at >= cast('{{ var("window_start") }}' as timestamp)
+        and created_at < {{ window_end_exclusive() }}
+
+),
+
 baseline_sources as (
 
-    select {{ dbt.bool_or("collected_by = 'dump'") }} as has_dump_baseline
+    select {{ dbt.bool_or("window_questions.collected_by = 'dump'") }} as has_dump_baseline
 
-    from {{ ref('int_questions_classified') }}
-    where question_group = 'baseline'
+    from window_questions
+    where window_questions.question_id not in (
+            select topic_question_tags.question_id
+            from {{ ref('int_question_topic_tags') }} as topic_question_tags
+        )
 
 ),
 

@@ -2,15 +2,10 @@ with
 
 questions as (
 
-    select * from {{ ref('int_questions_classified') }}
+    select * from {{ ref('fct_questions') }}
 
 ),
 
-question_tags as (
-
-    select * from {{ ref('stg_stackexchange__question_tags') }}
-
-),
 
 tags as (
 
@@ -24,16 +19,25 @@ topic_tags as (
 
 ),
 
+{# fct_questions.tags holds every tag of each question of the window: no join to question_tags. #}
+question_tags_in_window as (
+
+    select
+        unnest(tags) as tag,
+        question_group
+
+    from questions
+
+),
+
 tag_counts_in_window as (
 
     select
-        question_tags.tag,
+        tag,
         count(*) as n_questions_in_window,
-        sum(case when questions.question_group = 'topic' then 1 else 0 end) as n_topic_questions
+        sum(case when question_group = 'topic' then 1 else 0 end) as n_topic_questions
 
-    from question_tags
-    inner join questions
-        on question_tags.question_id = questions.question_id
+    from question_tags_in_window
     group by 1
 
 ),

@@ -14,17 +14,6 @@ totals_by_year as (
 
 ),
 
-ranked_questions as (
-
-    select
-        *,
-        {{ response_minutes_ranks('topic, question_group, difficulty_method') }}
-
-    from questions
-    where difficulty_method is not null
-
-),
-
 per_question_metrics as (
 
     select
@@ -33,7 +22,8 @@ per_question_metrics as (
         difficulty_method as per_question_method,
         {{ difficulty_metrics() }}
 
-    from ranked_questions
+    from questions
+    where difficulty_method is not null
     group by 1, 2, 3
 
 ),

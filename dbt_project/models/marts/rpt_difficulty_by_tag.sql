@@ -17,10 +17,7 @@ topic_questions_by_tag as (
     select
         question_topic_tags.tag,
         question_topic_tags.tag_kind,
-        questions.*,
-        {{ response_minutes_ranks(
-            'questions.topic, question_topic_tags.tag, question_topic_tags.tag_kind'
-        ) }}
+        questions.*
 
     from question_topic_tags
     inner join questions

@@ -40,19 +40,11 @@ group_quantiles as (
         question_group,
         method,
         count(*) as n_with_response_time,
-        percentile_cont(0.10) within group (order by response_minutes) as p10_minutes,
-        percentile_cont(0.20) within group (order by response_minutes) as p20_minutes,
-        percentile_cont(0.25) within group (order by response_minutes) as p25_minutes,
-        percentile_cont(0.30) within group (order by response_minutes) as p30_minutes,
-        percentile_cont(0.40) within group (order by response_minutes) as p40_minutes,
-        percentile_cont(0.50) within group (order by response_minutes) as p50_minutes,
-        percentile_cont(0.60) within group (order by response_minutes) as p60_minutes,
-        percentile_cont(0.70) within group (order by response_minutes) as p70_minutes,
-        percentile_cont(0.75) within group (order by response_minutes) as p75_minutes,
-        percentile_cont(0.80) within group (order by response_minutes) as p80_minutes,
-        percentile_cont(0.90) within group (order by response_minutes) as p90_minutes,
-        percentile_cont(0.95) within group (order by response_minutes) as p95_minutes,
-        percentile_cont(0.99) within group (order by response_minutes) as p99_minutes,
+        {# One sort for all thirteen quantiles instead of one sort each. #}
+        quantile_cont(
+            response_minutes,
+            [0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99]
+        ) as quantile_minutes,
         {{ dbt.bool_or('is_synthetic') }} as is_synthetic
 
     from answered
@@ -90,19 +82,19 @@ final as (
             order by buckets.bucket_index
         ) / cast(group_quantiles.n_with_response_time as double) as cumulative_share,
         group_quantiles.n_with_response_time,
-        group_quantiles.p10_minutes,
-        group_quantiles.p20_minutes,
-        group_quantiles.p25_minutes,
-        group_quantiles.p30_minutes,
-        group_quantiles.p40_minutes,
-        group_quantiles.p50_minutes,
-        group_quantiles.p60_minutes,
-        group_quantiles.p70_minutes,
-        group_quantiles.p75_minutes,
-        group_quantiles.p80_minutes,
-        group_quantiles.p90_minutes,
-        group_quantiles.p95_minutes,
-        group_quantiles.p99_minutes,
+        group_quantiles.quantile_minutes[1] as p10_minutes,
+        group_quantiles.quantile_minutes[2] as p20_minutes,
+        group_quantiles.quantile_minutes[3] as p25_minutes,
+        group_quantiles.quantile_minutes[4] as p30_minutes,
+        group_quantiles.quantile_minutes[5] as p40_minutes,
+        group_quantiles.quantile_minutes[6] as p50_minutes,
+        group_quantiles.quantile_minutes[7] as p60_minutes,
+        group_quantiles.quantile_minutes[8] as p70_minutes,
+        group_quantiles.quantile_minutes[9] as p75_minutes,
+        group_quantiles.quantile_minutes[10] as p80_minutes,
+        group_quantiles.quantile_minutes[11] as p90_minutes,
+        group_quantiles.quantile_minutes[12] as p95_minutes,
+        group_quantiles.quantile_minutes[13] as p99_minutes,
         group_quantiles.is_synthetic
 
     from group_quantiles

@@ -6,11 +6,6 @@ questions as (
 
 ),
 
-question_tags as (
-
-    select * from {{ ref('stg_stackexchange__question_tags') }}
-
-),
 
 related_tags as (
 
@@ -37,17 +32,26 @@ topic_questions as (
 
 ),
 
+{# fct_questions.tags holds every tag of the question, each once: no join to question_tags. #}
+topic_question_tags as (
+
+    select
+        question_id,
+        unnest(tags) as tag
+
+    from topic_questions
+
+),
+
 co_occurring as (
 
     select
-        question_tags.tag,
-        count(distinct topic_questions.question_id) as n_topic_questions_with_tag
+        topic_question_tags.tag,
+        count(distinct topic_question_tags.question_id) as n_topic_questions_with_tag
 
-    from topic_questions
-    inner join question_tags
-        on topic_questions.question_id = question_tags.question_id
+    from topic_question_tags
     left join topic_tags
-        on question_tags.tag = topic_tags.tag
+        on topic_question_tags.tag = topic_tags.tag
     where topic_tags.tag is null
     group by 1
 
