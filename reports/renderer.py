@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -127,10 +128,22 @@ def _environment(*, markdown: bool) -> jinja2.Environment:
         metric_name=formatting.metric_name,
         sentence=lambda text: text[:1].upper() + text[1:],
         epoch_date=_epoch_date,
+        item_counts=_item_counts,
         day=lambda value: "–" if value is None else value.strftime("%Y-%m-%d"),
         moment=lambda value: "–" if value is None else value.strftime("%Y-%m-%d %H:%M"),
     )
     return env
+
+
+def _item_counts(value: str | None) -> str:
+    """`load_runs.items_loaded` (JSON per resource) as "answers 8,938 · questions 14,003"."""
+    if not value:
+        return "–"
+    try:
+        counts = json.loads(value)
+    except ValueError:
+        return str(value)
+    return " · ".join(f"{name} {count:,}" for name, count in sorted(counts.items()))
 
 
 def _epoch_date(value: int | date | None) -> str:

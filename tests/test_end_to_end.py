@@ -182,3 +182,17 @@ def test_duckdb_cli_of_the_pinned_version_reads_the_warehouse(demo):
         "baseline,52000",
         "topic,5896",
     ]
+
+
+def test_demo_report_loads_cleanly_in_chromium(demo, tmp_path):
+    """The report `make demo` writes passes the browser check, not only the fixture report."""
+    from tests.reports.devtools_pipe import find_chromium, inspect_page
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("!!! CHROMIUM NOT FOUND: the demo report's browser check did NOT run !!!")
+    url = (demo["site"] / "index.html").as_uri()
+    page = inspect_page(chromium, url, tmp_path / "profile")
+    assert page.console_errors == []
+    assert page.requests == [url]
+    assert page.screenshot_png.startswith(b"\x89PNG")

@@ -13,7 +13,8 @@ from reports.renderer import render_report
 
 pytestmark = pytest.mark.browser
 
-_SCREENSHOT_FOR_README = Path(__file__).resolve().parents[2] / "reports" / "site" / "screenshot.png"
+# the latest screenshot, to look at after `make test` (git-ignored; README shows the demo's)
+_LATEST_SCREENSHOT = Path(__file__).resolve().parents[2] / "reports" / "site" / "screenshot.png"
 
 
 @pytest.fixture(scope="module")
@@ -51,5 +52,5 @@ def test_report_loads_cleanly_in_chromium(chromium: str, fixture_db: Path, tmp_p
     assert report.screenshot_png.startswith(b"\x89PNG")
     own_copy = tmp_path / "screenshot.png"
     own_copy.write_bytes(report.screenshot_png)
-    _SCREENSHOT_FOR_README.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(own_copy, _SCREENSHOT_FOR_README)
+    _LATEST_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(own_copy, _LATEST_SCREENSHOT)
