@@ -33,32 +33,15 @@ from pathlib import Path
 
 import duckdb
 
+from dlt_pipeline.synthetic import calibration
+
 RAW_SCHEMA = "raw_stackexchange"
 WINDOW_START = datetime(2018, 1, 1, tzinfo=UTC)
 WINDOW_END = datetime(2023, 6, 15, 23, 59, 59, tzinfo=UTC)
 COLLECTED_AT = datetime(2023, 7, 1, tzinfo=UTC)
-# Table I of the paper: topic tag -> questions carrying it (of 5,896 topic questions).
-TOPIC_TAG_COUNTS: dict[str, int] = {
-    "huggingface-transformers": 2563,
-    "bert-language-model": 1763,
-    "openai-api": 1053,
-    "pre-trained-model": 423,
-    "huggingface-tokenizers": 413,
-    "huggingface": 403,
-    "gpt-3": 245,
-    "chatgpt-api": 219,
-    "huggingface-datasets": 187,
-    "gpt-2": 174,
-    "sentence-transformers": 142,
-    "fine-tune": 114,
-    "openai-whisper": 107,
-    "roberta-language-model": 62,
-    "roberta": 32,
-    "gpt-4": 22,
-    "bart": 14,
-    "t5-transformer": 6,
-}
-TOPIC_QUESTIONS = 5896
+# Table I of the paper (topic tag -> questions carrying it): the synthetic sample's own targets.
+TOPIC_TAG_COUNTS: dict[str, int] = calibration.TABLE_I_TAG_COUNTS
+TOPIC_QUESTIONS = calibration.TOPIC_QUESTIONS
 # The head of Stack Overflow's tag ranking; ranks beyond it are named `tag-<rank>`.
 HEAD_TAGS = [
     "python", "javascript", "java", "c#", "php", "android", "html", "jquery", "c++", "css",
