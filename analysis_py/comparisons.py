@@ -28,6 +28,7 @@ from .bootstrap import (
 from .marts import GroupData
 from .stats import (
     MannWhitneyReference,
+    MannWhitneyResult,
     holm_adjust,
     proportion_test,
     wilson_interval,
@@ -187,20 +188,13 @@ def _topic_vs_baseline(
     if answered_a.size and answered_b.size:
         mwu = samples["reference"].test(answered_a)
         rows.append(
-            shared
-            | {
-                "metric": "response_minutes",
-                "test": "mann_whitney_u",
-                "statistic": mwu.u_statistic,
-                "p_value": mwu.p_value,
-                "effect_size": mwu.cliffs_delta,
-                "effect_label": mwu.effect_label,
-                "n_a": mwu.n_a,
-                "n_b": mwu.n_b,
-                "method_notes": "Two-sided Mann-Whitney U (U of the topic) over questions with an "
+            _mann_whitney_row(
+                mwu,
+                shared,
+                "Two-sided Mann-Whitney U (U of the topic) over questions with an "
                 "accepted answer, as the paper; effect_size = Cliff's delta (> 0: the topic waits "
                 "longer), labelled by Romano et al. 2006 (0.147/0.33/0.474); no CI. " + notes,
-            }
+            )
         )
         median_a, median_b = samples["median"]["topic"], samples["median"]["baseline"]
         difference = bootstrap_difference(
@@ -346,20 +340,13 @@ def _tag_rows(
         if answered_a.size and reference is not None:
             mwu = reference.test(answered_a)
             tests.append(
-                shared
-                | {
-                    "metric": "response_minutes",
-                    "test": "mann_whitney_u",
-                    "statistic": mwu.u_statistic,
-                    "p_value": mwu.p_value,
-                    "effect_size": mwu.cliffs_delta,
-                    "effect_label": mwu.effect_label,
-                    "n_a": mwu.n_a,
-                    "n_b": mwu.n_b,
-                    "method_notes": "Two-sided Mann-Whitney U of the tag's answered questions "
+                _mann_whitney_row(
+                    mwu,
+                    shared,
+                    "Two-sided Mann-Whitney U of the tag's answered questions "
                     "against the baseline's; effect_size = Cliff's delta; p_value_holm = Holm "
                     "across tags. " + _baseline_note(baseline, "response_minutes"),
-                }
+                )
             )
         view = _per_view(tagged, settings, base["topic"], "tag:" + tag)
         if view is None:
@@ -492,3 +479,18 @@ def _baseline_note(baseline: GroupData, metric: str) -> str:
         baseline.no_accepted_answer[1] if metric == "no_accepted_answer_rate" else baseline.n_rows
     )
     return f"Baseline {metric}: {baseline.methods[metric]} (n = {size})."
+
+
+def _mann_whitney_row(mwu: MannWhitneyResult, shared: Row, method_notes: str) -> Row:
+    """A `stat_tests` row of a Mann-Whitney U test of response minutes (Cliff's delta)."""
+    return shared | {
+        "metric": "response_minutes",
+        "test": "mann_whitney_u",
+        "statistic": mwu.u_statistic,
+        "p_value": mwu.p_value,
+        "effect_size": mwu.cliffs_delta,
+        "effect_label": mwu.effect_label,
+        "n_a": mwu.n_a,
+        "n_b": mwu.n_b,
+        "method_notes": method_notes,
+    }
