@@ -12,9 +12,10 @@ renamed as (
 
     select
         question_id,
-        {# The dump's XML parser already decoded the titles; the API sends them HTML-encoded. #}
+        {# Raw titles are HTML-encoded whatever the source (the dump loader encodes its plain
+           titles like the API); only titles with an entity need the decoding. #}
         case
-            when data_source = 'dump' then title
+            when strpos(title, '&') = 0 then title
             else {{ decode_html_entities('title') }}
         end as title,
         title as title_html,
