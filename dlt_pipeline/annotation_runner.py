@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import dlt
 import duckdb
 from dlt.pipeline.exceptions import PipelineStepFailed
 
@@ -13,6 +12,7 @@ from .annotations import annotations, read_labelled_csv, read_taxonomy_codes
 from .annotations import settings as annotation_settings
 from .annotations.helpers import Label
 from .results import LoadError, LoadResult
+from .warehouse import warehouse_pipeline
 
 
 def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
@@ -59,18 +59,10 @@ def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
     )
 
 
-def pipelines_dir(db_path: Path) -> Path:
-    """Where dlt keeps the annotation pipeline's working state: beside the warehouse file."""
-    return db_path.parent / ".dlt_pipelines" / db_path.stem
-
-
 def _run_pipeline(db_path: Path, labels: list[Label]) -> None:
     """Merge the validated labels into the warehouse in one dlt load."""
-    pipeline = dlt.pipeline(
-        pipeline_name=annotation_settings.PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(credentials=str(db_path)),
-        dataset_name=annotation_settings.DATASET_NAME,
-        pipelines_dir=str(pipelines_dir(db_path)),
+    pipeline = warehouse_pipeline(
+        db_path, annotation_settings.PIPELINE_NAME, annotation_settings.DATASET_NAME
     )
     try:
         pipeline.run(annotations(labels))

@@ -22,6 +22,7 @@ from .stackexchange.helpers import (
     SystemClock,
     redact_url,
 )
+from .warehouse import warehouse_pipeline
 
 DATASET = "raw_stackexchange"
 PIPELINE_NAME = "ptmwh_stackexchange"
@@ -64,12 +65,7 @@ def _clean_tags(tags: Any) -> list[str]:
 
 def _pipeline(db_path: Path) -> dlt.Pipeline:
     """The pipeline of this DuckDB file; its state lives beside the file, shared with no other."""
-    return dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
-        pipelines_dir=str(db_path.parent / ".dlt_pipelines" / db_path.stem),
-        destination=dlt.destinations.duckdb(str(db_path)),
-        dataset_name=DATASET,
-    )
+    return warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
 
 
 def _finish_interrupted(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:

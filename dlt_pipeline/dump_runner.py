@@ -34,6 +34,7 @@ from .stackexchange_dump.settings import (
     PIPELINE_NAME,
     SEGMENT_POSTS,
 )
+from .warehouse import warehouse_pipeline
 
 _RAW_TABLES = ("questions", "question_tags", "answers")
 
@@ -215,12 +216,7 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
     Packages left by an interrupted load are dropped: dlt would load them instead of new data, and a
     re-run parses the whole file again, so merging its rows gives exactly what a clean run gives.
     """
-    pipeline = dlt.pipeline(
-        pipeline_name=PIPELINE_NAME,
-        destination=dlt.destinations.duckdb(credentials=str(db_path)),
-        dataset_name=DATASET_NAME,
-        pipelines_dir=str(db_path.parent / ".dlt_pipelines" / db_path.stem),
-    )
+    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET_NAME)
     if pipeline.has_pending_data:
         pipeline.abort_packages()
     return pipeline
