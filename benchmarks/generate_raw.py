@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from dlt_pipeline.synthetic import calibration
+from demo.synthetic import calibration
 
 RAW_SCHEMA = "raw_stackexchange"
 WINDOW_START = datetime(2018, 1, 1, tzinfo=UTC)

@@ -300,9 +300,9 @@ def _internal_api_load(size: int) -> None:
 
     Prints one JSON line with the load's own seconds (the dataset is built before the clock starts).
     """
+    from demo.replay_api import FaultPlan, serve
+    from demo.synthetic import build_synthetic_dataset
     from dlt_pipeline.api_runner import run_api_load
-    from dlt_pipeline.fake_api import FaultPlan, serve
-    from dlt_pipeline.synthetic import build_synthetic_dataset
     from ptmwh.settings import warehouse_path
 
     dataset = build_synthetic_dataset(n_baseline=max(size - SYNTHETIC_TOPIC_QUESTIONS, 0))

@@ -104,8 +104,8 @@ def _build_parser() -> argparse.ArgumentParser:
 def _synthetic_api(enabled: bool) -> AbstractContextManager[str | None]:
     if not enabled:
         return nullcontext(None)
-    from dlt_pipeline.fake_api import serve
-    from dlt_pipeline.synthetic import build_synthetic_dataset
+    from demo.replay_api import serve
+    from demo.synthetic import build_synthetic_dataset
 
     _progress("generating the synthetic sample and serving it on a loopback replay of the API")
     return serve(build_synthetic_dataset())

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dlt_pipeline.fake_api import FaultPlan, ManualClock, serve
-from dlt_pipeline.fake_api.small_dataset import make_dataset
+from demo.replay_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.stackexchange.helpers import (
     ApiFailure,
     ApiRun,
@@ -16,6 +15,7 @@ from dlt_pipeline.stackexchange.helpers import (
     method_of,
     redact_url,
 )
+from tests.fakes.small_dataset import make_dataset
 
 DATASET = make_dataset({"c#": 250, "c++": 40, ".net": 15}, shared=5)
 

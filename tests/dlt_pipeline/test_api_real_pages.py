@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from demo.replay_api import ApiDataset, ManualClock, serve
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.fake_api import ApiDataset, ManualClock, serve
 from dlt_pipeline.stackexchange.helpers import (
     ApiFailure,
     ApiRun,

@@ -11,9 +11,9 @@ from datetime import date
 
 import duckdb
 
+from demo.replay_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.fake_api import FaultPlan, ManualClock, serve
-from dlt_pipeline.fake_api.small_dataset import make_dataset
+from tests.fakes.small_dataset import make_dataset
 
 TAGS = ["c#", "c++", ".net"]
 CHILD = """

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dlt_pipeline.fake_api.dataset import ApiDataset
-from dlt_pipeline.synthetic import build_synthetic_dataset
-from dlt_pipeline.synthetic import calibration as cal
+from demo.replay_api.dataset import ApiDataset
+from demo.synthetic import build_synthetic_dataset
+from demo.synthetic import calibration as cal
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 REAL_QUESTIONS = (

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlt_pipeline.synthetic import outcomes
-from dlt_pipeline.synthetic.id_space import post_ids
-from dlt_pipeline.synthetic.sampling import apportion, stratified_normal
-from dlt_pipeline.synthetic.text import encode_title, slugify
+from demo.synthetic import outcomes
+from demo.synthetic.id_space import post_ids
+from demo.synthetic.sampling import apportion, stratified_normal
+from demo.synthetic.text import encode_title, slugify
 
 
 def test_apportion_splits_exactly_and_respects_caps() -> None:

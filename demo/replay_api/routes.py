@@ -1,7 +1,7 @@
 """The Stack Exchange API methods the loader uses, answered from an in-memory `ApiDataset`.
 
 Pure functions of (path, query) -> items or an error; the HTTP server, quota and faults live in
-`dlt_pipeline.fake_api`. Semantics follow the API documentation: `tagged` on `/questions` is AND of
+`demo.replay_api`. Semantics follow the API documentation: `tagged` on `/questions` is AND of
 a `;`-list, on `/search/advanced` it is ANY of; `fromdate`/`todate` are inclusive epoch seconds;
 `min`/`max` bound the sort field; `pagesize` defaults to 30 and may not exceed 100.
 """

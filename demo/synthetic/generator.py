@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..fake_api.dataset import ApiDataset, Item
+from ..replay_api.dataset import ApiDataset, Item
 from . import calibration as cal
 from . import outcomes
 from . import vocabulary as vocab
@@ -31,7 +31,7 @@ def build_synthetic_dataset(
 
     The same seed gives byte-for-byte the same dataset. With the default tags the sample reproduces
     Table I's tag counts, §IV's yearly growth, §V's no-accepted-answer rates, response-time medians
-    and means and the PD ratio, and §VI-B's score counts (see `dlt_pipeline/synthetic/README.md`).
+    and means and the PD ratio, and §VI-B's score counts (see `demo/synthetic/README.md`).
 
     Args:
         seed: seed of numpy's random Generator.

@@ -1,6 +1,6 @@
 """A small, deterministic `ApiDataset` in the API's item shape, for tests and quick fake runs.
 
-Unlike the calibrated synthetic sample (`dlt_pipeline.synthetic`), this one is about shapes and
+Unlike the calibrated synthetic sample (`demo.synthetic`), this one is about shapes and
 counts: how many questions each tag has, how many carry two topic tags, how many baseline questions
 share the id space with answers and deleted posts.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime
 
-from .dataset import ApiDataset, Item
+from demo.replay_api.dataset import ApiDataset, Item
 
 WINDOW_START = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
 WINDOW_SECONDS = 3 * 365 * 86_400
