@@ -296,11 +296,11 @@ def write_results(results: list[StepResult], machine: dict, started_at: datetime
 
 def _internal_api_load(size: int) -> None:
     """Subprocess body of the API `load` step: serve a synthetic dataset of `size` questions
-    on the loopback fake and load it with `run_api_load`, querying every tag it uses.
+    on the loopback replay and load it with `run_api_load`, querying every tag it uses.
 
     Prints one JSON line with the load's own seconds (the dataset is built before the clock starts).
     """
-    from demo.replay_api import FaultPlan, serve
+    from demo.replay_api import serve
     from demo.synthetic import build_synthetic_dataset
     from dlt_pipeline.api_runner import run_api_load
     from ptmwh.settings import warehouse_path
@@ -312,7 +312,7 @@ def _internal_api_load(size: int) -> None:
             counts[tag] = counts.get(tag, 0) + 1
     tags = sorted(counts, key=lambda tag: (-counts[tag], tag))
     # No daily quota: the benchmark times throughput, not the quota's resume path.
-    with serve(dataset, faults=FaultPlan(anonymous_quota=10**9)) as url:
+    with serve(dataset, anonymous_quota=10**9) as url:
         started = time.perf_counter()
         result = run_api_load(
             warehouse_path(),

@@ -1,4 +1,4 @@
-"""The data a loopback fake of the Stack Exchange API serves: API-shaped items, held in memory."""
+"""The data the loopback replay of the Stack Exchange API serves: API-shaped items in memory."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ Item = dict[str, Any]
 
 @dataclass
 class ApiDataset:
-    """Everything the fake API can answer from.
+    """Everything the replayed API can answer from.
 
     Questions and answers share one post-id space, as on Stack Overflow, so a random id in the
     window's range can hit a question, an answer or nothing (deleted), which is what keeps

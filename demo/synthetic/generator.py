@@ -1,5 +1,5 @@
-"""Build the deterministic synthetic Stack Overflow sample that `make demo` serves from the fake
-API."""
+"""Build the deterministic synthetic Stack Overflow sample that `make demo` serves from the loopback
+replay of the API."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from demo.replay_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.stackexchange.helpers import (
     ApiFailure,
     ApiRun,
@@ -15,7 +14,7 @@ from dlt_pipeline.stackexchange.helpers import (
     method_of,
     redact_url,
 )
-from tests.fakes.small_dataset import make_dataset
+from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 DATASET = make_dataset({"c#": 250, "c++": 40, ".net": 15}, shared=5)
 

@@ -10,11 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demo.replay_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.api_runner import run_api_load
 from dlt_pipeline.results import LoadError
 from dlt_pipeline.stackexchange import settings
-from tests.fakes.small_dataset import make_dataset
+from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 KEY = "s3cr3t-KEY-value-42"
 TAGS = ["c#", "c++", ".net"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from demo.replay_api import ApiDataset, ManualClock, serve
+from demo.replay_api import ApiDataset, serve
 from dlt_pipeline.api_runner import run_api_load
 from dlt_pipeline.stackexchange.helpers import (
     ApiFailure,
@@ -20,6 +20,7 @@ from dlt_pipeline.stackexchange.helpers import (
     question_rows,
     tag_row,
 )
+from tests.fakes import ManualClock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

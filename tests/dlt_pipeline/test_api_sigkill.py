@@ -11,9 +11,8 @@ from datetime import date
 
 import duckdb
 
-from demo.replay_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.api_runner import run_api_load
-from tests.fakes.small_dataset import make_dataset
+from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 TAGS = ["c#", "c++", ".net"]
 CHILD = """

@@ -3,3 +3,9 @@
 They live under `tests/` so they never ship in an installed package; they may build on `demo`,
 which must not import them.
 """
+
+from .clock import ManualClock
+from .faults import FaultPlan, serve
+from .small_dataset import make_dataset
+
+__all__ = ["FaultPlan", "ManualClock", "make_dataset", "serve"]

@@ -1,4 +1,4 @@
-"""A small, deterministic `ApiDataset` in the API's item shape, for tests and quick fake runs.
+"""A small, deterministic `ApiDataset` in the API's item shape, for tests and quick offline runs.
 
 Unlike the calibrated synthetic sample (`demo.synthetic`), this one is about shapes and
 counts: how many questions each tag has, how many carry two topic tags, how many baseline questions
@@ -51,7 +51,7 @@ def make_dataset(
         baseline: non-topic questions (tag `python`) interleaved in the same window and id space.
         seed: random seed (the same seed gives the same dataset).
         max_answers: answers per question are drawn from 0..max_answers.
-        site: the `site` the fake answers to.
+        site: the `site` the replay answers to.
     """
     rng = random.Random(seed)
     plan: list[list[str]] = []

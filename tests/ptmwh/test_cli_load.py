@@ -8,7 +8,7 @@ import duckdb
 
 from demo.replay_api import serve
 from ptmwh import cli
-from tests.fakes.small_dataset import make_dataset
+from tests.fakes import make_dataset
 
 
 def test_cli_load_takes_the_base_url_from_dlt_env_and_loads_each_question_once(
