@@ -22,16 +22,19 @@ from dlt_pipeline.stackexchange.helpers import (
 )
 from tests.fakes import ManualClock
 
-FIXTURES = Path(__file__).parent / "fixtures"
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
+PYTHON_PAGE = "se-api23-questions-tagged-python-2023/questions_tagged_python_2023-01-08.json"
+VCR = "se-api22-ruby-stackoverflow-vcr"
+ERRORS = "se-api-error-bodies"
 
 
 def _page(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
+    return json.loads((REAL / name).read_text())
 
 
 def test_real_questions_page_loads_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCES__STACKEXCHANGE__KEY", "k")
-    page = _page("questions_tagged_python_2023-01-08.json")
+    page = _page(PYTHON_PAGE)
     dataset = ApiDataset(questions=page["items"])
     db = tmp_path / "w.duckdb"
     with serve(dataset) as url:
@@ -57,10 +60,7 @@ def test_real_questions_page_loads_end_to_end(tmp_path, monkeypatch):
 
 def test_real_items_of_each_kind_become_rows():
     run = ApiRun(progress=lambda line: None)
-    questions = [
-        question_rows(i, "tag_query", False, run)
-        for i in _page("questions_tagged_python_2023-01-08.json")["items"]
-    ]
+    questions = [question_rows(i, "tag_query", False, run) for i in _page(PYTHON_PAGE)["items"]]
     assert all(q is not None for q in questions)
     row, tags = questions[0]
     assert (row["question_id"], row["owner_user_id"], tags[0]["tag"]) == (
@@ -68,11 +68,11 @@ def test_real_items_of_each_kind_become_rows():
         20953460,
         "python",
     )
-    answers = [answer_row(i, False, run) for i in _page("questions_answers.json")["items"]]
+    answers = [answer_row(i, False, run) for i in _page(f"{VCR}/questions_answers.json")["items"]]
     assert [a["answer_id"] for a in answers][:1] == [19405900] and answers[0][
         "is_accepted"
     ] is False
-    tag_rows = [tag_row(i, False, run) for i in _page("tags.json")["items"]]
+    tag_rows = [tag_row(i, False, run) for i in _page(f"{VCR}/users_tags.json")["items"]]
     assert tag_rows[0]["name"] == "devise" and tag_rows[3]["has_synonyms"] is True
     assert not run.skipped
 
@@ -111,10 +111,10 @@ class _Replay:
 
 
 def test_real_backoff_and_error_bodies_are_handled():
-    backoff = (FIXTURES / "backoff_comments.json").read_bytes()
-    throttle = (FIXTURES / "error_throttle_violation_ip_quota_with_seconds.json").read_bytes()
-    short = (FIXTURES / "error_throttle_violation_2012_no_seconds.json").read_bytes()
-    denied = (FIXTURES / "error_access_denied_page_above_25.json").read_bytes()
+    backoff = (REAL / VCR / "comments.json").read_bytes()
+    throttle = (REAL / ERRORS / "throttle_violation_ip_quota_with_seconds.json").read_bytes()
+    short = (REAL / ERRORS / "throttle_violation_2012_no_seconds.json").read_bytes()
+    denied = (REAL / ERRORS / "access_denied_page_above_25.json").read_bytes()
     clock = ManualClock()
     run = ApiRun(clock=clock, progress=lambda line: None)
     session = ApiSession(run)

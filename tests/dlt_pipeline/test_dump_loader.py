@@ -16,7 +16,7 @@ from dlt_pipeline.dump_runner import run_dump_load
 from dlt_pipeline.results import LoadError
 from dlt_pipeline.stackexchange.helpers import QUESTIONS_SCHEMA
 
-BEER = Path(__file__).resolve().parents[3] / "shared" / "data" / "real" / "se-dump-beer"
+BEER = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "se-dump-beer"
 YEAR_2020 = {"from_date": date(2020, 1, 1), "to_date": date(2020, 12, 31)}
 
 
@@ -29,7 +29,6 @@ def _quiet(_line: str) -> None:
     """Progress sink for tests."""
 
 
-@pytest.mark.skipif(not BEER.is_dir(), reason="shared real data not present")
 def test_real_beer_dump_counts_match_the_file(tmp_path: Path) -> None:
     db_path = tmp_path / "warehouse.duckdb"
     result = run_dump_load(

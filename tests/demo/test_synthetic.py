@@ -14,7 +14,7 @@ from demo.replay_api.dataset import ApiDataset
 from demo.synthetic import build_synthetic_dataset
 from demo.synthetic import calibration as cal
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 REAL_QUESTIONS = (
     REAL / "se-api23-questions-tagged-python-2023" / "questions_tagged_python_2023-01-08.json"
 )
@@ -109,7 +109,6 @@ def test_dataset_is_flagged_synthetic(dataset: ApiDataset) -> None:
 # --- shapes ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not REAL_QUESTIONS.exists(), reason="real API pages not available")
 def test_question_items_have_the_real_pages_keys(dataset: ApiDataset) -> None:
     real_items = json.loads(REAL_QUESTIONS.read_text())["items"]
     real_keys = set().union(*(item.keys() for item in real_items))
@@ -128,7 +127,6 @@ def test_question_items_have_the_real_pages_keys(dataset: ApiDataset) -> None:
     }
 
 
-@pytest.mark.skipif(not REAL_ANSWERS.exists(), reason="real API pages not available")
 def test_answer_items_have_the_real_pages_keys(dataset: ApiDataset) -> None:
     real_keys = set(json.loads(REAL_ANSWERS.read_text())["items"][0])
     for answer in dataset.answers[:2000]:
