@@ -7,7 +7,7 @@ The tables follow docs/contracts.md (schema `raw_stackexchange`, the columns dlt
 epoch-second dates) plus dlt's `_dlt_load_id`/`_dlt_id` columns and `_dlt_loads` table, so dbt's
 sources and freshness work as after a real load.
 
-Distributions (calibrated to the paper, ../shared/reference/paper-figures.md):
+Distributions (calibrated to the paper's published figures, as demo/synthetic/calibration.py):
 - creation dates uniform over the window 2018-01-01 .. 2023-06-15 (inclusive), ids ascending with
   dates; the topic share grows linearly over the window (few topic questions before 2019);
 - about `topic_share` of questions carry 1-3+ of the 18 topic tags with Table I's frequencies (one

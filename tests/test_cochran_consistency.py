@@ -1,7 +1,7 @@
 """The loader's baseline-sample size and the annotation sample use the same Cochran formula.
 
-The loader cannot import `analysis_py` (the parts stay independent, see ARCHITECTURE.md), so it
-carries its own copy for ±1 pp at 95%; this test keeps the two from drifting apart.
+The loader cannot import `analysis_py` (the parts stay independent, see docs/ARCHITECTURE.md), so
+it carries its own copy for ±1 pp at 95%; this test keeps the two from drifting apart.
 """
 
 import pytest

@@ -1,9 +1,8 @@
 """The paper's published aggregates the synthetic sample is calibrated to, and the generator's
 knobs.
 
-Targets quote their section of `../shared/reference/paper-ptm-challenges.txt` (transcribed in
-`paper-figures.md`). Knobs that are not in the paper (view counts, id anchors, year profiles) are
-ours and are marked as such; the README explains each choice."""
+Targets quote their section (§) of the paper. Knobs that are not in the paper (view counts, id
+anchors, year profiles) are ours and are marked as such; the README explains each choice."""
 
 from __future__ import annotations
 
@@ -170,7 +169,7 @@ BASELINE_SCORE_AT_LEAST_9_RATE = 0.012
 MEDIAN_VIEWS_PER_YEAR_OF_AGE = {"topic": 420.0, "baseline": 210.0}
 VIEWS_SIGMA = 1.25
 
-# --- Baseline (issue 4) ---------------------------------------------------------------------------
+# --- Baseline -----------------------------------------------------------------------------------
 BASELINE_YEAR_WEIGHTS = (1.89, 1.77, 1.87, 1.51, 1.24, 0.48)
 """Ours, roughly Stack Overflow's new questions per year (millions); 2023 covers January to
 mid-June."""

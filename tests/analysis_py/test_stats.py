@@ -288,7 +288,7 @@ def test_holm_matches_statsmodels_and_skips_nan() -> None:
 def test_cochran_sample_size() -> None:
     assert cochran_sample_size(2829) == 339  # the paper's high-quality questions (section VI-B)
     assert cochran_sample_size(None) == 385
-    assert cochran_sample_size(None, margin=0.01) == 9604  # issue 4's +-1 point baseline sample
+    assert cochran_sample_size(None, margin=0.01) == 9604  # the loader's +-1 point baseline sample
     assert cochran_sample_size(50) == 45
     for bad, message in ((-1, "negative"), (0, "nothing to sample")):
         with pytest.raises(ValueError, match=message):

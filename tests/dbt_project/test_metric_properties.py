@@ -3,7 +3,7 @@
 dbt is compiled once per session (a build costs seconds); each hypothesis example then writes its
 raw rows into a fresh in-memory DuckDB and executes the compiled SQL of the marts' ancestors in
 dependency order, so an example takes milliseconds. The expected values are computed here from
-the raw rows with the definitions of issue 3 (window ends inclusive, topic = carries a topic tag,
+the raw rows with the metric definitions (window ends inclusive, topic = carries a topic tag,
 response_minutes = accepted answer's creation - question's creation, null when the accepted answer
 is missing or older than the question; answers_per_view = avg answers / avg views).
 """
@@ -285,7 +285,7 @@ def _response_minutes(q: Question) -> float | None:
 
 
 def _difficulty_method(q: Question, has_dump_baseline: bool) -> str | None:
-    """Which per-question population a question belongs to (issue 3: the most complete source)."""
+    """Which per-question population a question belongs to (the most complete source wins)."""
     if _is_topic(q):
         return "full_population"
     if has_dump_baseline:

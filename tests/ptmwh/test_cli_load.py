@@ -1,4 +1,4 @@
-"""`SOURCES__STACKEXCHANGE__BASE_URL=… ptmwh load …` against any API-compatible server (issue 2)."""
+"""`SOURCES__STACKEXCHANGE__BASE_URL=… ptmwh load …` against any API-compatible server."""
 
 from __future__ import annotations
 
