@@ -2,7 +2,7 @@
 
 Each step runs in its own subprocess, so its wall time and peak RSS (`os.wait4`'s `ru_maxrss`, the
 process and the children it waited for) are its own:
-- `load`: 10^5 from the loopback API fake (a synthetic `ApiDataset` of that size, loaded with
+- `load`: 10^5 from the loopback API replay (a synthetic `ApiDataset` of that size, loaded with
   `run_api_load`, every tag of the dataset queried); 10^6 from a synthetic `Posts.xml`
   (`benchmarks.dump_posts_xml`, cached in the work dir) with `ptmwh load-dump`;
 - `generate`: raw tables of exactly N questions written by `benchmarks.generate_raw` (not a goal,
