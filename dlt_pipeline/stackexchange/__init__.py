@@ -21,16 +21,9 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from ..raw_contract import FROZEN_CONTRACT, MERGE, RAW_TABLES
 from . import settings
 from .helpers import (
-    ANSWERS_SCHEMA,
-    BASELINE_SAMPLE_RUNS_SCHEMA,
-    BASELINE_TOTALS_SCHEMA,
-    LOAD_RUNS_SCHEMA,
-    QUESTION_TAGS_SCHEMA,
-    QUESTIONS_SCHEMA,
-    RELATED_TAGS_SCHEMA,
-    TAGS_SCHEMA,
     ApiRun,
     ApiStop,
     Item,
@@ -45,34 +38,12 @@ from .helpers import (
     window_epochs,
 )
 
-FROZEN_CONTRACT = {"tables": "evolve", "columns": "freeze", "data_type": "freeze"}
-"""New tables may appear on the first load; new columns or changed types fail loudly (API drift)."""
-
-_MERGE = {"disposition": "merge", "strategy": "delete-insert"}
-TABLES: dict[str, tuple[Any, dict[str, Any]]] = {
-    "questions": (QUESTIONS_SCHEMA, {"primary_key": "question_id"}),
-    "question_tags": (
-        QUESTION_TAGS_SCHEMA,
-        {"primary_key": ["question_id", "tag"], "merge_key": "question_id"},
-    ),
-    "answers": (ANSWERS_SCHEMA, {"primary_key": "answer_id"}),
-    "tags": (TAGS_SCHEMA, {"primary_key": "name"}),
-    "related_tags": (RELATED_TAGS_SCHEMA, {"primary_key": ["tag", "related_tag"]}),
-    "baseline_totals": (
-        BASELINE_TOTALS_SCHEMA,
-        {"primary_key": ["site", "year", "population", "accepted_filter"]},
-    ),
-    "baseline_sample_runs": (BASELINE_SAMPLE_RUNS_SCHEMA, {"primary_key": "sample_run_id"}),
-    "load_runs": (LOAD_RUNS_SCHEMA, {"primary_key": "run_id"}),
-}
-"""Raw table -> (arrow schema, merge keys). Every raw table merges, so re-runs never duplicate."""
-
 
 def _marked(table: str, rows: list[Item]) -> Any:
     """Rows as one pyarrow table addressed to raw table `table` with its merge hints."""
-    schema, keys = TABLES[table]
-    hints = dlt.mark.make_hints(table_name=table, write_disposition=_MERGE, **keys)
-    return dlt.mark.with_hints(to_table(rows, schema), hints, create_table_variant=True)
+    contract = RAW_TABLES[table]
+    hints = dlt.mark.make_hints(table_name=table, write_disposition=MERGE, **contract.keys)
+    return dlt.mark.with_hints(to_table(rows, contract.schema), hints, create_table_variant=True)
 
 
 class _Buffers:
@@ -149,7 +120,7 @@ class _AnswerFetcher:
             )
 
 
-@dlt.resource(name="questions", write_disposition=_MERGE, primary_key="question_id")
+@dlt.resource(name="questions", write_disposition=MERGE, **RAW_TABLES["questions"].keys)
 def questions(
     client: Any, tags: list[str], window: tuple[int, int], refresh: bool, is_synthetic: bool
 ) -> Iterator[Any]:
@@ -238,7 +209,7 @@ def questions(
     yield from buffers.drain()
 
 
-@dlt.resource(name="tags", write_disposition=_MERGE, primary_key="name")
+@dlt.resource(name="tags", write_disposition=MERGE, **RAW_TABLES["tags"].keys)
 def tags_info(client: Any, tags: list[str], is_synthetic: bool) -> Iterator[Any]:
     """`/tags/{tags}/info` for the configured tags, up to 100 tags a request."""
     run: ApiRun = client.run
@@ -263,7 +234,7 @@ def tags_info(client: Any, tags: list[str], is_synthetic: bool) -> Iterator[Any]
         run.halt(exc)
 
 
-@dlt.resource(name="related_tags", write_disposition=_MERGE, primary_key=["tag", "related_tag"])
+@dlt.resource(name="related_tags", write_disposition=MERGE, **RAW_TABLES["related_tags"].keys)
 def related_tags(client: Any, tags: list[str]) -> Iterator[Any]:
     """`/tags/{tag}/related` for each configured tag (one request each), ranked 1 = most related."""
     run: ApiRun = client.run
@@ -315,7 +286,7 @@ def _total(client: Any, lo: int, hi: int, **params: Any) -> int:
     return int(body.get("total") or 0)
 
 
-@dlt.resource(name="baseline_totals", write_disposition=_MERGE)
+@dlt.resource(name="baseline_totals", write_disposition=MERGE)
 def baseline_totals(
     client: Any, tags: list[str], window: tuple[int, int], refresh: bool, is_synthetic: bool
 ) -> Iterator[Any]:
@@ -389,7 +360,7 @@ def _window_end_question_id(client: Any, lo: int, hi: int, order: str) -> int | 
     return as_int(items[0].get("question_id")) if items and isinstance(items[0], dict) else None
 
 
-@dlt.resource(name="baseline_sample", write_disposition=_MERGE)
+@dlt.resource(name="baseline_sample", write_disposition=MERGE)
 def baseline_sample(
     client: Any,
     tags: list[str],
@@ -527,7 +498,7 @@ def _accepted_answers(
     del pending[: len(batch)]
 
 
-@dlt.resource(name="load_runs", write_disposition=_MERGE, primary_key="run_id")
+@dlt.resource(name="load_runs", write_disposition=MERGE, **RAW_TABLES["load_runs"].keys)
 def load_runs(row: Item) -> Iterator[Any]:
     """One `load_runs` row: what a load cost and did (never the key)."""
     yield _marked("load_runs", [row])

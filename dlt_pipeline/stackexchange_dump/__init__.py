@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 from dlt.extract import DltResource
 
-from ..stackexchange.helpers import ANSWERS_SCHEMA
+from ..raw_contract import ANSWERS_SCHEMA, MERGE, RAW_TABLES
 from .helpers import DumpWindow, PostBatch
 from .settings import BATCH_ROWS, DATASET_NAME, PENDING_ANSWERS_TABLE
 
@@ -42,11 +42,17 @@ def stackexchange_dump(
             interrupted load; later segments append.
     """
 
-    @dlt.resource(name="questions", write_disposition="merge", merge_key="question_id")
+    @dlt.resource(
+        name="questions", write_disposition=MERGE, merge_key=RAW_TABLES["questions"].replace_key
+    )
     def questions() -> Iterator[pa.Table]:
         yield from (batch.questions for batch in batches if batch.questions.num_rows)
 
-    @dlt.resource(name="question_tags", write_disposition="merge", merge_key="question_id")
+    @dlt.resource(
+        name="question_tags",
+        write_disposition=MERGE,
+        merge_key=RAW_TABLES["question_tags"].replace_key,
+    )
     def question_tags() -> Iterator[pa.Table]:
         yield from (batch.question_tags for batch in batches if batch.question_tags.num_rows)
 
@@ -78,11 +84,7 @@ where questions.creation_date >= $from_epoch and questions.creation_date < $end_
 """
 
 
-@dlt.resource(
-    name="answers",
-    write_disposition="merge",
-    merge_key="answer_id",
-)
+@dlt.resource(name="answers", write_disposition=MERGE, merge_key=RAW_TABLES["answers"].replace_key)
 def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
     """Answers of this load whose question is in the window, with `is_accepted` from the question.
 
