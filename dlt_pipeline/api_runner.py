@@ -14,7 +14,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .results import LoadError, LoadResult
 from .stackexchange import load_run_row, load_runs, settings, stackexchange
-from .stackexchange.helpers import (
+from .stackexchange.client import (
     ApiFailure,
     ApiRun,
     Clock,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,29 +20,12 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
-from ..raw_contract import FROZEN_CONTRACT, MERGE, RAW_TABLES
+from ..raw_contract import FROZEN_CONTRACT, MERGE, RAW_TABLES, marked
 from . import settings
-from .helpers import (
-    ApiRun,
-    ApiStop,
-    Item,
-    StackExchangeClient,
-    answer_row,
-    as_int,
-    cochran_sample_size,
-    encode_path_list,
-    question_rows,
-    tag_row,
-    to_table,
-    window_epochs,
-)
-
-
-def _marked(table: str, rows: list[Item]) -> Any:
-    """Rows as one pyarrow table addressed to raw table `table` with its merge hints."""
-    contract = RAW_TABLES[table]
-    hints = dlt.mark.make_hints(table_name=table, write_disposition=MERGE, **contract.keys)
-    return dlt.mark.with_hints(to_table(rows, contract.schema), hints, create_table_variant=True)
+from .client import ApiRun, ApiStop, Item, StackExchangeClient, encode_path_list
+from .rows import answer_row, as_int, question_rows, tag_row
+from .sampling import cochran_sample_size, random_id_batches
+from .windows import window_epochs, year_windows
 
 
 class _Buffers:
@@ -59,14 +41,14 @@ class _Buffers:
         buffered.extend(rows)
         self.run.items[table] += len(rows)
         if len(buffered) >= settings.ROWS_PER_ARROW_BATCH:
-            yield _marked(table, buffered)
+            yield marked(table, buffered)
             self.rows[table] = []
 
     def drain(self) -> Iterator[Any]:
         """Yield everything still buffered."""
         for table, rows in self.rows.items():
             if rows:
-                yield _marked(table, rows)
+                yield marked(table, rows)
         self.rows = {}
 
 
@@ -229,7 +211,7 @@ def tags_info(client: Any, tags: list[str], is_synthetic: bool) -> Iterator[Any]
                 f"tags: {len(rows)} of {len(chunk)} found, quota left {run.quota_remaining}"
             )
             if rows:
-                yield _marked("tags", rows)
+                yield marked("tags", rows)
     except ApiStop as exc:
         run.halt(exc)
 
@@ -263,19 +245,9 @@ def related_tags(client: Any, tags: list[str]) -> Iterator[Any]:
                 f"related_tags[{tag}]: {len(rows)} items, quota left {run.quota_remaining}"
             )
             if rows:
-                yield _marked("related_tags", rows)
+                yield marked("related_tags", rows)
     except ApiStop as exc:
         run.halt(exc)
-
-
-def _year_windows(lo: int, hi: int) -> list[tuple[int, int, int]]:
-    """(year, from epoch, to epoch) for each calendar year the window touches, clipped to it."""
-    first, last = (datetime.fromtimestamp(t, UTC).year for t in (lo, hi))
-    out = []
-    for year in range(first, last + 1):
-        y_lo, y_hi = window_epochs(date(year, 1, 1), date(year, 12, 31))
-        out.append((year, max(lo, y_lo), min(hi, y_hi)))
-    return out
 
 
 def _total(client: Any, lo: int, hi: int, **params: Any) -> int:
@@ -302,7 +274,7 @@ def baseline_totals(
         return
     rows = []
     try:
-        for year, y_lo, y_hi in _year_windows(lo, hi):
+        for year, y_lo, y_hi in year_windows(lo, hi):
             for population, tagged in (
                 ("all_questions", {}),
                 ("topic_questions", {"tagged": topic}),
@@ -333,22 +305,7 @@ def baseline_totals(
         run.halt(exc)
     run.items["baseline_totals"] += len(rows)
     if rows:
-        yield _marked("baseline_totals", rows)
-
-
-def _id_batches(seed: int, id_min: int, id_max: int) -> Iterator[list[int]]:
-    """Batches of 100 distinct uniform random ids in [id_min, id_max], reproducible from `seed`."""
-    rng = random.Random(seed)
-    size = id_max - id_min + 1
-    used: set[int] = set()
-    while len(used) < size:
-        batch: list[int] = []
-        while len(batch) < settings.IDS_PER_REQUEST and len(used) < size:
-            candidate = rng.randint(id_min, id_max)
-            if candidate not in used:
-                used.add(candidate)
-                batch.append(candidate)
-        yield batch
+        yield marked("baseline_totals", rows)
 
 
 def _window_end_question_id(client: Any, lo: int, hi: int, order: str) -> int | None:
@@ -430,7 +387,7 @@ def baseline_sample(
             "sampled_at": datetime.now(UTC),
         }
         run.items["baseline_sample_runs"] += 1
-        yield _marked("baseline_sample_runs", [row])
+        yield marked("baseline_sample_runs", [row])
 
 
 def _sample_batches(
@@ -445,7 +402,7 @@ def _sample_batches(
 ) -> Iterator[Any]:
     run: ApiRun = client.run
     pending: list[int] = entry["accepted_pending"]
-    for n, ids in enumerate(_id_batches(seed, entry["id_min"], entry["id_max"])):
+    for n, ids in enumerate(random_id_batches(seed, entry["id_min"], entry["id_max"])):
         if entry["found"] >= entry["target_size"]:
             break
         if n < entry["batches_done"]:
@@ -501,7 +458,7 @@ def _accepted_answers(
 @dlt.resource(name="load_runs", write_disposition=MERGE, **RAW_TABLES["load_runs"].keys)
 def load_runs(row: Item) -> Iterator[Any]:
     """One `load_runs` row: what a load cost and did (never the key)."""
-    yield _marked("load_runs", [row])
+    yield marked("load_runs", [row])
 
 
 @dlt.source(name="stackexchange", max_table_nesting=0, schema_contract=FROZEN_CONTRACT)

@@ -6,16 +6,16 @@ import pytest
 
 from dlt_pipeline.fake_api import FaultPlan, ManualClock, serve
 from dlt_pipeline.fake_api.small_dataset import make_dataset
-from dlt_pipeline.stackexchange.helpers import (
+from dlt_pipeline.stackexchange.client import (
     ApiFailure,
     ApiRun,
     QuotaExhausted,
     StackExchangeClient,
-    cochran_sample_size,
     encode_path_list,
     method_of,
     redact_url,
 )
+from dlt_pipeline.stackexchange.sampling import cochran_sample_size
 
 DATASET = make_dataset({"c#": 250, "c++": 40, ".net": 15}, shared=5)
 

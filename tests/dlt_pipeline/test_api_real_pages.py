@@ -11,15 +11,8 @@ import pytest
 
 from dlt_pipeline.api_runner import run_api_load
 from dlt_pipeline.fake_api import ApiDataset, ManualClock, serve
-from dlt_pipeline.stackexchange.helpers import (
-    ApiFailure,
-    ApiRun,
-    ApiSession,
-    QuotaExhausted,
-    answer_row,
-    question_rows,
-    tag_row,
-)
+from dlt_pipeline.stackexchange.client import ApiFailure, ApiRun, ApiSession, QuotaExhausted
+from dlt_pipeline.stackexchange.rows import answer_row, question_rows, tag_row
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

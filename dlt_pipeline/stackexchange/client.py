@@ -1,19 +1,21 @@
-"""HTTP, paging, throttling, quota and row-shaping helpers of the Stack Exchange source."""
+"""HTTP side of the Stack Exchange source: the API's rules (backoff, retries, quota) and paging.
+
+Everything that talks to the network is here, so the resources only see page bodies and the run's
+counters, and tests can drive it against a loopback fake with a fake clock.
+"""
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-import pyarrow as pa
 import requests
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import PageNumberPaginator
@@ -295,145 +297,3 @@ class StackExchangeClient:
     def max_pages(self) -> int | None:
         """Pages one request chain may use: unlimited with a key, 25 without."""
         return None if self.key else settings.ANONYMOUS_MAX_PAGE
-
-
-def day_start_epoch(day: date) -> int:
-    """Epoch seconds of 00:00:00 UTC of `day`."""
-    return int(datetime.combine(day, datetime.min.time(), UTC).timestamp())
-
-
-def window_epochs(from_date: date, to_date: date) -> tuple[int, int]:
-    """Both days inclusive, as the API's inclusive `fromdate`/`todate` epoch seconds."""
-    return day_start_epoch(from_date), day_start_epoch(to_date + timedelta(days=1)) - 1
-
-
-def cochran_sample_size(population: int | None) -> int:
-    """Sample size for a rate within ±1 pp at 95% (p = 0.5), with finite-population correction.
-
-    n0 = z² p (1 - p) / e² (9,604 for e = 0.01); n = n0 / (1 + (n0 - 1) / N) when N is known.
-    """
-    n0 = settings.SAMPLE_CONFIDENCE_Z**2 * 0.25 / settings.SAMPLE_MARGIN_OF_ERROR**2
-    if not population:
-        return math.ceil(n0)
-    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
-
-
-# ---- rows --------------------------------------------------------------------------------------
-
-
-def as_int(value: Any) -> int | None:
-    """An API integer, tolerating numeric strings (hostile data); None when absent or invalid."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
-def _as_bool(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
-def _as_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _owner_id(item: Item) -> int | None:
-    owner = item.get("owner")
-    return as_int(owner.get("user_id")) if isinstance(owner, dict) else None
-
-
-def question_rows(
-    item: Any, collected_by: str, is_synthetic: bool, run: ApiRun
-) -> tuple[Item, list[Item]] | None:
-    """One `questions` row and its `question_tags` rows from an API item, or None if unusable.
-
-    Unusable (skipped, counted by reason in `run.skipped`): not an object, no integer `question_id`,
-    no integer `creation_date`. Usable oddities are repaired: a string id becomes an int, a body
-    longer than `MAX_BODY_CHARS` is truncated, non-string tags are dropped.
-    """
-    if not isinstance(item, dict):
-        run.skipped["question is not a JSON object"] += 1
-        return None
-    question_id = as_int(item.get("question_id"))
-    if question_id is None:
-        run.skipped["question without integer question_id"] += 1
-        return None
-    creation_date = as_int(item.get("creation_date"))
-    if creation_date is None:
-        run.skipped["question without creation_date"] += 1
-        return None
-    body = _as_str(item.get("body"))
-    if body is not None and len(body) > settings.MAX_BODY_CHARS:
-        run.skipped["question body truncated (too long)"] += 1
-        body = body[: settings.MAX_BODY_CHARS]
-    row = {
-        "question_id": question_id,
-        "title": _as_str(item.get("title")),
-        "link": _as_str(item.get("link")),
-        "body": body,
-        "score": as_int(item.get("score")),
-        "view_count": as_int(item.get("view_count")),
-        "answer_count": as_int(item.get("answer_count")),
-        "is_answered": _as_bool(item.get("is_answered")),
-        "accepted_answer_id": as_int(item.get("accepted_answer_id")),
-        "creation_date": creation_date,
-        "last_activity_date": as_int(item.get("last_activity_date")),
-        "owner_user_id": _owner_id(item),
-        "closed_date": as_int(item.get("closed_date")),
-        "content_license": _as_str(item.get("content_license")),
-        "data_source": settings.DATA_SOURCE,
-        "collected_by": collected_by,
-        "is_synthetic": is_synthetic,
-    }
-    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
-    tag_rows = [
-        {"question_id": question_id, "tag": tag, "tag_position": pos}
-        for pos, tag in enumerate(t for t in tags if isinstance(t, str))
-    ]
-    return row, tag_rows
-
-
-def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
-    """One `answers` row from an API answer item, or None (counted in `run.skipped`) if unusable."""
-    if not isinstance(item, dict):
-        run.skipped["answer is not a JSON object"] += 1
-        return None
-    answer_id = as_int(item.get("answer_id"))
-    if answer_id is None:
-        run.skipped["answer without integer answer_id"] += 1
-        return None
-    return {
-        "answer_id": answer_id,
-        "question_id": as_int(item.get("question_id")),
-        "is_accepted": _as_bool(item.get("is_accepted")),
-        "creation_date": as_int(item.get("creation_date")),
-        "last_activity_date": as_int(item.get("last_activity_date")),
-        "score": as_int(item.get("score")),
-        "owner_user_id": _owner_id(item),
-        "data_source": settings.DATA_SOURCE,
-        "is_synthetic": is_synthetic,
-    }
-
-
-def tag_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
-    """One `tags` row from a `/tags/{tags}/info` item, or None (counted) if it has no name."""
-    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-        run.skipped["tag without name"] += 1
-        return None
-    return {
-        "name": item["name"],
-        "count": as_int(item.get("count")),
-        "has_synonyms": _as_bool(item.get("has_synonyms")),
-        "is_moderator_only": _as_bool(item.get("is_moderator_only")),
-        "is_required": _as_bool(item.get("is_required")),
-        "data_source": settings.DATA_SOURCE,
-        "is_synthetic": is_synthetic,
-    }
-
-
-def to_table(rows: list[Item], schema: pa.Schema) -> pa.Table:
-    """Rows as a pyarrow table of the fixed `schema` (dlt normalises arrow fast, dicts slowly)."""
-    return pa.Table.from_pylist(rows, schema=schema)
