@@ -12,7 +12,6 @@ Resources (each page becomes pyarrow tables, dispatched to the raw tables of doc
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -455,12 +454,6 @@ def _accepted_answers(
     del pending[: len(batch)]
 
 
-@dlt.resource(name="load_runs", write_disposition=MERGE, **RAW_TABLES["load_runs"].keys)
-def load_runs(row: Item) -> Iterator[Any]:
-    """One `load_runs` row: what a load cost and did (never the key)."""
-    yield marked("load_runs", [row])
-
-
 @dlt.source(name="stackexchange", max_table_nesting=0, schema_contract=FROZEN_CONTRACT)
 def stackexchange(
     tags: list[str] = dlt.config.value,
@@ -509,11 +502,3 @@ def stackexchange(
             baseline_sample(client, tags, window, sample_size, sample_seed, is_synthetic)
         )
     return resources
-
-
-def load_run_row(**values: Any) -> Item:
-    """A `load_runs` row with JSON text for the per-resource dicts."""
-    row = dict(values)
-    row["items_loaded"] = json.dumps(row["items_loaded"], sort_keys=True)
-    row["skipped_reasons"] = json.dumps(row["skipped_reasons"], sort_keys=True)
-    return row
