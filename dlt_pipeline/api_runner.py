@@ -14,7 +14,7 @@ import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .options import BASELINES
-from .raw_contract import RAW_TABLES
+from .raw_contract import DATASET, RAW_TABLES
 from .results import LoadError, LoadResult
 from .runs import record_run, row_counts, run_load, source_config, warehouse_pipeline
 from .stackexchange import settings, stackexchange
@@ -27,7 +27,6 @@ from .stackexchange.client import (
     redact_url,
 )
 
-DATASET = "raw_stackexchange"
 PIPELINE_NAME = "ptmwh_stackexchange"
 
 

@@ -15,6 +15,7 @@ import duckdb
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, source_config, warehouse_pipeline
 from .stackexchange_dump import resolved_answers, stackexchange_dump
@@ -28,7 +29,6 @@ from .stackexchange_dump.helpers import (
 )
 from .stackexchange_dump.settings import (
     BATCH_ROWS,
-    DATASET_NAME,
     DEFAULT_FROM_DATE,
     DEFAULT_SITE,
     DEFAULT_TO_DATE,
@@ -122,7 +122,7 @@ def run_dump_load(
     progress(message)
     return LoadResult(
         items_loaded=parsed.counts,
-        row_counts=row_counts(db_path, DATASET_NAME, _RAW_TABLES),
+        row_counts=row_counts(db_path, DATASET, _RAW_TABLES),
         message=message,
     )
 
@@ -221,14 +221,14 @@ def _resolve_answers(pipeline: dlt.Pipeline, db_path: Path, window: DumpWindow) 
     loaded = int(pipeline.last_trace.last_normalize_info.row_counts.get("answers", 0))
     with duckdb.connect(str(db_path)) as connection:
         if _table_exists(connection, PENDING_ANSWERS_TABLE):
-            connection.execute(f"delete from {DATASET_NAME}.{PENDING_ANSWERS_TABLE}")
+            connection.execute(f"delete from {DATASET}.{PENDING_ANSWERS_TABLE}")
     return loaded
 
 
 def _step_failure(exc: PipelineStepFailed) -> str:
     """A failed dump load in one line; the segments committed before it stay loaded."""
     return (
-        f"loading the dump into {DATASET_NAME} failed: {first_line(exc)}; earlier segments "
+        f"loading the dump into {DATASET} failed: {first_line(exc)}; earlier segments "
         f"stay loaded; fix the cause and re-run load-dump"
     )
 
@@ -239,7 +239,7 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
     Packages left by an interrupted load are dropped: dlt would load them instead of new data, and a
     re-run parses the whole file again, so merging its rows gives exactly what a clean run gives.
     """
-    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET_NAME)
+    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
     if pipeline.has_pending_data:
         pipeline.abort_packages()
     return pipeline
@@ -258,6 +258,6 @@ def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether `raw_stackexchange.<table>` exists."""
     row = connection.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [DATASET_NAME, table],
+        [DATASET, table],
     ).fetchone()
     return bool(row and row[0])

@@ -14,6 +14,9 @@ from typing import Any
 import dlt
 import pyarrow as pa
 
+DATASET = "raw_stackexchange"
+"""The dataset (DuckDB schema) of the raw tables, whichever loader writes them."""
+
 MERGE: dict[str, Any] = {"disposition": "merge", "strategy": "delete-insert"}
 """Every raw table merges, so re-runs and resumed runs never duplicate a row."""
 

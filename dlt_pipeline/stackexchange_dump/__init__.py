@@ -21,9 +21,9 @@ import duckdb
 import pyarrow as pa
 from dlt.extract import DltResource
 
-from ..raw_contract import ANSWERS_SCHEMA, MERGE, RAW_TABLES
+from ..raw_contract import ANSWERS_SCHEMA, DATASET, MERGE, RAW_TABLES
 from .helpers import DumpWindow, PostBatch
-from .settings import BATCH_ROWS, DATASET_NAME, PENDING_ANSWERS_TABLE
+from .settings import BATCH_ROWS, PENDING_ANSWERS_TABLE
 
 
 @dlt.source(name="stackexchange_dump", max_table_nesting=0)
@@ -77,8 +77,8 @@ select
     pending.owner_user_id,
     pending.data_source,
     pending.is_synthetic
-from {DATASET_NAME}.{PENDING_ANSWERS_TABLE} as pending
-inner join {DATASET_NAME}.questions as questions
+from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
+inner join {DATASET}.questions as questions
     on questions.question_id = pending.question_id
 where questions.creation_date >= $from_epoch and questions.creation_date < $end_epoch
 """
@@ -99,7 +99,7 @@ def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
         found = connection.execute(
             "select count(*) from information_schema.tables where table_schema = ?"
             " and table_name in ('questions', ?)",
-            [DATASET_NAME, PENDING_ANSWERS_TABLE],
+            [DATASET, PENDING_ANSWERS_TABLE],
         ).fetchone()
         if not found or found[0] < 2:
             return
