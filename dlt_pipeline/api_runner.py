@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -28,6 +27,12 @@ from .stackexchange.client import (
 )
 
 PIPELINE_NAME = "ptmwh_stackexchange"
+_WITHOUT_KEY = (
+    f"no API key: the anonymous quota is {settings.ANONYMOUS_QUOTA_PER_DAY} requests/day "
+    f"and pages above {settings.ANONYMOUS_MAX_PAGE} need a key, so long histories are "
+    "split into "
+    "date windows; set SOURCES__STACKEXCHANGE__KEY for 10,000 requests/day"
+)
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,7 @@ def run_api_load(
     """
     config = _settings(tags, from_date, to_date, site, base_url, baseline, is_synthetic)
     if not config.key:
-        progress(
-            f"no API key: the anonymous quota is {settings.ANONYMOUS_QUOTA_PER_DAY} requests/day "
-            f"and pages above {settings.ANONYMOUS_MAX_PAGE} need a key, so long histories are "
-            "split into "
-            "date windows; set SOURCES__STACKEXCHANGE__KEY for 10,000 requests/day"
-        )
+        progress(_WITHOUT_KEY)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
@@ -145,23 +145,11 @@ def run_api_load(
     record_run(
         pipeline,
         _step_failure(config.key),
-        run_id=uuid.uuid4().hex,
         command="load --refresh" if refresh else "load",
         started_at=started_at,
-        finished_at=datetime.now(UTC),
         status=status,
-        site=config.site,
-        base_url=redact_url(config.base_url),
-        tags=";".join(config.tags),
-        from_date=config.start,
-        to_date=config.end,
-        requests_made=run.requests_made,
-        items_loaded=dict(run.items),
-        items_skipped=sum(run.skipped.values()),
-        skipped_reasons=dict(run.skipped),
-        quota_remaining=run.quota_remaining,
-        quota_max=run.quota_max,
         message=message,
+        **_run_columns(config, run),
     )
     if status == "failed":
         raise LoadError(message)
@@ -236,6 +224,23 @@ def _extract_and_load(
     except LoadError as exc:
         return str(exc)
     return None
+
+
+def _run_columns(config: _Settings, run: ApiRun) -> dict[str, Any]:
+    """The `load_runs` columns of what was asked and what it cost (never the key)."""
+    return {
+        "site": config.site,
+        "base_url": redact_url(config.base_url),
+        "tags": ";".join(config.tags),
+        "from_date": config.start,
+        "to_date": config.end,
+        "requests_made": run.requests_made,
+        "items_loaded": dict(run.items),
+        "items_skipped": sum(run.skipped.values()),
+        "skipped_reasons": dict(run.skipped),
+        "quota_remaining": run.quota_remaining,
+        "quota_max": run.quota_max,
+    }
 
 
 def _outcome(crash: str | None, run: ApiRun) -> tuple[str, str]:

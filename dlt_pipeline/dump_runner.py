@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -100,10 +99,8 @@ def run_dump_load(
     record_run(
         pipeline,
         _step_failure,
-        run_id=uuid.uuid4().hex,
         command="load-dump",
         started_at=started_at,
-        finished_at=datetime.now(UTC),
         status="failed" if parsed.error else "completed",
         site=site,
         base_url=None,

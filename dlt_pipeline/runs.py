@@ -7,7 +7,9 @@ run; keeping these steps here means one way to wrap dlt's failures and one way t
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,9 +111,19 @@ def record_run(
     skipped_reasons: dict[str, int],
     **values: Any,
 ) -> None:
-    """Merge one `load_runs` row, the per-resource dicts as JSON text (docs/contracts.md)."""
+    """Merge one `load_runs` row, finished now, the per-resource dicts as JSON text.
+
+    Args:
+        pipeline: the pipeline whose dataset holds `load_runs`.
+        failure: the loader's one-line message for a failed step.
+        items_loaded: items per raw table of this run.
+        skipped_reasons: items not loaded, per reason.
+        **values: the other columns of `load_runs` (docs/contracts.md) but `run_id`.
+    """
     row = {
+        "run_id": uuid.uuid4().hex,
         **values,
+        "finished_at": datetime.now(UTC),
         "items_loaded": json.dumps(items_loaded, sort_keys=True),
         "skipped_reasons": json.dumps(skipped_reasons, sort_keys=True),
     }
