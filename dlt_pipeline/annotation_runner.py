@@ -12,7 +12,7 @@ from .annotations import annotations, read_labelled_csv, read_taxonomy_codes
 from .annotations import settings as annotation_settings
 from .annotations.helpers import Label
 from .results import LoadError, LoadResult
-from .warehouse import warehouse_pipeline
+from .runs import first_line, row_counts, run_load, warehouse_pipeline
 
 
 def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
@@ -64,14 +64,14 @@ def _run_pipeline(db_path: Path, labels: list[Label]) -> None:
     pipeline = warehouse_pipeline(
         db_path, annotation_settings.PIPELINE_NAME, annotation_settings.DATASET_NAME
     )
-    try:
-        pipeline.run(annotations(labels))
-    except PipelineStepFailed as exc:
-        reason = (str(exc.exception).strip().splitlines() or [type(exc.exception).__name__])[0]
-        raise LoadError(
-            f"loading annotations into {db_path} failed at step {exc.step}: {reason}; "
+
+    def failure(exc: PipelineStepFailed) -> str:
+        return (
+            f"loading annotations into {db_path} failed at step {exc.step}: {first_line(exc)}; "
             "the labels already in the warehouse are unchanged"
-        ) from exc
+        )
+
+    run_load(pipeline, annotations(labels), failure)
 
 
 def _recorded_sample_ids(db_path: Path) -> set[int]:
@@ -93,9 +93,5 @@ def _recorded_sample_ids(db_path: Path) -> set[int]:
 
 def _label_count(db_path: Path) -> int:
     """Rows in `raw_annotations.annotation_labels` (0 before the first import)."""
-    table = f"{annotation_settings.DATASET_NAME}.{annotation_settings.TABLE_NAME}"
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        try:
-            return con.execute(f"select count(*) from {table}").fetchone()[0]
-        except duckdb.CatalogException:
-            return 0
+    table = annotation_settings.TABLE_NAME
+    return row_counts(db_path, annotation_settings.DATASET_NAME, [table]).get(table, 0)

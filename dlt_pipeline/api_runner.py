@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,9 +12,12 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from .options import BASELINES
+from .raw_contract import DATASET, RAW_TABLES
 from .results import LoadError, LoadResult
-from .stackexchange import load_run_row, load_runs, settings, stackexchange
-from .stackexchange.helpers import (
+from .runs import record_run, row_counts, run_load, source_config, warehouse_pipeline
+from .stackexchange import settings, stackexchange
+from .stackexchange.client import (
     ApiFailure,
     ApiRun,
     Clock,
@@ -22,27 +25,29 @@ from .stackexchange.helpers import (
     SystemClock,
     redact_url,
 )
-from .warehouse import warehouse_pipeline
 
-DATASET = "raw_stackexchange"
 PIPELINE_NAME = "ptmwh_stackexchange"
-RAW_TABLES = (
-    "questions",
-    "question_tags",
-    "answers",
-    "tags",
-    "related_tags",
-    "baseline_totals",
-    "baseline_sample_runs",
-    "load_runs",
+_WITHOUT_KEY = (
+    f"no API key: the anonymous quota is {settings.ANONYMOUS_QUOTA_PER_DAY} requests/day "
+    f"and pages above {settings.ANONYMOUS_MAX_PAGE} need a key, so long histories are "
+    "split into "
+    "date windows; set SOURCES__STACKEXCHANGE__KEY for 10,000 requests/day"
 )
-BASELINES = ("none", "totals", "sample", "both")
 
 
-def _config(name: str, value: Any, expected: type) -> Any:
-    if value is not None:
-        return value
-    return dlt.config.get(f"sources.stackexchange.{name}", expected)
+@dataclass(frozen=True)
+class _Settings:
+    """One load's resolved settings: arguments first, then dlt config; the key only from secrets."""
+
+    tags: list[str]
+    start: date
+    end: date
+    site: str
+    base_url: str
+    is_synthetic: bool
+    key: str | None
+    sample_size: int | None
+    sample_seed: int
 
 
 def _as_date(name: str, value: date | str | None) -> date:
@@ -63,11 +68,6 @@ def _clean_tags(tags: Any) -> list[str]:
     return cleaned
 
 
-def _pipeline(db_path: Path) -> dlt.Pipeline:
-    """The pipeline of this DuckDB file; its state lives beside the file, shared with no other."""
-    return warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
-
-
 def _finish_interrupted(pipeline: dlt.Pipeline, progress: Callable[[str], None]) -> None:
     """Load what a killed run had extracted (its data and state travel together), or drop it."""
     if not pipeline.has_pending_data:
@@ -80,26 +80,16 @@ def _finish_interrupted(pipeline: dlt.Pipeline, progress: Callable[[str], None])
         pipeline.drop_pending_packages()
 
 
-def _row_counts(pipeline: dlt.Pipeline) -> dict[str, int]:
-    counts = {}
-    with pipeline.sql_client() as client:
-        for table in RAW_TABLES:
-            if client.has_dataset():
-                try:
-                    rows = client.execute_sql(
-                        f"select count(*) from {client.make_qualified_table_name(table)}"
-                    )
-                except Exception:  # noqa: BLE001 (a table this load never created)
-                    continue
-                counts[table] = int(rows[0][0])
-    return counts
+def _step_failure(key: str | None) -> Callable[[PipelineStepFailed], str]:
+    """The message of a failed dlt step: its whole error on one line, the key masked."""
 
+    def message(exc: PipelineStepFailed) -> str:
+        text = " ".join(str(exc.exception).split())
+        if key:
+            text = text.replace(key, "***")
+        return f"load step {exc.step} failed: {text[:300]}"
 
-def _failure_line(exc: Exception, key: str | None) -> str:
-    text = " ".join(str(exc).split())
-    if key:
-        text = text.replace(key, "***")
-    return text[:300]
+    return message
 
 
 def run_api_load(
@@ -141,82 +131,26 @@ def run_api_load(
     Raises:
         LoadError: bad input, or an API failure retries could not fix (data so far is kept).
     """
-    tags = _clean_tags(_config("tags", tags, list))
-    start = _as_date("from_date", _config("from_date", from_date, str))
-    end = _as_date("to_date", _config("to_date", to_date, str))
-    if start > end:
-        raise LoadError(f"from date {start} is after to date {end}; swap them")
-    if baseline not in BASELINES:
-        raise LoadError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
-    site = _config("site", site, str)
-    base_url = _config("base_url", base_url, str)
-    synthetic = bool(_config("is_synthetic", is_synthetic, bool) or False)
-    key = dlt.secrets.get("sources.stackexchange.key", str) or None
-    sample_size = dlt.config.get("sources.stackexchange.sample_size", int)
-    sample_seed = dlt.config.get("sources.stackexchange.sample_seed", int)
-    sample_seed = settings.DEFAULT_SAMPLE_SEED if sample_seed is None else sample_seed
-    if not key:
-        progress(
-            f"no API key: the anonymous quota is {settings.ANONYMOUS_QUOTA_PER_DAY} requests/day "
-            f"and pages above {settings.ANONYMOUS_MAX_PAGE} need a key, so long histories are "
-            "split into "
-            "date windows; set SOURCES__STACKEXCHANGE__KEY for 10,000 requests/day"
-        )
-
+    config = _settings(tags, from_date, to_date, site, base_url, baseline, is_synthetic)
+    if not config.key:
+        progress(_WITHOUT_KEY)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    pipeline = _pipeline(db_path)
+    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
     _finish_interrupted(pipeline, progress)
     run = ApiRun(clock=clock or SystemClock(), progress=progress)
     started_at = datetime.now(UTC)
-    source = stackexchange(
-        tags=tags,
-        from_date=start.isoformat(),
-        to_date=end.isoformat(),
-        site=site,
-        base_url=base_url,
-        key=key,
-        refresh=refresh,
-        baseline=baseline,
-        sample_size=sample_size,
-        sample_seed=sample_seed,
-        is_synthetic=synthetic,
-        run=run,
-    )
-    crash: str | None = None
-    try:
-        pipeline.run(source)
-    except PipelineStepFailed as exc:
-        crash = f"load step {exc.step} failed: {_failure_line(exc.exception, key)}"
-
-    if crash is not None:
-        status, message = "failed", crash
-    elif isinstance(run.stop, QuotaExhausted):
-        status, message = "quota_exhausted", str(run.stop)
-    elif isinstance(run.stop, ApiFailure):
-        status, message = "failed", str(run.stop)
-    else:
-        status, message = "completed", ""
-    row = load_run_row(
-        run_id=uuid.uuid4().hex,
+    crash = _extract_and_load(pipeline, config, run, refresh=refresh, baseline=baseline)
+    status, message = _outcome(crash, run)
+    record_run(
+        pipeline,
+        _step_failure(config.key),
         command="load --refresh" if refresh else "load",
         started_at=started_at,
-        finished_at=datetime.now(UTC),
         status=status,
-        site=site,
-        base_url=redact_url(base_url),
-        tags=";".join(tags),
-        from_date=start,
-        to_date=end,
-        requests_made=run.requests_made,
-        items_loaded=dict(run.items),
-        items_skipped=sum(run.skipped.values()),
-        skipped_reasons=dict(run.skipped),
-        quota_remaining=run.quota_remaining,
-        quota_max=run.quota_max,
         message=message,
+        **_run_columns(config, run),
     )
-    pipeline.run(load_runs(row))
     if status == "failed":
         raise LoadError(message)
     skipped = sum(run.skipped.values())
@@ -226,7 +160,95 @@ def run_api_load(
         status=status,
         requests_made=run.requests_made,
         items_loaded=dict(run.items),
-        row_counts=_row_counts(pipeline),
+        row_counts=row_counts(db_path, DATASET, RAW_TABLES),
         quota_remaining=run.quota_remaining,
         message=message,
     )
+
+
+def _settings(
+    tags: list[str] | None,
+    from_date: date | None,
+    to_date: date | None,
+    site: str | None,
+    base_url: str | None,
+    baseline: str,
+    is_synthetic: bool | None,
+) -> _Settings:
+    """Resolve and check the load's settings before anything is requested (bad input fails fast)."""
+    clean_tags = _clean_tags(source_config("tags", tags, list))
+    start = _as_date("from_date", source_config("from_date", from_date, str))
+    end = _as_date("to_date", source_config("to_date", to_date, str))
+    if start > end:
+        raise LoadError(f"from date {start} is after to date {end}; swap them")
+    if baseline not in BASELINES:
+        raise LoadError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
+    sample_seed = source_config("sample_seed", expected=int)
+    return _Settings(
+        tags=clean_tags,
+        start=start,
+        end=end,
+        site=source_config("site", site, str),
+        base_url=source_config("base_url", base_url, str),
+        is_synthetic=bool(source_config("is_synthetic", is_synthetic, bool) or False),
+        key=dlt.secrets.get("sources.stackexchange.key", str) or None,
+        sample_size=source_config("sample_size", expected=int),
+        sample_seed=settings.DEFAULT_SAMPLE_SEED if sample_seed is None else sample_seed,
+    )
+
+
+def _extract_and_load(
+    pipeline: dlt.Pipeline, config: _Settings, run: ApiRun, *, refresh: bool, baseline: str
+) -> str | None:
+    """Load the source; return the failed step's message, if any (the run is recorded anyway).
+
+    A quota stop or API failure is not an exception here: the resources stop, what they extracted
+    is loaded, and `run.stop` says why.
+    """
+    source = stackexchange(
+        tags=config.tags,
+        from_date=config.start.isoformat(),
+        to_date=config.end.isoformat(),
+        site=config.site,
+        base_url=config.base_url,
+        key=config.key,
+        refresh=refresh,
+        baseline=baseline,
+        sample_size=config.sample_size,
+        sample_seed=config.sample_seed,
+        is_synthetic=config.is_synthetic,
+        run=run,
+    )
+    try:
+        run_load(pipeline, source, _step_failure(config.key))
+    except LoadError as exc:
+        return str(exc)
+    return None
+
+
+def _run_columns(config: _Settings, run: ApiRun) -> dict[str, Any]:
+    """The `load_runs` columns of what was asked and what it cost (never the key)."""
+    return {
+        "site": config.site,
+        "base_url": redact_url(config.base_url),
+        "tags": ";".join(config.tags),
+        "from_date": config.start,
+        "to_date": config.end,
+        "requests_made": run.requests_made,
+        "items_loaded": dict(run.items),
+        "items_skipped": sum(run.skipped.values()),
+        "skipped_reasons": dict(run.skipped),
+        "quota_remaining": run.quota_remaining,
+        "quota_max": run.quota_max,
+    }
+
+
+def _outcome(crash: str | None, run: ApiRun) -> tuple[str, str]:
+    """`load_runs.status` and message: a failed step, a spent quota, an API failure, or done."""
+    if crash is not None:
+        return "failed", crash
+    if isinstance(run.stop, QuotaExhausted):
+        return "quota_exhausted", str(run.stop)
+    if isinstance(run.stop, ApiFailure):
+        return "failed", str(run.stop)
+    return "completed", ""

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dlt
 import duckdb
 from dlt.common.pipeline import LoadInfo
+from dlt.pipeline.exceptions import PipelineStepFailed
 
+from .raw_contract import DATASET
 from .results import LoadError, LoadResult
-from .stackexchange import load_run_row, load_runs
+from .runs import first_line, record_run, row_counts, run_load, source_config, warehouse_pipeline
 from .stackexchange_dump import resolved_answers, stackexchange_dump
 from .stackexchange_dump.helpers import (
     DumpParseError,
@@ -26,7 +28,6 @@ from .stackexchange_dump.helpers import (
 )
 from .stackexchange_dump.settings import (
     BATCH_ROWS,
-    DATASET_NAME,
     DEFAULT_FROM_DATE,
     DEFAULT_SITE,
     DEFAULT_TO_DATE,
@@ -34,7 +35,6 @@ from .stackexchange_dump.settings import (
     PIPELINE_NAME,
     SEGMENT_POSTS,
 )
-from .warehouse import warehouse_pipeline
 
 _RAW_TABLES = ("questions", "question_tags", "answers")
 
@@ -82,76 +82,103 @@ def run_dump_load(
         raise LoadError(f"--from {window.from_date} is after --to {window.to_date}; swap them")
     pipeline = _pipeline(db_path)
     started, started_at = clock(), datetime.now(UTC)
-    counts = {"questions": 0, "question_tags": 0, "answers": 0}
-    last: PostBatch | None = None
-    pending_answers = 0
-    site = site or _config("site", DEFAULT_SITE)
-    error: DumpParseError | None = None
-    first = True
-    # One loader thread: DuckDB and Arrow release the GIL, so segment k loads while k+1 is parsed.
-    with open_dump(path) as stream, ThreadPoolExecutor(max_workers=1) as loader:
-        reporter = ProgressReporter(progress, stream.total_bytes, clock)
+    site = str(source_config("site", site, default=DEFAULT_SITE))
+    with open_dump(path) as stream:
         batches = iter_post_batches(
             stream,
             window,
             site=site,
             include_bodies=include_bodies,
             batch_rows=batch_rows,
-            on_chunk=reporter.update,
+            on_chunk=ProgressReporter(progress, stream.total_bytes, clock).update,
         )
-        loading: Future[LoadInfo] | None = None
-        while error is None:
-            segment, error = _next_segment(batches, segment_posts)
-            if loading is not None:
-                loading.result()
-                loading = None
-            if not segment:
-                break
-            source = stackexchange_dump(segment, replace_pending=first)
-            loading = loader.submit(_load, pipeline, source)
-            first = False
-            last = segment[-1]
-            counts["questions"] += sum(batch.questions.num_rows for batch in segment)
-            counts["question_tags"] += sum(batch.question_tags.num_rows for batch in segment)
-            pending_answers += sum(batch.answers.num_rows for batch in segment)
-        if loading is not None:
-            loading.result()
-    if last is not None:
-        counts["answers"] = _resolve_answers(pipeline, db_path, window)
-    posts_seen = last.posts_seen if last else 0
-    elapsed = max(clock() - started, 1e-9)
-    rate = posts_seen / elapsed
-    message = (
-        str(error)
-        if error
-        else (
-            f"parsed {posts_seen:,} posts in {elapsed:,.1f} s ({rate:,.0f} posts/s), "
-            f"window {window.from_date}..{window.to_date}"
-        )
-    )
-    run = load_run_row(
-        run_id=uuid.uuid4().hex,
+        parsed = _load_segments(pipeline, batches, segment_posts)
+    if parsed.last is not None:
+        parsed.counts["answers"] = _resolve_answers(pipeline, db_path, window)
+    message = str(parsed.error) if parsed.error else _summary(parsed, clock() - started, window)
+    record_run(
+        pipeline,
+        _step_failure,
         command="load-dump",
         started_at=started_at,
-        finished_at=datetime.now(UTC),
-        status="failed" if error else "completed",
+        status="failed" if parsed.error else "completed",
         site=site,
         base_url=None,
         tags=None,
         from_date=window.from_date,
         to_date=window.to_date,
         requests_made=0,
-        items_loaded=counts,
-        **_skipped(last, pending_answers - counts["answers"]),
+        items_loaded=parsed.counts,
+        **_skipped(parsed.last, parsed.pending_answers - parsed.counts["answers"]),
         quota_remaining=None,
         quota_max=None,
         message=message,
     )
-    _load(pipeline, load_runs(run))
-    if error is not None:
-        raise error
+    if parsed.error is not None:
+        raise parsed.error
     progress(message)
-    return LoadResult(items_loaded=counts, row_counts=_row_counts(db_path), message=message)
+    return LoadResult(
+        items_loaded=parsed.counts,
+        row_counts=row_counts(db_path, DATASET, _RAW_TABLES),
+        message=message,
+    )
+
+
+@dataclass
+class _Parsed:
+    """What the segments of one dump load held.
+
+    Attributes:
+        counts: rows loaded per raw table (`answers` is filled once they are resolved).
+        pending_answers: answers parsed, before their question's window is checked.
+        last: the last batch parsed (its counters cover the whole file so far).
+        error: the parse error that ended the file early, if any.
+    """
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"questions": 0, "question_tags": 0, "answers": 0}
+    )
+    pending_answers: int = 0
+    last: PostBatch | None = None
+    error: DumpParseError | None = None
+
+
+def _load_segments(
+    pipeline: dlt.Pipeline, batches: Iterator[PostBatch], segment_posts: int
+) -> _Parsed:
+    """Load the file segment by segment, each one dlt load, until it ends or fails to parse."""
+    parsed = _Parsed()
+    first = True
+    # One loader thread: DuckDB and Arrow release the GIL, so segment k loads while k+1 is parsed.
+    with ThreadPoolExecutor(max_workers=1) as loader:
+        loading: Future[LoadInfo] | None = None
+        while parsed.error is None:
+            segment, parsed.error = _next_segment(batches, segment_posts)
+            if loading is not None:
+                loading.result()
+                loading = None
+            if not segment:
+                break
+            source = stackexchange_dump(segment, replace_pending=first)
+            loading = loader.submit(run_load, pipeline, source, _step_failure)
+            first = False
+            parsed.last = segment[-1]
+            parsed.counts["questions"] += sum(batch.questions.num_rows for batch in segment)
+            parsed.counts["question_tags"] += sum(batch.question_tags.num_rows for batch in segment)
+            parsed.pending_answers += sum(batch.answers.num_rows for batch in segment)
+        if loading is not None:
+            loading.result()
+    return parsed
+
+
+def _summary(parsed: _Parsed, elapsed: float, window: DumpWindow) -> str:
+    """The one line a finished load reports: posts parsed, time, rate and window."""
+    posts_seen = parsed.last.posts_seen if parsed.last else 0
+    elapsed = max(elapsed, 1e-9)
+    return (
+        f"parsed {posts_seen:,} posts in {elapsed:,.1f} s ({posts_seen / elapsed:,.0f} posts/s), "
+        f"window {window.from_date}..{window.to_date}"
+    )
 
 
 def _skipped(last: PostBatch | None, answers_dropped: int) -> dict[str, object]:
@@ -187,27 +214,20 @@ def _next_segment(
 
 def _resolve_answers(pipeline: dlt.Pipeline, db_path: Path, window: DumpWindow) -> int:
     """Merge this load's pending answers of in-window questions into `answers`; return how many."""
-    _load(pipeline, resolved_answers(db_path, window))
+    run_load(pipeline, resolved_answers(db_path, window), _step_failure)
     loaded = int(pipeline.last_trace.last_normalize_info.row_counts.get("answers", 0))
     with duckdb.connect(str(db_path)) as connection:
         if _table_exists(connection, PENDING_ANSWERS_TABLE):
-            connection.execute(f"delete from {DATASET_NAME}.{PENDING_ANSWERS_TABLE}")
+            connection.execute(f"delete from {DATASET}.{PENDING_ANSWERS_TABLE}")
     return loaded
 
 
-def _load(pipeline: dlt.Pipeline, data: object) -> LoadInfo:
-    """Run one dlt load and fail in one line if a job failed (the data of earlier loads stays)."""
-    try:
-        info = pipeline.run(data)
-    except Exception as exc:  # dlt wraps every step's failure in PipelineStepFailed
-        cause = exc.__cause__ or exc
-        first_line = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
-        raise LoadError(
-            f"loading the dump into {pipeline.dataset_name} failed: {first_line}; earlier segments "
-            f"stay loaded; fix the cause and re-run load-dump"
-        ) from exc
-    info.raise_on_failed_jobs()
-    return info
+def _step_failure(exc: PipelineStepFailed) -> str:
+    """A failed dump load in one line; the segments committed before it stay loaded."""
+    return (
+        f"loading the dump into {DATASET} failed: {first_line(exc)}; earlier segments "
+        f"stay loaded; fix the cause and re-run load-dump"
+    )
 
 
 def _pipeline(db_path: Path) -> dlt.Pipeline:
@@ -216,7 +236,7 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
     Packages left by an interrupted load are dropped: dlt would load them instead of new data, and a
     re-run parses the whole file again, so merging its rows gives exactly what a clean run gives.
     """
-    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET_NAME)
+    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
     if pipeline.has_pending_data:
         pipeline.abort_packages()
     return pipeline
@@ -224,32 +244,17 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
 
 def _window(from_date: date | None, to_date: date | None) -> DumpWindow:
     """The load's window: the arguments, else the dlt config's `[sources.stackexchange]` dates."""
-    start = from_date or date.fromisoformat(_config("from_date", DEFAULT_FROM_DATE))
-    end = to_date or date.fromisoformat(_config("to_date", DEFAULT_TO_DATE))
+    start = from_date or date.fromisoformat(
+        str(source_config("from_date", default=DEFAULT_FROM_DATE))
+    )
+    end = to_date or date.fromisoformat(str(source_config("to_date", default=DEFAULT_TO_DATE)))
     return DumpWindow(start, end)
-
-
-def _config(key: str, default: str) -> str:
-    """A `[sources.stackexchange]` value from dlt's config (toml or env), or the default."""
-    value = dlt.config.get(f"sources.stackexchange.{key}")
-    return default if value is None else str(value)
 
 
 def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether `raw_stackexchange.<table>` exists."""
     row = connection.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [DATASET_NAME, table],
+        [DATASET, table],
     ).fetchone()
     return bool(row and row[0])
-
-
-def _row_counts(db_path: Path) -> dict[str, int]:
-    """Rows per raw table after the load."""
-    with duckdb.connect(str(db_path)) as connection:
-        counts: dict[str, int] = {}
-        for table in _RAW_TABLES:
-            if _table_exists(connection, table):
-                row = connection.execute(f"select count(*) from {DATASET_NAME}.{table}").fetchone()
-                counts[table] = int(row[0]) if row else 0
-        return counts

@@ -17,12 +17,13 @@ from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from pathlib import Path
 
+from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
+
 from .locking import warehouse_lock
 from .settings import PROJECT_ROOT, warehouse_path
 
 REPORT_DIR = PROJECT_ROOT / "reports" / "site"
 ANNOTATION_DIR = Path("annotation")
-BASELINE_CHOICES = ("none", "totals", "sample", "both")
 
 
 def _iso_date(text: str) -> date:

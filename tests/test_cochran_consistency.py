@@ -7,7 +7,7 @@ it carries its own copy for ±1 pp at 95%; this test keeps the two from drifting
 import pytest
 
 from analysis_py.stats import cochran_sample_size
-from dlt_pipeline.stackexchange.helpers import cochran_sample_size as loader_sample_size
+from dlt_pipeline.stackexchange.sampling import cochran_sample_size as loader_sample_size
 
 
 @pytest.mark.parametrize("population", [None, 500, 2_829, 52_000, 9_600_000])

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import dlt
 from dlt.extract.resource import DltResource
 
+from ..raw_contract import FROZEN_CONTRACT, MERGE
 from . import settings
 from .helpers import AnnotationFileError, Label, read_labelled_csv, read_taxonomy_codes
 
@@ -25,7 +26,7 @@ def annotations(labels: Iterable[Label]) -> DltResource:
         list(labels),
         name=settings.TABLE_NAME,
         primary_key=list(settings.PRIMARY_KEY),
-        write_disposition={"disposition": "merge", "strategy": "delete-insert"},
+        write_disposition=MERGE,
         columns=settings.COLUMNS,
-        schema_contract=settings.FROZEN_CONTRACT,
+        schema_contract=FROZEN_CONTRACT,
     )

@@ -30,5 +30,3 @@ COLUMNS = {
     "imported_at": {"data_type": "timestamp", "nullable": False},
 }
 """Column hints of `raw_annotations.annotation_labels` (docs/contracts.md)."""
-FROZEN_CONTRACT = {"tables": "evolve", "columns": "freeze", "data_type": "freeze"}
-"""The table may be created on the first import; new columns or changed types fail loudly."""

@@ -21,9 +21,9 @@ import duckdb
 import pyarrow as pa
 from dlt.extract import DltResource
 
-from ..stackexchange.helpers import ANSWERS_SCHEMA
+from ..raw_contract import ANSWERS_SCHEMA, DATASET, MERGE, RAW_TABLES
 from .helpers import DumpWindow, PostBatch
-from .settings import BATCH_ROWS, DATASET_NAME, PENDING_ANSWERS_TABLE
+from .settings import BATCH_ROWS, PENDING_ANSWERS_TABLE
 
 
 @dlt.source(name="stackexchange_dump", max_table_nesting=0)
@@ -42,11 +42,17 @@ def stackexchange_dump(
             interrupted load; later segments append.
     """
 
-    @dlt.resource(name="questions", write_disposition="merge", merge_key="question_id")
+    @dlt.resource(
+        name="questions", write_disposition=MERGE, merge_key=RAW_TABLES["questions"].replace_key
+    )
     def questions() -> Iterator[pa.Table]:
         yield from (batch.questions for batch in batches if batch.questions.num_rows)
 
-    @dlt.resource(name="question_tags", write_disposition="merge", merge_key="question_id")
+    @dlt.resource(
+        name="question_tags",
+        write_disposition=MERGE,
+        merge_key=RAW_TABLES["question_tags"].replace_key,
+    )
     def question_tags() -> Iterator[pa.Table]:
         yield from (batch.question_tags for batch in batches if batch.question_tags.num_rows)
 
@@ -71,18 +77,14 @@ select
     pending.owner_user_id,
     pending.data_source,
     pending.is_synthetic
-from {DATASET_NAME}.{PENDING_ANSWERS_TABLE} as pending
-inner join {DATASET_NAME}.questions as questions
+from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
+inner join {DATASET}.questions as questions
     on questions.question_id = pending.question_id
 where questions.creation_date >= $from_epoch and questions.creation_date < $end_epoch
 """
 
 
-@dlt.resource(
-    name="answers",
-    write_disposition="merge",
-    merge_key="answer_id",
-)
+@dlt.resource(name="answers", write_disposition=MERGE, merge_key=RAW_TABLES["answers"].replace_key)
 def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
     """Answers of this load whose question is in the window, with `is_accepted` from the question.
 
@@ -97,7 +99,7 @@ def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
         found = connection.execute(
             "select count(*) from information_schema.tables where table_schema = ?"
             " and table_name in ('questions', ?)",
-            [DATASET_NAME, PENDING_ANSWERS_TABLE],
+            [DATASET, PENDING_ANSWERS_TABLE],
         ).fetchone()
         if not found or found[0] < 2:
             return

@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..raw_contract import ANSWERS_SCHEMA, QUESTION_TAGS_SCHEMA, QUESTIONS_SCHEMA
 from ..results import LoadError
-from ..stackexchange.helpers import ANSWERS_SCHEMA, QUESTION_TAGS_SCHEMA, QUESTIONS_SCHEMA
 from .settings import (
     ANSWER_POST_TYPE,
     BATCH_ROWS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-DATASET_NAME = "raw_stackexchange"
 DEFAULT_FROM_DATE = "2018-01-01"
 DEFAULT_TO_DATE = "2023-06-15"
 DEFAULT_SITE = "stackoverflow"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from dlt_pipeline.stackexchange.helpers import (
+from dlt_pipeline.stackexchange.client import (
     ApiFailure,
     ApiRun,
     QuotaExhausted,
     StackExchangeClient,
-    cochran_sample_size,
     encode_path_list,
     method_of,
     redact_url,
 )
+from dlt_pipeline.stackexchange.sampling import cochran_sample_size
 from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 DATASET = make_dataset({"c#": 250, "c++": 40, ".net": 15}, shared=5)

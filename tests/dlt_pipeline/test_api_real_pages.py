@@ -11,15 +11,8 @@ import pytest
 
 from demo.replay_api import ApiDataset, serve
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.stackexchange.helpers import (
-    ApiFailure,
-    ApiRun,
-    ApiSession,
-    QuotaExhausted,
-    answer_row,
-    question_rows,
-    tag_row,
-)
+from dlt_pipeline.stackexchange.client import ApiFailure, ApiRun, ApiSession, QuotaExhausted
+from dlt_pipeline.stackexchange.rows import answer_row, question_rows, tag_row
 from tests.fakes import ManualClock
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"

@@ -13,8 +13,8 @@ import pytest
 from test_dump_parser import answer_row, question_row, write_dump
 
 from dlt_pipeline.dump_runner import run_dump_load
+from dlt_pipeline.raw_contract import QUESTIONS_SCHEMA
 from dlt_pipeline.results import LoadError
-from dlt_pipeline.stackexchange.helpers import QUESTIONS_SCHEMA
 
 BEER = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "se-dump-beer"
 YEAR_2020 = {"from_date": date(2020, 1, 1), "to_date": date(2020, 12, 31)}

@@ -1,0 +1,125 @@
+"""API items -> raw-table rows and Arrow tables, repairing what can be repaired.
+
+The API (and hostile data) can send strings for ints, missing ids or huge bodies; each shaper
+returns a row of the raw contract or None, counting why in the run's `skipped`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import settings
+from .client import ApiRun, Item
+
+
+def as_int(value: Any) -> int | None:
+    """An API integer, tolerating numeric strings (hostile data); None when absent or invalid."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _as_bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _owner_id(item: Item) -> int | None:
+    owner = item.get("owner")
+    return as_int(owner.get("user_id")) if isinstance(owner, dict) else None
+
+
+def question_rows(
+    item: Any, collected_by: str, is_synthetic: bool, run: ApiRun
+) -> tuple[Item, list[Item]] | None:
+    """One `questions` row and its `question_tags` rows from an API item, or None if unusable.
+
+    Unusable (skipped, counted by reason in `run.skipped`): not an object, no integer `question_id`,
+    no integer `creation_date`. Usable oddities are repaired: a string id becomes an int, a body
+    longer than `MAX_BODY_CHARS` is truncated, non-string tags are dropped.
+    """
+    if not isinstance(item, dict):
+        run.skipped["question is not a JSON object"] += 1
+        return None
+    question_id = as_int(item.get("question_id"))
+    if question_id is None:
+        run.skipped["question without integer question_id"] += 1
+        return None
+    creation_date = as_int(item.get("creation_date"))
+    if creation_date is None:
+        run.skipped["question without creation_date"] += 1
+        return None
+    body = _as_str(item.get("body"))
+    if body is not None and len(body) > settings.MAX_BODY_CHARS:
+        run.skipped["question body truncated (too long)"] += 1
+        body = body[: settings.MAX_BODY_CHARS]
+    row = {
+        "question_id": question_id,
+        "title": _as_str(item.get("title")),
+        "link": _as_str(item.get("link")),
+        "body": body,
+        "score": as_int(item.get("score")),
+        "view_count": as_int(item.get("view_count")),
+        "answer_count": as_int(item.get("answer_count")),
+        "is_answered": _as_bool(item.get("is_answered")),
+        "accepted_answer_id": as_int(item.get("accepted_answer_id")),
+        "creation_date": creation_date,
+        "last_activity_date": as_int(item.get("last_activity_date")),
+        "owner_user_id": _owner_id(item),
+        "closed_date": as_int(item.get("closed_date")),
+        "content_license": _as_str(item.get("content_license")),
+        "data_source": settings.DATA_SOURCE,
+        "collected_by": collected_by,
+        "is_synthetic": is_synthetic,
+    }
+    tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+    tag_rows = [
+        {"question_id": question_id, "tag": tag, "tag_position": pos}
+        for pos, tag in enumerate(t for t in tags if isinstance(t, str))
+    ]
+    return row, tag_rows
+
+
+def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+    """One `answers` row from an API answer item, or None (counted in `run.skipped`) if unusable."""
+    if not isinstance(item, dict):
+        run.skipped["answer is not a JSON object"] += 1
+        return None
+    answer_id = as_int(item.get("answer_id"))
+    if answer_id is None:
+        run.skipped["answer without integer answer_id"] += 1
+        return None
+    return {
+        "answer_id": answer_id,
+        "question_id": as_int(item.get("question_id")),
+        "is_accepted": _as_bool(item.get("is_accepted")),
+        "creation_date": as_int(item.get("creation_date")),
+        "last_activity_date": as_int(item.get("last_activity_date")),
+        "score": as_int(item.get("score")),
+        "owner_user_id": _owner_id(item),
+        "data_source": settings.DATA_SOURCE,
+        "is_synthetic": is_synthetic,
+    }
+
+
+def tag_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+    """One `tags` row from a `/tags/{tags}/info` item, or None (counted) if it has no name."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        run.skipped["tag without name"] += 1
+        return None
+    return {
+        "name": item["name"],
+        "count": as_int(item.get("count")),
+        "has_synonyms": _as_bool(item.get("has_synonyms")),
+        "is_moderator_only": _as_bool(item.get("is_moderator_only")),
+        "is_required": _as_bool(item.get("is_required")),
+        "data_source": settings.DATA_SOURCE,
+        "is_synthetic": is_synthetic,
+    }
