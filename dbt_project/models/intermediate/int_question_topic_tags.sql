@@ -28,9 +28,7 @@ questions_in_window as (
     select question_id
 
     from questions
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 

@@ -24,9 +24,7 @@ window_questions as (
         collected_by
 
     from {{ ref('stg_stackexchange__questions') }}
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 
