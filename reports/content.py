@@ -60,9 +60,7 @@ def gather(warehouse: Warehouse, build: Row | None) -> dict[str, Any]:
     taxonomy = _taxonomy_tree(warehouse.taxonomy_rollup())
     return {
         "build": build,
-        "load_runs": warehouse.table(
-            "raw_stackexchange", "load_runs", order_by="started_at, run_id"
-        ),
+        "load_runs": warehouse.table("marts", "rpt_load_runs", order_by="started_at, load_run_id"),
         "overview": overview,
         "is_synthetic": any(row["is_synthetic"] for row in overview)
         or warehouse.has_synthetic_difficulty(),
@@ -186,13 +184,12 @@ def _quantiles(warehouse: Warehouse, topic: str) -> tuple[dict[str, Any], list[d
 
     The box spans p25–p75 (p20–p80 when quartiles are not stored) with whiskers at p10–p90.
     """
-    order = "question_group desc"
-    if "method" in warehouse.columns("marts", "rpt_response_time_distribution"):
-        order += ", method"
-    rows = warehouse.topic_table("marts", "rpt_response_time_distribution", topic, order)
+    rows = warehouse.topic_table(
+        "marts", "rpt_response_time_distribution", topic, "question_group desc, method"
+    )
     methods: dict[str, set[Any]] = defaultdict(set)
     for row in rows:
-        methods[row["question_group"]].add(row.get("method"))
+        methods[row["question_group"]].add(row["method"])
     by_group: dict[str, dict[int, float]] = {}
     for row in rows:
         group = row["question_group"]
