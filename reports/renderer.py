@@ -13,7 +13,7 @@ import jinja2
 
 from . import formatting
 from .content import gather
-from .warehouse import Warehouse, read_only_connection
+from .marts_reader import MartsReader, read_only_connection
 
 _MD_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`"})
@@ -68,7 +68,7 @@ def render_report(
             `allow_stale`) the newest dbt build failed; the message names the fix.
     """
     with read_only_connection(Path(db_path)) as con:
-        warehouse = Warehouse(con)
+        warehouse = MartsReader(con)
         build = warehouse.check_build(allow_stale)
         warehouse.check_required()
         context = gather(warehouse, build)

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from conftest import XSS_TITLE
 
+from reports.marts_reader import ReportDataError, StaleBuildError
 from reports.renderer import render_report
-from reports.warehouse import ReportDataError, StaleBuildError
 
 _AT = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 

@@ -55,7 +55,7 @@ def read_only_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-class Warehouse:
+class MartsReader:
     """Typed queries over one open read-only connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
