@@ -14,7 +14,7 @@ questions as (
 #}
 {#
     Baseline questions of the window are those without a topic tag. They are found from staging and
-    the small int_question_topic_tags: reading `questions` twice would make DuckDB materialize every
+    the small int_questions_by_topic_tag: reading `questions` twice would make DuckDB materialize every
     joined row, and reading int_questions_classified would aggregate every question's tags again.
 #}
 window_questions as (
@@ -35,7 +35,7 @@ baseline_sources as (
     from window_questions
     where window_questions.question_id not in (
             select topic_question_tags.question_id
-            from {{ ref('int_question_topic_tags') }} as topic_question_tags
+            from {{ ref('int_questions_by_topic_tag') }} as topic_question_tags
         )
 
 ),

@@ -8,7 +8,7 @@ questions as (
 
 question_topic_tags as (
 
-    select * from {{ ref('int_question_topic_tags') }}
+    select * from {{ ref('int_questions_by_topic_tag') }}
 
 ),
 

@@ -18,7 +18,7 @@ question_tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_topic_tags') }}
+    select * from {{ ref('int_selected_topic_tags') }}
 
 ),
 
