@@ -185,15 +185,15 @@ def _quantiles(warehouse: MartsReader, topic: str) -> tuple[dict[str, Any], list
     The box spans p25–p75 (p20–p80 when quartiles are not stored) with whiskers at p10–p90.
     """
     rows = warehouse.topic_table(
-        "marts", "rpt_response_time_distribution", topic, "question_group desc, method"
+        "marts", "rpt_response_time_distribution", topic, "question_group desc, sampling_method"
     )
     methods: dict[str, set[Any]] = defaultdict(set)
     for row in rows:
-        methods[row["question_group"]].add(row["method"])
+        methods[row["question_group"]].add(row["sampling_method"])
     by_group: dict[str, dict[int, float]] = {}
     for row in rows:
         group = row["question_group"]
-        label = group if len(methods[group]) == 1 else f"{group} ({row['method']})"
+        label = group if len(methods[group]) == 1 else f"{group} ({row['sampling_method']})"
         by_group.setdefault(
             label,
             {

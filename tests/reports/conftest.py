@@ -105,7 +105,7 @@ from (values ('huggingface-transformers', 90), ('bert-language-model', 60), ('op
 cross join range(2018, 2024) as y(year);
 
 insert into marts.rpt_difficulty (
-    topic, question_group, method, n_sampled, n_questions, n_no_accepted_answer,
+    topic, question_group, question_count_method, n_sampled, n_questions, n_no_accepted_answer,
     no_accepted_answer_rate, no_accepted_answer_rate_method, n_with_response_time,
     mean_response_minutes, median_response_minutes, response_minutes_method, avg_answer_count,
     avg_view_count, answers_per_view, answers_per_view_method, data_source, is_synthetic,
@@ -130,7 +130,7 @@ insert into marts.rpt_difficulty_by_tag (
     + """', 245, 191, 0.78, 54, 30000, 1000, 1.1, 900, 0.08);
 
 insert into marts.rpt_response_time_distribution (
-    topic, question_group, method, bucket_index, bucket_low_minutes, bucket_high_minutes,
+    topic, question_group, sampling_method, bucket_index, bucket_low_minutes, bucket_high_minutes,
     n_questions, p10_minutes, p20_minutes, p25_minutes, p30_minutes, p40_minutes, p50_minutes,
     p60_minutes, p70_minutes, p75_minutes, p80_minutes, p90_minutes, p95_minutes, p99_minutes
 )

@@ -49,7 +49,7 @@ labelled as (
             when baseline_sources.has_dump_baseline
                 then case when questions.collected_by = 'dump' then 'full_population' end
             when questions.collected_by = 'random_sample' then 'random_sample'
-        end as difficulty_method
+        end as sampling_method
 
     from questions
     cross join baseline_sources

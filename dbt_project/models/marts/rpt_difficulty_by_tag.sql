@@ -32,7 +32,7 @@ final as (
         topic,
         tag,
         tag_kind,
-        'full_population' as method,
+        'full_population' as sampling_method,
         {{ difficulty_metrics() }}
 
     from topic_questions_by_tag
