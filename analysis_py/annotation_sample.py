@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from .bootstrap import DEFAULT_SEED
 from .stats import cochran_sample_size
 
-HIGH_QUALITY_MIN_SCORE = 1
 HIGH_SCORE_MIN_SCORE = 9
 EXCERPT_CHARS = 300
 CSV_COLUMNS = (
@@ -49,7 +49,7 @@ _POPULATION_SQL = """
         on questions.question_id = bodies.question_id
     where questions.topic = ?
         and questions.question_group = 'topic'
-        and questions.score >= ?
+        and questions.is_high_quality
     order by questions.question_id
 """
 
@@ -110,7 +110,7 @@ def draw_annotation_sample(
     out_dir: Path,
     *,
     topic: str = "ptm",
-    seed: int = 20230615,
+    seed: int = DEFAULT_SEED,
     sample_date: date | None = None,
 ) -> SampleResult:
     """Draw the annotation sample as the paper does, write `out_dir/sample-<date>.csv`, record it.
@@ -189,7 +189,7 @@ def _draw(scores: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
 def _read_population(con: duckdb.DuckDBPyConnection, db_path: Path, topic: str) -> list[tuple]:
     """Return the topic's high-quality questions as (id, link, title, tags, score, body) rows."""
     try:
-        population = con.execute(_POPULATION_SQL, [topic, HIGH_QUALITY_MIN_SCORE]).fetchall()
+        population = con.execute(_POPULATION_SQL, [topic]).fetchall()
     except duckdb.CatalogException as exc:
         raise SampleError(
             f"{db_path} has no built marts (marts.fct_questions or its staging is missing): "
@@ -197,7 +197,7 @@ def _read_population(con: duckdb.DuckDBPyConnection, db_path: Path, topic: str) 
         ) from exc
     if not population:
         raise SampleError(
-            f"no {topic!r} questions with score >= {HIGH_QUALITY_MIN_SCORE} in marts.fct_questions "
+            f"no {topic!r} questions with score >= 1 (is_high_quality) in marts.fct_questions "
             f"of {db_path}: load and build data for this topic first (`ptmwh load`, `ptmwh build`)"
         )
     return population

@@ -18,18 +18,21 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .validation import check_confidence, finite_array
 
+# The study's seed when a caller gives none; `ptmwh` passes its own STUDY_SEED, which equals it.
 DEFAULT_SEED = 20230615
 DEFAULT_N_BOOTSTRAP = 2000
 DEFAULT_MAX_UNITS = 2_000
 _CHUNK_CELLS = 4_000_000
 
 Seed = int | np.random.Generator
+Statistic = Literal["median", "mean"]
 
 
 @dataclass(frozen=True)
@@ -162,31 +165,29 @@ def ratio_replicates(
     return replicates
 
 
-def bootstrap_median(
+def bootstrap_estimate(
     values: ArrayLike,
+    statistic: Statistic,
     *,
     n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
     confidence: float = 0.95,
     seed: Seed = DEFAULT_SEED,
-) -> Estimate:
-    """Median of `values` with a percentile-bootstrap interval (e.g. median response minutes)."""
-    array = finite_array(values, "values")
-    low, high = percentile_interval(median_replicates(array, n_bootstrap, seed), confidence)
-    return Estimate(float(np.median(array)), low, high, int(array.size), "bootstrap")
+) -> tuple[Estimate, NDArray[np.float64]]:
+    """The median or mean of `values` with a percentile-bootstrap interval, and its replicates.
 
-
-def bootstrap_mean(
-    values: ArrayLike,
-    *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
-    confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
-) -> Estimate:
-    """Mean of `values` with a percentile-bootstrap interval (e.g. mean response minutes)."""
+    Each statistic uses its fast resampler (exact order statistics for the median, sums for the
+    mean); the replicates are returned too, so a difference of two groups can reuse them.
+    """
     array = finite_array(values, "values")
-    replicates = ratio_replicates(array, np.ones_like(array), n_bootstrap, seed)
+    if statistic == "median":
+        point, replicates = np.median(array), median_replicates(array, n_bootstrap, seed)
+    elif statistic == "mean":
+        point = array.mean()
+        replicates = ratio_replicates(array, np.ones_like(array), n_bootstrap, seed)
+    else:
+        raise ValueError(f"statistic must be 'median' or 'mean', got {statistic!r}")
     low, high = percentile_interval(replicates, confidence)
-    return Estimate(float(array.mean()), low, high, int(array.size), "bootstrap")
+    return Estimate(float(point), low, high, int(array.size), "bootstrap"), replicates
 
 
 def answers_per_view(

@@ -19,9 +19,8 @@ from .bootstrap import (
     DEFAULT_MAX_UNITS,
     Estimate,
     bootstrap_difference,
-    bootstrap_mean,
+    bootstrap_estimate,
     derive_rng,
-    median_replicates,
     percentile_interval,
     ratio_replicates,
 )
@@ -151,15 +150,17 @@ def _group_estimates(
     if not answered.size:
         return rows, None
     keys = (base["topic"], group_name, base.get("tag") or "")
-    replicates = median_replicates(
-        answered, settings.n_bootstrap, derive_rng(settings.seed, *keys, "median")
-    )
-    low, high = percentile_interval(replicates, 0.95)
     median = _Sample(
-        Estimate(float(np.median(answered)), low, high, int(answered.size), "bootstrap"), replicates
+        *bootstrap_estimate(
+            answered,
+            "median",
+            n_bootstrap=settings.n_bootstrap,
+            seed=derive_rng(settings.seed, *keys, "median"),
+        )
     )
-    mean = bootstrap_mean(
+    mean, _ = bootstrap_estimate(
         answered,
+        "mean",
         n_bootstrap=settings.n_bootstrap,
         seed=derive_rng(settings.seed, *keys, "mean"),
     )

@@ -180,7 +180,7 @@ def _difficulty_rows(con: duckdb.DuckDBPyConnection, topic: str) -> dict[str, di
 
 
 def _methods(row: Mapping[str, Any]) -> dict[str, str]:
-    fallback = row.get("method") or "full_population"
+    fallback = row.get("question_count_method") or "full_population"
     return {metric: row.get(column) or fallback for metric, column in METRIC_METHOD_COLUMNS.items()}
 
 

@@ -33,11 +33,9 @@ from .bootstrap import (
     Seed,
     answers_per_view,
     bootstrap_difference,
-    bootstrap_mean,
-    bootstrap_median,
+    bootstrap_estimate,
     make_rng,
     median_replicates,
-    percentile_interval,
     ratio_replicates,
 )
 from .survival import (
@@ -66,8 +64,7 @@ __all__ = [
     "SurvivalCurve",
     "answers_per_view",
     "bootstrap_difference",
-    "bootstrap_mean",
-    "bootstrap_median",
+    "bootstrap_estimate",
     "censor_at_cutoff",
     "cliffs_delta",
     "cliffs_delta_label",
@@ -342,14 +339,16 @@ def response_time_test(
     check_confidence(confidence)
     rng = make_rng(seed)
     mwu = mann_whitney_test(first, second)
-    medians = []
-    for values in (first, second):
-        replicates = median_replicates(values, n_bootstrap, rng)
-        low, high = percentile_interval(replicates, confidence)
-        medians.append(
-            (Estimate(float(np.median(values)), low, high, values.size, "bootstrap"), replicates)
+    (median_a, reps_a), (median_b, reps_b) = (
+        bootstrap_estimate(
+            values, "median", n_bootstrap=n_bootstrap, confidence=confidence, seed=rng
         )
-    (median_a, reps_a), (median_b, reps_b) = medians
+        for values in (first, second)
+    )
+    (mean_a, _), (mean_b, _) = (
+        bootstrap_estimate(values, "mean", n_bootstrap=n_bootstrap, confidence=confidence, seed=rng)
+        for values in (first, second)
+    )
     return ResponseTimeTestResult(
         n_a=int(first.size),
         n_b=int(second.size),
@@ -359,8 +358,8 @@ def response_time_test(
         effect_label=mwu.effect_label,
         median_a=median_a,
         median_b=median_b,
-        mean_a=bootstrap_mean(first, n_bootstrap=n_bootstrap, confidence=confidence, seed=rng),
-        mean_b=bootstrap_mean(second, n_bootstrap=n_bootstrap, confidence=confidence, seed=rng),
+        mean_a=mean_a,
+        mean_b=mean_b,
         median_difference=bootstrap_difference(
             median_a.estimate, reps_a, median_b.estimate, reps_b, confidence=confidence
         ),

@@ -6,8 +6,12 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .settings import DBT_PROJECT_DIR
+
+if TYPE_CHECKING:
+    from dbt.cli.main import dbtRunnerResult
 
 
 def close_dbt_duckdb() -> None:
@@ -24,6 +28,26 @@ def close_dbt_duckdb() -> None:
         DuckDBConnectionManager._ENV = None
 
 
+def invoke_dbt(args: Sequence[str], db_path: Path) -> dbtRunnerResult:
+    """Invoke `dbt <args>` in-process on the warehouse at `db_path` and return dbt's result.
+
+    `PTMWH_DB` is set to the absolute path for the duration, because dbt's profile reads it, and
+    dbt-duckdb's handle is closed afterwards so the next step can open the file its own way.
+    """
+    from dbt.cli.main import dbtRunner
+
+    previous = os.environ.get("PTMWH_DB")
+    os.environ["PTMWH_DB"] = str(db_path.resolve())
+    try:
+        return dbtRunner().invoke(list(args))
+    finally:
+        close_dbt_duckdb()
+        if previous is None:
+            os.environ.pop("PTMWH_DB", None)
+        else:
+            os.environ["PTMWH_DB"] = previous
+
+
 class BuildError(Exception):
     """dbt failed; the message names the failing nodes."""
 
@@ -36,9 +60,7 @@ def run_dbt(
     extra_args: Sequence[str] = (),
     quiet: bool = False,
 ) -> list[str]:
-    """Run one dbt command (in-process, via `dbtRunner`) against the warehouse at `db_path`.
-
-    `PTMWH_DB` is set to the absolute path for the duration, because dbt's profile reads it.
+    """Run one dbt command against the warehouse at `db_path`, raising on failure.
 
     Returns:
         The unique ids of the nodes that ran.
@@ -46,24 +68,12 @@ def run_dbt(
     Raises:
         BuildError: dbt reported a failure (a model or test error, a missing source, bad SQL).
     """
-    from dbt.cli.main import dbtRunner
-
     args = [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     if quiet:
         args = ["--quiet", *args]
-    args += list(extra_args)
-    previous = os.environ.get("PTMWH_DB")
-    os.environ["PTMWH_DB"] = str(db_path.resolve())
-    try:
-        result = dbtRunner().invoke(args)
-    finally:
-        close_dbt_duckdb()
-        if previous is None:
-            os.environ.pop("PTMWH_DB", None)
-        else:
-            os.environ["PTMWH_DB"] = previous
+    result = invoke_dbt([*args, *extra_args], db_path)
     node_results = list(getattr(result.result, "results", None) or [])
     if not result.success:
         failed = [

@@ -20,7 +20,7 @@ from pathlib import Path
 from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
 
 from .locking import warehouse_lock
-from .settings import PROJECT_ROOT, warehouse_path
+from .settings import PROJECT_ROOT, STUDY_SEED, warehouse_path
 
 REPORT_DIR = PROJECT_ROOT / "reports" / "site"
 ANNOTATION_DIR = Path("annotation")
@@ -79,7 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
     build.add_argument("--topic", help="dbt var topic (default ptm)")
 
     analyze = verbs.add_parser("analyze", help="run the statistical tests into analysis.*")
-    analyze.add_argument("--seed", type=int, default=20230615)
+    analyze.add_argument("--seed", type=int, default=STUDY_SEED)
     analyze.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples")
 
     report = verbs.add_parser("report", help="render reports/site/index.html and report.md")
@@ -92,7 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sample = verbs.add_parser("sample", help="draw the RQ3 annotation sample into annotation/")
     sample.add_argument("--topic", default="ptm")
-    sample.add_argument("--seed", type=int, default=20230615)
+    sample.add_argument("--seed", type=int, default=STUDY_SEED)
     sample.add_argument("--out", type=Path, default=ANNOTATION_DIR)
 
     annotations = verbs.add_parser("annotations", help="annotation files")
@@ -153,7 +153,7 @@ def _build(db_path: Path, args: argparse.Namespace) -> str:
 def _analyze(db_path: Path, args: argparse.Namespace) -> str:
     from analysis_py.runner import run_analysis
 
-    seed = getattr(args, "seed", 20230615)
+    seed = getattr(args, "seed", STUDY_SEED)
     n_bootstrap = getattr(args, "bootstrap", 2000)
     return run_analysis(
         db_path, seed=seed, n_bootstrap=n_bootstrap, progress=_progress

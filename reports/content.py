@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from . import charts
-from .warehouse import Row, Warehouse
+from .marts_reader import MartsReader, Row
 
 # Packages whose versions explain how the numbers were made, in the order shown.
 _TOOLS = (
@@ -54,15 +54,13 @@ def tool_versions() -> list[tuple[str, str]]:
     return versions
 
 
-def gather(warehouse: Warehouse, build: Row | None) -> dict[str, Any]:
+def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
     """Everything the templates render except the generated-at line."""
     overview = warehouse.question_overview()
     taxonomy = _taxonomy_tree(warehouse.taxonomy_rollup())
     return {
         "build": build,
-        "load_runs": warehouse.table(
-            "raw_stackexchange", "load_runs", order_by="started_at, run_id"
-        ),
+        "load_runs": warehouse.table("marts", "rpt_load_runs", order_by="started_at, load_run_id"),
         "overview": overview,
         "is_synthetic": any(row["is_synthetic"] for row in overview)
         or warehouse.has_synthetic_difficulty(),
@@ -77,7 +75,7 @@ def gather(warehouse: Warehouse, build: Row | None) -> dict[str, Any]:
     }
 
 
-def _n_sampled(warehouse: Warehouse) -> int:
+def _n_sampled(warehouse: MartsReader) -> int:
     """Questions drawn by `ptmwh sample` so far (0 when no sample exists)."""
     if not warehouse.has("analysis", "annotation_samples"):
         return 0
@@ -86,7 +84,7 @@ def _n_sampled(warehouse: Warehouse) -> int:
     )[0]["n"]
 
 
-def _topic_section(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+def _topic_section(warehouse: MartsReader, topic: str) -> dict[str, Any]:
     """RQ1 and RQ2 content for one topic."""
     difficulty = warehouse.topic_table(
         "marts", "rpt_difficulty", topic, order_by="question_group desc"
@@ -106,7 +104,7 @@ def _topic_section(warehouse: Warehouse, topic: str) -> dict[str, Any]:
     }
 
 
-def _rq1(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+def _rq1(warehouse: MartsReader, topic: str) -> dict[str, Any]:
     """Table I and Fig. 1 (yearly popularity, overall and for the most popular tags)."""
     tag_frequency = warehouse.topic_table("marts", "rpt_tag_frequency", topic, "rank, tag")
     yearly = warehouse.topic_table("marts", "rpt_popularity_yearly", topic, "year")
@@ -129,7 +127,7 @@ def _rq1(warehouse: Warehouse, topic: str) -> dict[str, Any]:
     }
 
 
-def _rq2(warehouse: Warehouse, topic: str) -> dict[str, Any]:
+def _rq2(warehouse: MartsReader, topic: str) -> dict[str, Any]:
     """Table II, the topic-vs-baseline comparison, Fig. 2, the tests and the literature."""
     estimates = warehouse.topic_table(
         "analysis", "metric_estimates", topic, "question_group, tag nulls first, metric"
@@ -151,7 +149,7 @@ def _rq2(warehouse: Warehouse, topic: str) -> dict[str, Any]:
     }
 
 
-def _by_tag(warehouse: Warehouse, topic: str, tests: list[Row]) -> list[Row]:
+def _by_tag(warehouse: MartsReader, topic: str, tests: list[Row]) -> list[Row]:
     """Table II rows, each with its tag-vs-baseline tests of the no-accepted-answer rate."""
     tag_tests: dict[str, list[Row]] = defaultdict(list)
     for row in tests:
@@ -181,22 +179,21 @@ def _overall_tests(tests: list[Row]) -> list[Row]:
     return sorted(overall, key=lambda row: (rank.get(row["metric"], len(rank)), row["test"]))
 
 
-def _quantiles(warehouse: Warehouse, topic: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _quantiles(warehouse: MartsReader, topic: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Stored response-time quantiles as a table, and the box each group's quantiles describe.
 
     The box spans p25–p75 (p20–p80 when quartiles are not stored) with whiskers at p10–p90.
     """
-    order = "question_group desc"
-    if "method" in warehouse.columns("marts", "rpt_response_time_distribution"):
-        order += ", method"
-    rows = warehouse.topic_table("marts", "rpt_response_time_distribution", topic, order)
+    rows = warehouse.topic_table(
+        "marts", "rpt_response_time_distribution", topic, "question_group desc, sampling_method"
+    )
     methods: dict[str, set[Any]] = defaultdict(set)
     for row in rows:
-        methods[row["question_group"]].add(row.get("method"))
+        methods[row["question_group"]].add(row["sampling_method"])
     by_group: dict[str, dict[int, float]] = {}
     for row in rows:
         group = row["question_group"]
-        label = group if len(methods[group]) == 1 else f"{group} ({row['method']})"
+        label = group if len(methods[group]) == 1 else f"{group} ({row['sampling_method']})"
         by_group.setdefault(
             label,
             {
@@ -230,7 +227,7 @@ def _quantiles(warehouse: Warehouse, topic: str) -> tuple[dict[str, Any], list[d
     return table, boxes
 
 
-def _curves(warehouse: Warehouse, topic: str) -> dict[str, list[Row]]:
+def _curves(warehouse: MartsReader, topic: str) -> dict[str, list[Row]]:
     """Kaplan–Meier step curves per group, in minutes order."""
     curves: dict[str, list[Row]] = defaultdict(list)
     for row in warehouse.topic_table(

@@ -6,14 +6,14 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jinja2
 
 from . import formatting
 from .content import gather
-from .warehouse import Warehouse, read_only_connection
+from .marts_reader import MartsReader, read_only_connection
 
 _MD_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`"})
@@ -68,7 +68,7 @@ def render_report(
             `allow_stale`) the newest dbt build failed; the message names the fix.
     """
     with read_only_connection(Path(db_path)) as con:
-        warehouse = Warehouse(con)
+        warehouse = MartsReader(con)
         build = warehouse.check_build(allow_stale)
         warehouse.check_required()
         context = gather(warehouse, build)
@@ -127,7 +127,6 @@ def _environment(*, markdown: bool) -> jinja2.Environment:
         test_words=formatting.describe_test,
         metric_name=formatting.metric_name,
         sentence=lambda text: text[:1].upper() + text[1:],
-        epoch_date=_epoch_date,
         item_counts=_item_counts,
         day=lambda value: "–" if value is None else value.strftime("%Y-%m-%d"),
         moment=lambda value: "–" if value is None else value.strftime("%Y-%m-%d %H:%M"),
@@ -144,12 +143,3 @@ def _item_counts(value: str | None) -> str:
     except ValueError:
         return str(value)
     return " · ".join(f"{name} {count:,}" for name, count in sorted(counts.items()))
-
-
-def _epoch_date(value: int | date | None) -> str:
-    """A load window end as a date: `load_runs` holds a DATE or epoch seconds (UTC)."""
-    if value is None:
-        return "–"
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d")

@@ -19,7 +19,8 @@
 {%- endmacro %}
 
 
-{#- The first instant after the window: the window's end date is inclusive. -#}
-{% macro window_end_exclusive() -%}
-    {{ dbt.dateadd('day', 1, "cast('" ~ var('window_end') ~ "' as timestamp)") }}
+{#- Whether `column` (a timestamp) falls in the study window; the end date is inclusive. -#}
+{% macro in_window(column) -%}
+    {{ column }} >= cast('{{ var("window_start") }}' as timestamp)
+    and {{ column }} < {{ dbt.dateadd('day', 1, "cast('" ~ var('window_end') ~ "' as timestamp)") }}
 {%- endmacro %}

@@ -18,9 +18,7 @@ in_window as (
     select count(*) as n_questions
 
     from questions
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 

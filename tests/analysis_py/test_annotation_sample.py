@@ -32,6 +32,7 @@ def _build_warehouse(db_path: Path) -> None:
         con.execute(
             """
             create table marts.fct_questions as
+            select *, score >= 1 as is_high_quality from (
             select
                 1000 + i as question_id,
                 'ptm' as topic,
@@ -51,6 +52,7 @@ def _build_warehouse(db_path: Path) -> None:
             union all
             select 30000 + i, 'other', 'topic', ['rust'], 'o', 'l', 50, timestamp '2022-01-01'
             from range(300) as t(i)
+            )
             """,
             [HIGH_SCORE, POPULATION],
         )

@@ -14,7 +14,7 @@ from statsmodels.stats.proportion import proportion_confint, proportions_chisqua
 from analysis_py.stats import (
     MannWhitneyReference,
     answers_per_view,
-    bootstrap_median,
+    bootstrap_estimate,
     censor_at_cutoff,
     cliffs_delta,
     cliffs_delta_label,
@@ -202,7 +202,7 @@ def test_order_statistic_median_bootstrap_matches_plain_resampling(n: int) -> No
 
 def test_bootstrap_median_interval_agrees_with_scipy_bootstrap() -> None:
     values = np.random.default_rng(8).exponential(60, 301)
-    ours = bootstrap_median(values, n_bootstrap=9999, seed=1)
+    ours, _ = bootstrap_estimate(values, "median", n_bootstrap=9999, seed=1)
     reference = scipy.stats.bootstrap(
         (values,), np.median, n_resamples=9999, method="percentile", random_state=2
     ).confidence_interval

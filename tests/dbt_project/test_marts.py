@@ -48,7 +48,7 @@ def test_topic_difficulty_matches_python(api_warehouse: BuiltWarehouse) -> None:
     questions = questions_in_window(api_warehouse.rows)
     want = difficulty(q for q in questions if q["question_group"] == "topic")
     got = _by_group(api_warehouse)["topic"]
-    assert got["method"] == "full_population"
+    assert got["question_count_method"] == "full_population"
     for key, value in want.items():
         assert got[key] == pytest.approx(value), key
 
@@ -62,7 +62,7 @@ def test_baseline_uses_exact_counts_and_the_sample(api_warehouse: BuiltWarehouse
     n_topic = sum(1_000 + year for year in range(2018, 2024))
     n_all_no_acc = sum(600_000 + year for year in range(2018, 2024))
     n_topic_no_acc = sum(700 + year for year in range(2018, 2024))
-    assert got["method"] == "exact_count"
+    assert got["question_count_method"] == "exact_count"
     assert got["no_accepted_answer_rate_method"] == "exact_count"
     assert got["n_questions"] == n_all - n_topic
     assert got["no_accepted_answer_rate"] == pytest.approx(
@@ -80,7 +80,7 @@ def test_dump_baseline_is_full_population(dump_warehouse: BuiltWarehouse) -> Non
     got = _by_group(dump_warehouse)
     for group in ("topic", "baseline"):
         want = difficulty(q for q in questions if q["question_group"] == group)
-        assert got[group]["method"] == "full_population"
+        assert got[group]["question_count_method"] == "full_population"
         assert got[group]["n_sampled"] is None
         for key, value in want.items():
             assert got[group][key] == pytest.approx(value), (group, key)

@@ -284,7 +284,7 @@ def _response_minutes(q: Question) -> float | None:
     return q.response_seconds / 60.0 if q.accepted == "present" else None
 
 
-def _difficulty_method(q: Question, has_dump_baseline: bool) -> str | None:
+def _sampling_method(q: Question, has_dump_baseline: bool) -> str | None:
     """Which per-question population a question belongs to (the most complete source wins)."""
     if _is_topic(q):
         return "full_population"
@@ -302,7 +302,7 @@ def _expected_difficulty(questions: list[Question]) -> dict[str, dict]:
             q
             for q in in_window
             if ("topic" if _is_topic(q) else "baseline") == group
-            and _difficulty_method(q, has_dump) is not None
+            and _sampling_method(q, has_dump) is not None
         ]
         if not members:
             continue
@@ -310,7 +310,7 @@ def _expected_difficulty(questions: list[Question]) -> dict[str, dict]:
         avg_views = statistics.fmean(q.view_count for q in members)
         avg_answers = statistics.fmean(q.answer_count for q in members)
         expected[group] = {
-            "method": _difficulty_method(members[0], has_dump),
+            "question_count_method": _sampling_method(members[0], has_dump),
             "n_questions": len(members),
             "n_no_accepted_answer": sum(q.accepted == "none" for q in members),
             "no_accepted_answer_rate": sum(q.accepted == "none" for q in members) / len(members),
@@ -378,7 +378,7 @@ def test_marts_equal_an_independent_computation(
             assert list(tags) == [tag.lower() for tag in q.tags]
 
         cursor = con.execute(
-            "select question_group, method, n_questions, n_no_accepted_answer, "
+            "select question_group, question_count_method, n_questions, n_no_accepted_answer, "
             "no_accepted_answer_rate, n_with_response_time, mean_response_minutes, "
             "median_response_minutes, answers_per_view from marts.rpt_difficulty"
         )

@@ -101,3 +101,12 @@ def test_failing_step_prints_one_line(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err == (
         "ptmwh analyze: error: marts.fct_questions missing: run `ptmwh build` first\n"
     )
+
+
+def test_cli_seed_is_the_analysis_default():
+    """`ptmwh` passes its seed down; a notebook calling analysis_py without one gets the same."""
+    from analysis_py.bootstrap import DEFAULT_SEED
+    from ptmwh.settings import STUDY_SEED
+
+    assert STUDY_SEED == DEFAULT_SEED
+    assert cli._build_parser().parse_args(["analyze"]).seed == STUDY_SEED

@@ -1,7 +1,9 @@
 """A small fixture warehouse with the marts and analysis tables the report reads.
 
-The real marts come from dbt and `analysis_py`; these tests only need plausible rows of the
-same shape, written with plain SQL into a tmp DuckDB file, so the report can be tested on its own.
+The real marts come from dbt and `analysis_py`; these tests only need plausible rows, written with
+plain SQL into a tmp DuckDB file, so the report can be tested on its own. The marts' tables are
+created from the contract dbt enforces (`data_type` of every column in the marts' yml), and rows
+name the columns they fill, so the fixture cannot drift from what dbt builds.
 """
 
 from __future__ import annotations
@@ -11,66 +13,17 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
+
+from ptmwh.settings import DBT_PROJECT_DIR
 
 XSS_TITLE = "<script>alert(1)</script>"
 
 _SCHEMA_SQL = """
-create schema marts;
 create schema analysis;
 create schema seeds;
 create schema ops;
-create schema raw_stackexchange;
 
-create table marts.fct_questions (
-    question_id bigint, created_at timestamp, creation_year integer, topic varchar,
-    question_group varchar, tags varchar[], title varchar, link varchar, score integer,
-    view_count integer, answer_count integer, has_accepted_answer boolean,
-    response_minutes double, is_high_quality boolean, data_source varchar, is_synthetic boolean
-);
-create table marts.dim_tags (tag varchar, n_questions integer);
-create table marts.rpt_tag_frequency (
-    topic varchar, tag varchar, n_questions integer, share_of_topic_questions double, rank integer
-);
-create table marts.rpt_popularity_yearly (
-    topic varchar, year integer, n_topic_questions integer, n_all_questions integer,
-    topic_share double
-);
-create table marts.rpt_popularity_tag_yearly (
-    topic varchar, tag varchar, year integer, n_questions integer
-);
-create table marts.rpt_difficulty (
-    topic varchar, question_group varchar, method varchar, n_sampled integer, n_questions integer,
-    n_no_accepted_answer integer, no_accepted_answer_rate double,
-    no_accepted_answer_rate_method varchar, n_with_response_time integer,
-    mean_response_minutes double, median_response_minutes double, response_minutes_method varchar,
-    avg_answer_count double, avg_view_count double, answers_per_view double,
-    answers_per_view_method varchar, data_source varchar, is_synthetic boolean,
-    window_start_date date, window_end_date date
-);
-create table marts.rpt_difficulty_by_tag (
-    topic varchar, tag varchar, n_questions integer, n_no_accepted_answer integer,
-    no_accepted_answer_rate double, n_with_response_time integer, mean_response_minutes double,
-    median_response_minutes double, avg_answer_count double, avg_view_count double,
-    answers_per_view double
-);
-create table marts.rpt_response_time_distribution (
-    topic varchar, question_group varchar, method varchar, bucket_index integer,
-    bucket_low_minutes double, bucket_high_minutes double, n_questions integer,
-    p10_minutes double, p20_minutes double, p25_minutes double, p30_minutes double,
-    p40_minutes double, p50_minutes double, p60_minutes double, p70_minutes double,
-    p75_minutes double, p80_minutes double, p90_minutes double, p95_minutes double,
-    p99_minutes double
-);
-create table marts.rpt_tag_candidates (topic varchar, tag varchar, n_questions integer);
-create table marts.rpt_taxonomy_distribution (
-    taxonomy_level varchar, category varchar, sub_category varchar, code varchar,
-    is_dl_challenge boolean, n_questions integer, share double, paper_share double,
-    false_positive_rate double
-);
-create table marts.rpt_annotation_agreement (
-    annotator_a varchar, annotator_b varchar, n_questions integer, observed_agreement_rate double,
-    cohens_kappa double
-);
 create table analysis.stat_tests (
     topic varchar, comparison varchar, tag varchar, metric varchar, test varchar,
     statistic double, df double, p_value double, p_value_holm double, effect_size double,
@@ -98,17 +51,15 @@ create table ops.build_runs (
     invocation_id varchar, started_at timestamp, finished_at timestamp, status varchar,
     n_nodes integer, n_errors integer, failed_nodes varchar, dbt_version varchar
 );
-create table raw_stackexchange.load_runs (
-    run_id varchar, command varchar, started_at timestamp, finished_at timestamp, status varchar,
-    site varchar, base_url varchar, tags varchar, from_date bigint, to_date bigint,
-    requests_made integer, items_loaded varchar, items_skipped integer, skipped_reasons varchar,
-    quota_remaining integer, quota_max integer, message varchar
-);
 """
 
 _ROWS_SQL = (
     """
-insert into marts.fct_questions values
+insert into marts.fct_questions (
+    question_id, created_at, creation_year, topic, question_group, tags, title, link, score,
+    view_count, answer_count, has_accepted_answer, response_minutes, is_high_quality,
+    data_source, is_synthetic
+) values
     (1, '2019-03-01 10:00', 2019, 'ptm', 'topic', ['bert-language-model'], 'How to fine-tune BERT?',
      'https://stackoverflow.com/q/1', 3, 120, 1, true, 851, true, 'api', true),
     (2, '2021-05-01 10:00', 2021, 'ptm', 'topic', ['huggingface-transformers', 'gpt-2'],
@@ -119,7 +70,9 @@ insert into marts.fct_questions values
     (3, '2022-07-01 10:00', 2022, 'ptm', 'baseline', ['python'], 'List comprehension',
      'https://stackoverflow.com/q/3', 1, 300, 2, true, 55, true, 'api', false);
 
-insert into marts.rpt_tag_frequency values
+insert into marts.rpt_tag_frequency (
+    topic, tag, n_questions, share_of_topic_questions, rank
+) values
     ('ptm', 'huggingface-transformers', 2563, 0.4347, 1),
     ('ptm', 'bert-language-model', 1763, 0.2990, 2),
     ('ptm', 'openai-api', 1053, 0.1786, 3),
@@ -130,7 +83,9 @@ insert into marts.rpt_tag_frequency values
     + XSS_TITLE
     + """', 245, 0.0416, 7);
 
-insert into marts.rpt_popularity_yearly values
+insert into marts.rpt_popularity_yearly (
+    topic, year, n_topic_questions, n_all_questions, topic_share
+) values
     ('ptm', 2018, 60, 1800000, 0.0000333),
     ('ptm', 2019, 450, 1700000, 0.000265),
     ('ptm', 2020, 900, 1750000, 0.000514),
@@ -138,7 +93,9 @@ insert into marts.rpt_popularity_yearly values
     ('ptm', 2022, 2050, 1300000, 0.001577),
     ('ptm', 2023, 1236, 500000, 0.002472);
 
-insert into marts.rpt_popularity_tag_yearly
+insert into marts.rpt_popularity_tag_yearly (
+    topic, tag, year, n_questions
+)
 select 'ptm', tag, year, (n * (year - 2017))::integer
 from (values ('huggingface-transformers', 90), ('bert-language-model', 60), ('openai-api', 30),
              ('pre-trained-model', 15), ('huggingface-tokenizers', 14), ('huggingface', 13),
@@ -147,7 +104,13 @@ from (values ('huggingface-transformers', 90), ('bert-language-model', 60), ('op
     + """', 5)) as t(tag, n)
 cross join range(2018, 2024) as y(year);
 
-insert into marts.rpt_difficulty values
+insert into marts.rpt_difficulty (
+    topic, question_group, question_count_method, n_sampled, n_questions, n_no_accepted_answer,
+    no_accepted_answer_rate, no_accepted_answer_rate_method, n_with_response_time,
+    mean_response_minutes, median_response_minutes, response_minutes_method, avg_answer_count,
+    avg_view_count, answers_per_view, answers_per_view_method, data_source, is_synthetic,
+    window_start_date, window_end_date
+) values
     ('ptm', 'topic', 'full_population', null, 5896, 4357, 0.739, 'full_population', 1539, 22676,
      851, 'full_population', 1.1, 1200, 0.06, 'full_population', 'api', true, '2018-01-01',
      '2023-06-15'),
@@ -155,21 +118,32 @@ insert into marts.rpt_difficulty values
      'random_sample', 1.3, 1100, 0.12, 'random_sample', 'api', false, '2018-01-01',
      '2023-06-15');
 
-insert into marts.rpt_difficulty_by_tag values
+insert into marts.rpt_difficulty_by_tag (
+    topic, tag, n_questions, n_no_accepted_answer, no_accepted_answer_rate,
+    n_with_response_time, mean_response_minutes, median_response_minutes, avg_answer_count,
+    avg_view_count, answers_per_view
+) values
     ('ptm', 'huggingface-transformers', 2563, 1794, 0.70, 769, 20000, 800, 1.0, 1500, 0.05),
     ('ptm', 'bert-language-model', 1763, 1305, 0.74, 458, 25000, 900, 1.0, 1400, 0.05),
     ('ptm', '"""
     + XSS_TITLE
     + """', 245, 191, 0.78, 54, 30000, 1000, 1.1, 900, 0.08);
 
-insert into marts.rpt_response_time_distribution
+insert into marts.rpt_response_time_distribution (
+    topic, question_group, sampling_method, bucket_index, bucket_low_minutes, bucket_high_minutes,
+    n_questions, p10_minutes, p20_minutes, p25_minutes, p30_minutes, p40_minutes, p50_minutes,
+    p60_minutes, p70_minutes, p75_minutes, p80_minutes, p90_minutes, p95_minutes, p99_minutes
+)
 select 'ptm', g, 'full_population', b, power(10, b), power(10, b + 1), (20 * q / (b + 1))::integer,
        q * 1, q * 2, q * 3, q * 4, q * 6, q * 10, q * 15, q * 25, q * 30, q * 40, q * 100,
        q * 300, q * 1000
 from (values ('topic', 85.0), ('baseline', 5.5)) as t(g, q)
 cross join range(0, 5) as r(b);
 
-insert into marts.rpt_taxonomy_distribution values
+insert into marts.rpt_taxonomy_distribution (
+    taxonomy_level, category, sub_category, code, is_dl_challenge, n_questions, share,
+    paper_share, false_positive_rate
+) values
     ('category', 'Model Lifecycle Management', null, null, null, 30, 0.40, 0.5679, 0.0581),
     ('sub_category', 'Model Lifecycle Management', 'Model Training', null, null, 30, 0.40, 0.1036,
      0.0581),
@@ -182,7 +156,9 @@ insert into marts.rpt_taxonomy_distribution values
     ('code', 'Coding-related Issues', 'Environment', 'Library Compatibility/Version', true, 45,
      0.60, null, 0.0581);
 
-insert into marts.rpt_annotation_agreement values ('alice', 'bob', 129, 0.86, 0.83);
+insert into marts.rpt_annotation_agreement (
+    annotator_a, annotator_b, n_questions, observed_agreement_rate, cohens_kappa
+) values ('alice', 'bob', 129, 0.86, 0.83);
 
 insert into analysis.stat_tests values
     ('ptm', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'chi_square', 628.83, 1, 1e-138,
@@ -242,17 +218,32 @@ insert into seeds.literature_baselines values
 insert into ops.build_runs values
     ('inv-1', '2024-01-01 00:00', '2024-01-01 00:01', 'success', 80, 0, null, '1.11.16');
 
-insert into raw_stackexchange.load_runs values
+insert into marts.rpt_load_runs (
+    load_run_id, command, started_at, finished_at, status, site, from_at, to_at, requests_made,
+    items_loaded
+) values
     ('load-1', 'load', '2023-12-31 23:00', '2023-12-31 23:10', 'completed', 'stackoverflow',
-     'http://127.0.0.1:8765/2.3', 'bert-language-model;gpt-2', 1514764800, 1686787200, 12,
-     '{"questions": 3}', 0, '{}', 9988, 10000, null);
+     '2018-01-01 00:00', '2023-06-15 00:00', 12, '{"questions": 3}');
 """
 )
+
+
+def marts_contract_ddl() -> str:
+    """`create table` statements for every mart whose contract dbt enforces, as declared."""
+    statements = ["create schema marts;"]
+    for path in sorted((DBT_PROJECT_DIR / "models" / "marts").rglob("_*__models.yml")):
+        for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
+            if not model.get("config", {}).get("contract", {}).get("enforced"):
+                continue
+            columns = ", ".join(f'"{c["name"]}" {c["data_type"]}' for c in model["columns"])
+            statements.append(f'create table marts."{model["name"]}" ({columns});')
+    return "\n".join(statements)
 
 
 def build_fixture_warehouse(db_path: Path) -> Path:
     """Write the fixture warehouse to `db_path` and return the path."""
     with duckdb.connect(str(db_path)) as con:
+        con.execute(marts_contract_ddl())
         con.execute(_SCHEMA_SQL)
         con.execute(_ROWS_SQL)
     return db_path

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from conftest import XSS_TITLE
 
+from reports.marts_reader import ReportDataError, StaleBuildError
 from reports.renderer import render_report
-from reports.warehouse import ReportDataError, StaleBuildError
 
 _AT = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 
@@ -174,24 +174,6 @@ def test_without_annotations_rq3_explains_how_to_sample(
     assert "No annotations yet (1 questions have been sampled)" in html
 
 
-def test_a_leaf_only_taxonomy_mart_is_rolled_up(fixture_db: Path, tmp_path: Path, sql_runner):
-    sql_runner(
-        fixture_db,
-        """
-        create or replace table marts.rpt_taxonomy_distribution as
-        select * from (values
-            ('Others', 'Tutorial Seeking', 'Tutorial Seeking', 17, 0.042, 0.058, false),
-            ('Others', 'Model Downloading', 'Model Downloading', 5, 0.012, 0.058, true),
-            ('Others', 'Model Downloading', 'Hub Timeout', 3, 0.008, 0.058, false)
-        ) as t(category, sub_category, code, n, share, false_positive_rate, is_dl_challenge)
-        """,
-    )
-    _, md = _render(fixture_db, tmp_path / "site")
-    assert "- **Others**: 25 (6.20%)" in md
-    assert "  - Model Downloading: 8 (2.00%)" in md
-    assert "    - Model Downloading: 5 (1.20%) (DL)" in md
-
-
 def test_without_baseline_totals_fig_1a_has_no_share(fixture_db: Path, tmp_path: Path, sql_runner):
     sql_runner(
         fixture_db,
@@ -205,7 +187,10 @@ def test_without_baseline_totals_fig_1a_has_no_share(fixture_db: Path, tmp_path:
 def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sql_runner):
     sql_runner(
         fixture_db,
-        "insert into marts.fct_questions select range + 10, timestamp '2020-01-01' + "
+        "insert into marts.fct_questions (question_id, created_at, creation_year, topic, "
+        "question_group, tags, title, link, score, view_count, answer_count, has_accepted_answer, "
+        "response_minutes, is_high_quality, data_source, is_synthetic) "
+        "select range + 10, timestamp '2020-01-01' + "
         "to_minutes(range), 2020, 'ptm', 'baseline', ['python'], 't', 'l', 0, 1, 0, false, null, "
         "false, 'dump', false from range(500000)",
     )

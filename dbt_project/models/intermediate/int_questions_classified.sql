@@ -14,7 +14,7 @@ question_tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_topic_tags') }}
+    select * from {{ ref('int_selected_topic_tags') }}
 
 ),
 
@@ -22,9 +22,7 @@ topic_tags as (
 questions_in_window as (
 
     select * from questions
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 

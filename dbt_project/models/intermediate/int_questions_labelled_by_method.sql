@@ -14,7 +14,7 @@ questions as (
 #}
 {#
     Baseline questions of the window are those without a topic tag. They are found from staging and
-    the small int_question_topic_tags: reading `questions` twice would make DuckDB materialize every
+    the small int_questions_by_topic_tag: reading `questions` twice would make DuckDB materialize every
     joined row, and reading int_questions_classified would aggregate every question's tags again.
 #}
 window_questions as (
@@ -24,9 +24,7 @@ window_questions as (
         collected_by
 
     from {{ ref('stg_stackexchange__questions') }}
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 
@@ -37,7 +35,7 @@ baseline_sources as (
     from window_questions
     where window_questions.question_id not in (
             select topic_question_tags.question_id
-            from {{ ref('int_question_topic_tags') }} as topic_question_tags
+            from {{ ref('int_questions_by_topic_tag') }} as topic_question_tags
         )
 
 ),
@@ -51,7 +49,7 @@ labelled as (
             when baseline_sources.has_dump_baseline
                 then case when questions.collected_by = 'dump' then 'full_population' end
             when questions.collected_by = 'random_sample' then 'random_sample'
-        end as difficulty_method
+        end as sampling_method
 
     from questions
     cross join baseline_sources

@@ -15,7 +15,7 @@ tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_topic_tags') }}
+    select * from {{ ref('int_selected_topic_tags') }}
 
 ),
 

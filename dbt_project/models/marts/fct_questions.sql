@@ -28,7 +28,7 @@ final as (
         accepted_answer_created_at,
         response_minutes,
         score >= 1 as is_high_quality,
-        difficulty_method,
+        sampling_method,
         collected_by,
         data_source,
         is_synthetic,

@@ -19,11 +19,11 @@ per_question_metrics as (
     select
         topic,
         question_group,
-        difficulty_method as per_question_method,
+        sampling_method,
         {{ difficulty_metrics() }}
 
     from questions
-    where difficulty_method is not null
+    where sampling_method is not null
     group by 1, 2, 3
 
 ),
@@ -65,10 +65,10 @@ groups as (
     select
         per_question_metrics.topic,
         per_question_metrics.question_group,
-        per_question_metrics.per_question_method,
+        per_question_metrics.sampling_method,
         case
-            when per_question_metrics.per_question_method = 'full_population' then 'full_population'
-        end as count_method
+            when per_question_metrics.sampling_method = 'full_population' then 'full_population'
+        end as question_count_method
 
     from per_question_metrics
     where per_question_metrics.question_group = 'topic'
@@ -76,12 +76,12 @@ groups as (
     select
         baseline_candidates.topic,
         baseline_candidates.question_group,
-        per_question_metrics.per_question_method,
+        per_question_metrics.sampling_method,
         case
-            when per_question_metrics.per_question_method = 'full_population' then 'full_population'
+            when per_question_metrics.sampling_method = 'full_population' then 'full_population'
             when exact_counts.n_questions is not null then 'exact_count'
-            else per_question_metrics.per_question_method
-        end as count_method
+            else per_question_metrics.sampling_method
+        end as question_count_method
 
     from baseline_candidates
     left join per_question_metrics
@@ -96,39 +96,39 @@ final as (
     select
         groups.topic,
         groups.question_group,
-        groups.count_method as method,
+        groups.question_count_method,
         case
-            when groups.per_question_method = 'random_sample' then per_question_metrics.n_questions
+            when groups.sampling_method = 'random_sample' then per_question_metrics.n_questions
         end as n_sampled,
         case
-            when groups.count_method = 'exact_count' then exact_counts.n_questions
+            when groups.question_count_method = 'exact_count' then exact_counts.n_questions
             else per_question_metrics.n_questions
         end as n_questions,
         case
-            when groups.count_method = 'exact_count' then exact_counts.n_no_accepted_answer
+            when groups.question_count_method = 'exact_count' then exact_counts.n_no_accepted_answer
             else per_question_metrics.n_no_accepted_answer
         end as n_no_accepted_answer,
         case
-            when groups.count_method = 'exact_count'
+            when groups.question_count_method = 'exact_count'
                 then exact_counts.n_no_accepted_answer
                     / nullif(cast(exact_counts.n_questions as double), 0)
             else per_question_metrics.no_accepted_answer_rate
         end as no_accepted_answer_rate,
         case
-            when groups.count_method = 'exact_count'
+            when groups.question_count_method = 'exact_count'
                 then {{ wilson_interval(
                     'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'low'
                 ) }}
             else per_question_metrics.no_accepted_answer_rate_ci_low
         end as no_accepted_answer_rate_ci_low,
         case
-            when groups.count_method = 'exact_count'
+            when groups.question_count_method = 'exact_count'
                 then {{ wilson_interval(
                     'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'high'
                 ) }}
             else per_question_metrics.no_accepted_answer_rate_ci_high
         end as no_accepted_answer_rate_ci_high,
-        groups.count_method as no_accepted_answer_rate_method,
+        groups.question_count_method as no_accepted_answer_rate_method,
         per_question_metrics.n_with_response_time,
         per_question_metrics.mean_response_minutes,
         per_question_metrics.mean_response_minutes_ci_low,
@@ -136,17 +136,21 @@ final as (
         per_question_metrics.median_response_minutes,
         per_question_metrics.median_response_minutes_ci_low,
         per_question_metrics.median_response_minutes_ci_high,
-        groups.per_question_method as response_minutes_method,
+        groups.sampling_method as response_minutes_method,
         per_question_metrics.avg_answer_count,
         per_question_metrics.avg_view_count,
         per_question_metrics.answers_per_view,
         per_question_metrics.answers_per_view_ci_low,
         per_question_metrics.answers_per_view_ci_high,
-        groups.per_question_method as answers_per_view_method,
+        groups.sampling_method as answers_per_view_method,
         case
-            when groups.count_method = 'exact_count' and per_question_metrics.data_source is null
+            when
+                groups.question_count_method = 'exact_count'
+                and per_question_metrics.data_source is null
                 then 'api'
-            when groups.count_method = 'exact_count' and per_question_metrics.data_source != 'api'
+            when
+                groups.question_count_method = 'exact_count'
+                and per_question_metrics.data_source != 'api'
                 then 'api,' || per_question_metrics.data_source
             else per_question_metrics.data_source
         end as data_source,
@@ -159,9 +163,9 @@ final as (
     left join per_question_metrics
         on
             groups.question_group = per_question_metrics.question_group
-            and groups.per_question_method = per_question_metrics.per_question_method
+            and groups.sampling_method = per_question_metrics.sampling_method
     left join exact_counts
-        on groups.count_method = 'exact_count'
+        on groups.question_count_method = 'exact_count'
 
 )
 

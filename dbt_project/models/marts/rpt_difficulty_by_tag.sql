@@ -8,7 +8,7 @@ questions as (
 
 question_topic_tags as (
 
-    select * from {{ ref('int_question_topic_tags') }}
+    select * from {{ ref('int_questions_by_topic_tag') }}
 
 ),
 
@@ -32,7 +32,7 @@ final as (
         topic,
         tag,
         tag_kind,
-        'full_population' as method,
+        'full_population' as sampling_method,
         {{ difficulty_metrics() }}
 
     from topic_questions_by_tag

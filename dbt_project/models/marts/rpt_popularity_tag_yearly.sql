@@ -8,13 +8,13 @@ questions as (
 
 question_topic_tags as (
 
-    select * from {{ ref('int_question_topic_tags') }}
+    select * from {{ ref('int_questions_by_topic_tag') }}
 
 ),
 
 topic_tags as (
 
-    select * from {{ ref('int_topic_tags') }}
+    select * from {{ ref('int_selected_topic_tags') }}
 
 ),
 

@@ -14,7 +14,7 @@ answered as (
     select
         topic,
         question_group,
-        difficulty_method as method,
+        sampling_method,
         response_minutes,
         case
             when response_minutes < 1 then 0
@@ -23,7 +23,7 @@ answered as (
         is_synthetic
 
     from questions
-    where difficulty_method is not null and response_minutes is not null
+    where sampling_method is not null and response_minutes is not null
 
 ),
 
@@ -38,7 +38,7 @@ group_quantiles as (
     select
         topic,
         question_group,
-        method,
+        sampling_method,
         count(*) as n_with_response_time,
         {# One sort for all thirteen quantiles instead of one sort each. #}
         quantile_cont(
@@ -56,7 +56,7 @@ bucket_counts as (
 
     select
         question_group,
-        method,
+        sampling_method,
         bucket_index,
         count(*) as n_questions
 
@@ -70,7 +70,7 @@ final as (
     select
         group_quantiles.topic,
         group_quantiles.question_group,
-        group_quantiles.method,
+        group_quantiles.sampling_method,
         buckets.bucket_index,
         buckets.bucket_low_minutes,
         buckets.bucket_high_minutes,
@@ -102,7 +102,7 @@ final as (
     left join bucket_counts
         on
             group_quantiles.question_group = bucket_counts.question_group
-            and group_quantiles.method = bucket_counts.method
+            and group_quantiles.sampling_method = bucket_counts.sampling_method
             and buckets.bucket_index = bucket_counts.bucket_index
 
 )

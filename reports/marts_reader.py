@@ -55,7 +55,7 @@ def read_only_connection(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-class Warehouse:
+class MartsReader:
     """Typed queries over one open read-only connection."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -172,11 +172,10 @@ class Warehouse:
 
     def has_synthetic_difficulty(self) -> bool:
         """Whether any `rpt_difficulty` row (e.g. an exact baseline count) is synthetic."""
-        flag = self._pick("marts", "rpt_difficulty", "is_synthetic")
         return bool(
-            self.rows(f"select coalesce(bool_or({flag}), false) as flag from marts.rpt_difficulty")[
-                0
-            ]["flag"]
+            self.rows(
+                "select coalesce(bool_or(is_synthetic), false) as flag from marts.rpt_difficulty"
+            )[0]["flag"]
         )
 
     def row_counts(self) -> list[tuple[str, int]]:
@@ -189,82 +188,40 @@ class Warehouse:
             for schema, table in REQUIRED_TABLES
         ]
 
-    def columns(self, schema: str, table: str) -> list[str]:
-        """Column names of `schema.table`, in table order (empty when it is absent)."""
-        return [
-            row["column_name"]
-            for row in self.rows(
-                "select column_name from information_schema.columns "
-                "where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, table],
-            )
-        ]
-
-    def _pick(self, schema: str, table: str, *names: str) -> str:
-        """The first of `names` that `schema.table` has (marts may name a column either way)."""
-        present = set(self.columns(schema, table))
-        for name in names:
-            if name in present:
-                return f'"{name}"'
-        return "null"
-
     def agreement(self) -> list[Row]:
         """Inter-rater agreement per annotator pair: n, cohen_kappa, observed_agreement."""
         if not self.has("marts", "rpt_annotation_agreement"):
             return []
-        pick = lambda *names: self._pick("marts", "rpt_annotation_agreement", *names)  # noqa: E731
         return self.rows(
-            f"""
+            """
             select
                 annotator_a, annotator_b,
-                {pick("n", "n_questions")} as n,
-                {pick("cohen_kappa", "cohens_kappa")} as cohen_kappa,
-                {pick("observed_agreement", "observed_agreement_rate")} as observed_agreement
+                n_questions as n,
+                cohens_kappa as cohen_kappa,
+                observed_agreement_rate as observed_agreement
             from marts.rpt_annotation_agreement
             order by annotator_a, annotator_b
             """
         )
 
     def taxonomy_rollup(self) -> list[Row]:
-        """Taxonomy rows with category and sub-category subtotals of `n` and `share`.
+        """Taxonomy rows, category and sub-category subtotals first, with `n` and `share`.
 
         `rolled_up` is 2 for a category subtotal, 1 for a sub-category subtotal and 0 for a leaf
-        code. When the mart already holds subtotal rows (`taxonomy_level`), they are used as they
-        are; otherwise the leaves' counts and shares are summed here.
+        code, so the template can nest them; the mart holds the subtotals (`taxonomy_level`).
         """
         if not self.has("marts", "rpt_taxonomy_distribution"):
             return []
-        columns = set(self.columns("marts", "rpt_taxonomy_distribution"))
-        n = self._pick("marts", "rpt_taxonomy_distribution", "n", "n_questions")
-        paper_share = self._pick("marts", "rpt_taxonomy_distribution", "paper_share")
-        order = "order by category, rolled_up desc, sub_category, code"
-        if "taxonomy_level" in columns:
-            return self.rows(
-                f"""
-                select
-                    category, sub_category, code,
-                    case taxonomy_level when 'category' then 2 when 'sub_category' then 1 else 0
-                    end as rolled_up,
-                    {n} as n, share, is_dl_challenge, {paper_share} as paper_share
-                from marts.rpt_taxonomy_distribution
-                where category is not null
-                {order}
-                """
-            )
         return self.rows(
-            f"""
+            """
             select
                 category, sub_category, code,
-                grouping(sub_category) + grouping(code) as rolled_up,
-                sum({n}) as n,
-                sum(share) as share,
-                bool_or(is_dl_challenge) filter (where code is not null) as is_dl_challenge,
-                null as paper_share
+                case taxonomy_level when 'category' then 2 when 'sub_category' then 1 else 0
+                end as rolled_up,
+                n_questions as n, share, is_dl_challenge, paper_share
             from marts.rpt_taxonomy_distribution
             where category is not null
-            group by rollup (category, sub_category, code)
-            having grouping(category) = 0
-            {order}
+            order by category, rolled_up desc, sub_category, code
             """
         )
 

@@ -18,7 +18,7 @@ question_tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_topic_tags') }}
+    select * from {{ ref('int_selected_topic_tags') }}
 
 ),
 
@@ -28,9 +28,7 @@ questions_in_window as (
     select question_id
 
     from questions
-    where
-        created_at >= cast('{{ var("window_start") }}' as timestamp)
-        and created_at < {{ window_end_exclusive() }}
+    where {{ in_window('created_at') }}
 
 ),
 
