@@ -24,6 +24,8 @@ from .bootstrap import (
     percentile_interval,
     ratio_replicates,
 )
+from .effect_sizes import DEFAULT_MAX_UNITS as EFFECT_MAX_UNITS
+from .effect_sizes import CliffsDeltaBootstrap, phi_with_interval
 from .marts import GroupData
 from .stats import (
     MannWhitneyReference,
@@ -59,6 +61,38 @@ class Settings:
     n_bootstrap: int
     computed_at: datetime
     cutoff: datetime
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """The baseline's answered questions, prepared once for every Mann–Whitney test against it."""
+
+    mann_whitney: MannWhitneyReference
+    cliffs_delta: CliffsDeltaBootstrap
+    settings: Settings
+    topic: str
+
+    @classmethod
+    def of(cls, answered: NDArray[np.float64], settings: Settings, topic: str) -> _Reference | None:
+        """None when the baseline has no answered question."""
+        if not answered.size:
+            return None
+        grouping = derive_rng(settings.seed, topic, "baseline", "cliffs_delta_units")
+        return cls(
+            MannWhitneyReference(answered),
+            CliffsDeltaBootstrap(answered, grouping),
+            settings,
+            topic,
+        )
+
+    def test(self, answered: NDArray[np.float64], key: str) -> tuple[MannWhitneyResult, Estimate]:
+        """The Mann–Whitney test of `answered` and Cliff's δ with its bootstrap interval."""
+        delta = self.cliffs_delta.interval(
+            answered,
+            n_bootstrap=self.settings.n_bootstrap,
+            seed=derive_rng(self.settings.seed, self.topic, key, "cliffs_delta"),
+        )
+        return self.mann_whitney.test(answered), delta
 
 
 @dataclass(frozen=True)
@@ -111,9 +145,10 @@ def analyze_topic(
             curves += _curve_rows(topic, name, km)
     if "baseline" in groups:
         answered_b = _answered(groups["baseline"])
-        reference = MannWhitneyReference(answered_b) if answered_b.size else None
+        reference = _Reference.of(answered_b, settings, topic)
         samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
         tests += _topic_vs_baseline(groups, samples, survival, settings, input_rows)
+        estimates += _ratio_rows(base, per_view, groups["baseline"].methods)
         tag_tests, tag_estimates = _tag_rows(
             base, groups, tags, reference, per_view["baseline"], settings, input_rows
         )
@@ -183,18 +218,21 @@ def _topic_vs_baseline(
 ) -> list[Row]:
     topic, baseline = groups["topic"], groups["baseline"]
     shared = {"comparison": "topic_vs_baseline", "tag": None, "input_rows": input_rows}
-    rows = _rate_rows(topic, baseline, shared, yates=True)
+    rows = _rate_rows(topic, baseline, shared, settings, "topic", yates=True)
     answered_a, answered_b = _answered(topic), _answered(baseline)
     notes = _baseline_note(baseline, "response_minutes")
     if answered_a.size and answered_b.size:
-        mwu = samples["reference"].test(answered_a)
+        mwu, delta = samples["reference"].test(answered_a, "topic")
         rows.append(
             _mann_whitney_row(
                 mwu,
+                delta,
                 shared,
                 "Two-sided Mann-Whitney U (U of the topic) over questions with an "
                 "accepted answer, as the paper; effect_size = Cliff's delta (> 0: the topic waits "
-                "longer), labelled by Romano et al. 2006 (0.147/0.33/0.474); no CI. " + notes,
+                "longer), labelled by Romano et al. 2006 (0.147/0.33/0.474), with a percentile "
+                f"bootstrap interval ({settings.n_bootstrap} replicates; above "
+                f"{EFFECT_MAX_UNITS} questions a group's random groups are resampled). " + notes,
             )
         )
         median_a, median_b = samples["median"]["topic"], samples["median"]["baseline"]
@@ -211,6 +249,8 @@ def _topic_vs_baseline(
                 "test": "bootstrap_difference",
                 "statistic": difference.estimate,
                 "p_value": difference.p_value,
+                "p_value_floor": 1.0 / difference.n_bootstrap,
+                "effect_name": "median_difference_minutes",
                 "effect_size": difference.estimate,
                 "ci_low": difference.ci_low,
                 "ci_high": difference.ci_high,
@@ -220,7 +260,8 @@ def _topic_vs_baseline(
                 f"({median_a.estimate.estimate:g} - {median_b.estimate.estimate:g}); percentile "
                 f"bootstrap, {difference.n_bootstrap} replicates (exact order-statistic "
                 "resampling of the median, the same replicates as metric_estimates); two-sided "
-                f"bootstrap p-value floored at 1/{difference.n_bootstrap}. " + notes,
+                f"bootstrap p-value, which cannot resolve less than 1/{difference.n_bootstrap} "
+                "(p_value_floor). " + notes,
             }
         )
     if "topic" in survival and "baseline" in survival:
@@ -248,29 +289,45 @@ def _topic_vs_baseline(
     return rows
 
 
-def _rate_rows(a: GroupData, b: GroupData, shared: Row, *, yates: bool) -> list[Row]:
+def _rate_rows(
+    a: GroupData, b: GroupData, shared: Row, settings: Settings, key: str, *, yates: bool
+) -> list[Row]:
+    """The χ² test(s) with φ as effect size, and the rate difference with Newcombe's interval.
+
+    φ and the difference answer different questions (how strongly group and outcome are
+    associated; by how many percentage points the rates differ), so each is its own named row.
+    """
     (k1, n1), (k2, n2) = a.no_accepted_answer, b.no_accepted_answer
     if not n1 or not n2:
         return []
     result = proportion_test(k1, n1, k2, n2)
-    common = shared | {
-        "metric": "no_accepted_answer_rate",
+    phi = phi_with_interval(
+        k1,
+        n1,
+        k2,
+        n2,
+        n_bootstrap=settings.n_bootstrap,
+        seed=derive_rng(settings.seed, shared.get("tag") or "", key, "phi"),
+    )
+    counts = shared | {"metric": "no_accepted_answer_rate", "n_a": n1, "n_b": n2}
+    baseline = _baseline_note(b, "no_accepted_answer_rate")
+    tested = counts | {
         "df": result.df,
-        "effect_size": result.difference.estimate,
-        "ci_low": result.difference.ci_low,
-        "ci_high": result.difference.ci_high,
-        "n_a": n1,
-        "n_b": n2,
+        "effect_name": "phi",
+        "effect_size": phi.estimate,
+        "ci_low": phi.ci_low,
+        "ci_high": phi.ci_high,
     }
     notes = (
-        f"2x2 test of no-accepted-answer counts ({k1}/{n1} vs {k2}/{n2}); effect_size = rate "
-        "difference (topic minus baseline) with Newcombe's hybrid-score interval. The report "
+        f"2x2 test of no-accepted-answer counts ({k1}/{n1} vs {k2}/{n2}); effect_size = phi "
+        "(> 0: the topic more often has no accepted answer; |phi| = sqrt(chi2 / N)) with a "
+        f"parametric-bootstrap interval ({settings.n_bootstrap} binomial replicates). The report "
         f"quotes the test '{QUOTED_CHI_SQUARE}' (Pearson, no continuity correction); "
         "'chi_square_yates' is R prop.test's default and differs by < 1% at these sizes. "
-        + _baseline_note(b, "no_accepted_answer_rate")
+        + baseline
     )
     rows = [
-        common
+        tested
         | {
             "test": "chi_square",
             "statistic": result.chi_square,
@@ -280,7 +337,7 @@ def _rate_rows(a: GroupData, b: GroupData, shared: Row, *, yates: bool) -> list[
     ]
     if yates:
         rows.append(
-            common
+            tested
             | {
                 "test": "chi_square_yates",
                 "statistic": result.chi_square_yates,
@@ -288,6 +345,20 @@ def _rate_rows(a: GroupData, b: GroupData, shared: Row, *, yates: bool) -> list[
                 "method_notes": notes,
             }
         )
+    rows.append(
+        counts
+        | {
+            "test": "rate_difference",
+            "statistic": result.difference.estimate,
+            "effect_name": "rate_difference",
+            "effect_size": result.difference.estimate,
+            "ci_low": result.difference.ci_low,
+            "ci_high": result.difference.ci_high,
+            "method_notes": f"No-accepted-answer rate difference, topic minus baseline "
+            f"({k1}/{n1} - {k2}/{n2}), with Newcombe's hybrid-score interval; its test is the "
+            "chi_square row. " + baseline,
+        }
+    )
     return rows
 
 
@@ -300,7 +371,9 @@ def _per_view_row(a: _Sample, b: _Sample, baseline: GroupData) -> Row:
         "test": "bootstrap_difference",
         "statistic": difference.estimate,
         "p_value": difference.p_value,
-        "effect_size": a.estimate.estimate / b.estimate.estimate,
+        "p_value_floor": 1.0 / difference.n_bootstrap,
+        "effect_name": "answers_per_view_difference",
+        "effect_size": difference.estimate,
         "ci_low": difference.ci_low,
         "ci_high": difference.ci_high,
         "n_a": a.estimate.n,
@@ -308,8 +381,9 @@ def _per_view_row(a: _Sample, b: _Sample, baseline: GroupData) -> Row:
         "method_notes": "PD = average answers / average views; statistic = PD difference (topic "
         "minus baseline) with a percentile-bootstrap interval and two-sided p-value "
         f"({difference.n_bootstrap} replicates; above {DEFAULT_MAX_UNITS} questions, random "
-        "groups of questions are resampled); effect_size = PD ratio topic / baseline. "
-        + _baseline_note(baseline, "answers_per_view"),
+        "groups of questions are resampled; the p-value cannot resolve less than 1/B, "
+        "p_value_floor); the PD ratio topic / baseline is in metric_estimates "
+        "(answers_per_view_ratio). " + _baseline_note(baseline, "answers_per_view"),
     }
 
 
@@ -317,7 +391,7 @@ def _tag_rows(
     base: Row,
     groups: Mapping[str, GroupData],
     tags: Sequence[str],
-    reference: MannWhitneyReference | None,
+    reference: _Reference | None,
     baseline_per_view: _Sample | None,
     settings: Settings,
     input_rows: int,
@@ -336,13 +410,14 @@ def _tag_rows(
             base | {"question_group": "topic", "tag": tag}, tagged, settings
         )[0]
         shared = {"comparison": "tag_vs_baseline", "tag": tag, "input_rows": input_rows}
-        tests += _rate_rows(tagged, baseline, shared, yates=False)
+        tests += _rate_rows(tagged, baseline, shared, settings, "tag:" + tag, yates=False)
         answered_a = _answered(tagged)
         if answered_a.size and reference is not None:
-            mwu = reference.test(answered_a)
+            mwu, delta = reference.test(answered_a, "tag:" + tag)
             tests.append(
                 _mann_whitney_row(
                     mwu,
+                    delta,
                     shared,
                     "Two-sided Mann-Whitney U of the tag's answered questions "
                     "against the baseline's; effect_size = Cliff's delta; p_value_holm = Holm "
@@ -362,6 +437,30 @@ def _tag_rows(
         for row, adjusted in zip(family, holm_adjust([r["p_value"] for r in family]), strict=True):
             row["p_value_holm"] = float(adjusted)
     return tests, estimates
+
+
+def _ratio_rows(
+    base: Row, per_view: Mapping[str, _Sample | None], baseline_methods: Mapping[str, str]
+) -> list[Row]:
+    """The PD ratio topic / baseline with a percentile-bootstrap interval.
+
+    Absolute PD values depend on a site's view counts (see the README), so the ratio is the figure
+    that compares across data sets, such as with the paper's 0.06 / 0.12 = 0.5.
+    """
+    topic, baseline = per_view.get("topic"), per_view.get("baseline")
+    if topic is None or baseline is None:
+        return []
+    with np.errstate(invalid="ignore", divide="ignore"):
+        replicates = topic.replicates / baseline.replicates
+    low, high = percentile_interval(replicates[np.isfinite(replicates)], 0.95)
+    ratio = Estimate(
+        topic.estimate.estimate / baseline.estimate.estimate,
+        low,
+        high,
+        topic.estimate.n + baseline.estimate.n,
+        "bootstrap",
+    )
+    return [_estimate_row(base, "topic", None, "answers_per_view_ratio", ratio, baseline_methods)]
 
 
 def _per_view(group: GroupData, settings: Settings, topic: str, key: str) -> _Sample | None:
@@ -437,7 +536,7 @@ def _estimate_row(
     method_key = (
         "no_accepted_answer_rate"
         if metric == "no_accepted_answer_rate"
-        else ("answers_per_view" if metric == "answers_per_view" else "response_minutes")
+        else ("answers_per_view" if metric.startswith("answers_per_view") else "response_minutes")
     )
     return {
         "topic": base["topic"],
@@ -482,14 +581,19 @@ def _baseline_note(baseline: GroupData, metric: str) -> str:
     return f"Baseline {metric}: {baseline.methods[metric]} (n = {size})."
 
 
-def _mann_whitney_row(mwu: MannWhitneyResult, shared: Row, method_notes: str) -> Row:
+def _mann_whitney_row(
+    mwu: MannWhitneyResult, delta: Estimate, shared: Row, method_notes: str
+) -> Row:
     """A `stat_tests` row of a Mann-Whitney U test of response minutes (Cliff's delta)."""
     return shared | {
         "metric": "response_minutes",
         "test": "mann_whitney_u",
         "statistic": mwu.u_statistic,
         "p_value": mwu.p_value,
+        "effect_name": "cliffs_delta",
         "effect_size": mwu.cliffs_delta,
+        "ci_low": delta.ci_low,
+        "ci_high": delta.ci_high,
         "effect_label": mwu.effect_label,
         "n_a": mwu.n_a,
         "n_b": mwu.n_b,

@@ -26,6 +26,8 @@ TABLES: Mapping[str, Sequence[tuple[str, str]]] = {
         ("df", "integer"),
         ("p_value", "double"),
         ("p_value_holm", "double"),
+        ("p_value_floor", "double"),
+        ("effect_name", "varchar"),
         ("effect_size", "double"),
         ("effect_label", "varchar"),
         ("ci_low", "double"),

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from .bootstrap import Estimate
 from .validation import check_confidence, finite_array
 
-HORIZON_MINUTES = (60, 1_440, 43_200)
+HORIZON_MINUTES = (60, 1_440, 43_200, 525_600)
 _GRID_POINTS = 150
 
 

@@ -27,8 +27,8 @@ _TOOLS = (
     "jinja2",
 )
 _N_TOP_TAGS = 6
-# Points (minutes) at which the Kaplan–Meier table reads the stored step curves.
-_SURVIVAL_READ_POINTS = ((60, "1 hour"), (1440, "1 day"), (43_200, "30 days"), (525_600, "1 year"))
+# Horizons (minutes) of the stored Kaplan–Meier estimates `p_accepted_within_<minutes>_minutes`.
+_SURVIVAL_HORIZONS = ((60, "1 hour"), (1440, "1 day"), (43_200, "30 days"), (525_600, "1 year"))
 _COMPARISON_METRICS = (
     "no_accepted_answer_rate",
     "mean_response_minutes",
@@ -143,7 +143,7 @@ def _rq2(warehouse: MartsReader, topic: str) -> dict[str, Any]:
         "tests": _overall_tests(tests),
         "quantiles": quantiles,
         "fig2a": charts.response_time_boxes(boxes),
-        "survival_table": _survival_table(curves),
+        "survival_table": _survival_table(estimates),
         "fig2b": charts.survival(curves),
         "literature": warehouse.seed("literature_baselines", order_by="topic, reference"),
     }
@@ -237,14 +237,25 @@ def _curves(warehouse: MartsReader, topic: str) -> dict[str, list[Row]]:
     return dict(curves)
 
 
-def _survival_table(curves: dict[str, list[Row]]) -> list[dict[str, Any]]:
-    """The stored curves read at fixed times: the last step at or before each time."""
+def _survival_table(estimates: list[Row]) -> list[dict[str, Any]]:
+    """Share still without an accepted answer at each horizon, S(t) = 1 - P(accepted within t).
+
+    Read from the estimates the analysis stores at exactly these horizons, not from the plotted
+    curve, whose grid points fall between them.
+    """
+    within = {
+        (row["metric"], row["question_group"]): row["estimate"]
+        for row in estimates
+        if row["tag"] is None and row["metric"].startswith("p_accepted_within_")
+    }
+    groups = sorted({group for _, group in within}, reverse=True)
     table = []
-    for minutes, label in _SURVIVAL_READ_POINTS:
-        values = {}
-        for group, points in curves.items():
-            before = [point for point in points if point["minutes"] <= minutes]
-            values[group] = before[-1]["survival_probability"] if before else None
+    for minutes, label in _SURVIVAL_HORIZONS:
+        metric = f"p_accepted_within_{minutes}_minutes"
+        values = {
+            group: None if within.get((metric, group)) is None else 1.0 - within[(metric, group)]
+            for group in groups
+        }
         table.append({"minutes": minutes, "label": label, "values": values})
     return table
 

@@ -13,9 +13,11 @@ _TEST_NAMES = {
     "bootstrap_difference": "bootstrap difference",
 }
 _EFFECT_NAMES = {
-    "chi_square": "φ",
-    "chi_square_yates": "φ",
-    "mann_whitney_u": "Cliff's δ",
+    "phi": "φ",
+    "cliffs_delta": "Cliff's δ",
+    "rate_difference": "difference",
+    "median_difference_minutes": "difference of medians (minutes)",
+    "answers_per_view_difference": "PD difference",
 }
 _METRIC_NAMES = {
     "no_accepted_answer_rate": "questions without an accepted answer",
@@ -27,6 +29,8 @@ _METRIC_NAMES = {
     "p_accepted_within_60_minutes": "accepted answer within 1 hour",
     "p_accepted_within_1440_minutes": "accepted answer within 1 day",
     "p_accepted_within_43200_minutes": "accepted answer within 30 days",
+    "p_accepted_within_525600_minutes": "accepted answer within 1 year",
+    "answers_per_view_ratio": "PD ratio, topic / baseline",
 }
 _SMALLEST_P = 1e-100
 
@@ -97,25 +101,43 @@ def fmt_interval(metric: str, low: Any, high: Any) -> str:
     return f"[{fmt_metric(metric, low)}, {fmt_metric(metric, high)}]"
 
 
-def fmt_p(p: Any) -> str:
-    """A p-value as a reader quotes it: "p < 1e-100", "p = 2.5e-40", "p = 0.034"."""
+def fmt_p(p: Any, floor: Any = None) -> str:
+    """A p-value as a reader quotes it: "p < 1e-100", "p = 2.5e-40", "p = 0.034".
+
+    A bootstrap p-value cannot resolve less than 1/B (`floor`): at the floor it reads
+    "p ≤ 5.0e-4", an upper bound, not a value.
+    """
     if is_missing(p):
         return "p not reported"
     p = float(p)
+    relation = "≤" if not is_missing(floor) and p <= float(floor) else "="
     if p < _SMALLEST_P:
         return "p < 1e-100"
     if p < 0.001:
         mantissa, exponent = f"{p:.1e}".split("e")
-        return f"p = {mantissa}e-{int(exponent[1:])}"
-    return f"p = {p:.3f}"
+        return f"p {relation} {mantissa}e-{int(exponent[1:])}"
+    return f"p {relation} {p:.3f}"
+
+
+def fmt_points(value: Any) -> str:
+    """A rate difference in percentage points with its sign, e.g. 0.161 -> "+16.1 pp"."""
+    return "–" if is_missing(value) else f"{100 * float(value):+.1f} pp"
 
 
 def describe_test(row: dict[str, Any]) -> str:
-    """One `analysis.stat_tests` row in words.
+    """One `analysis.stat_tests` row in words, each effect under its own name.
 
-    Example: "χ² = 628.83, df = 1, p < 1e-100; φ = 0.16 (small)".
+    Examples: "χ² = 568.11, df = 1, p < 1e-100; φ = 0.099; 95% CI [0.091, 0.107]" and, for the
+    row of the rate difference, "difference = +16.1 pp; 95% CI [+14.9 pp, +17.3 pp] (Newcombe)".
     """
     test = row["test"]
+    effect_name = row.get("effect_name")
+    interval = not is_missing(row.get("ci_low")) and not is_missing(row.get("ci_high"))
+    if effect_name == "rate_difference":
+        words = f"difference = {fmt_points(row['effect_size'])}"
+        if interval:
+            words += f"; 95% CI [{fmt_points(row['ci_low'])}, {fmt_points(row['ci_high'])}]"
+        return words + " (Newcombe)"
     parts = []
     if test == "bootstrap_difference":
         parts.append(f"difference = {fmt_number(row['statistic'], 3)}")
@@ -123,15 +145,16 @@ def describe_test(row: dict[str, Any]) -> str:
         parts.append(f"{test_name(test)} = {fmt_number(row['statistic'])}")
     if not is_missing(row.get("df")):
         parts.append(f"df = {fmt_number(row['df'], 0 if float(row['df']).is_integer() else 2)}")
-    parts.append(fmt_p(row.get("p_value")))
+    parts.append(fmt_p(row.get("p_value"), row.get("p_value_floor")))
     if not is_missing(row.get("p_value_holm")):
-        parts.append(f"Holm-adjusted {fmt_p(row['p_value_holm'])}")
+        parts.append(f"Holm-adjusted {fmt_p(row['p_value_holm'], row.get('p_value_floor'))}")
     words = ", ".join(parts)
     if test != "bootstrap_difference" and not is_missing(row.get("effect_size")):
-        effect = f"{_EFFECT_NAMES.get(test, 'effect size')} = {fmt_number(row['effect_size'])}"
+        effect = f"{_EFFECT_NAMES.get(effect_name, 'effect size')} = "
+        effect += fmt_number(row["effect_size"], 3)
         if row.get("effect_label"):
             effect += f" ({row['effect_label']})"
         words += f"; {effect}"
-    if not is_missing(row.get("ci_low")) and not is_missing(row.get("ci_high")):
+    if interval:
         words += f"; 95% CI [{fmt_number(row['ci_low'], 3)}, {fmt_number(row['ci_high'], 3)}]"
     return words

@@ -168,11 +168,19 @@ def test_stat_tests_equal_the_stats_functions_on_the_same_data(warehouse: Path) 
     assert chi[0] == pytest.approx(expected.chi_square, rel=1e-12)
     assert chi[1] == 1
     assert chi[2] == pytest.approx(expected.p_value, rel=1e-9)
-    assert chi[3] == pytest.approx(expected.difference.estimate)
-    assert (chi[5], chi[6]) == pytest.approx(
+    n_total = topic["accepted"].size + baseline["accepted"].size
+    # φ, not the rate difference: |φ| = sqrt(χ² / N), positive as the topic's rate is higher.
+    assert chi[3] == pytest.approx(np.sqrt(expected.chi_square / n_total), rel=1e-12)
+    assert chi[5] < chi[3] < chi[6]
+    assert "report quotes the test 'chi_square'" in chi[10]
+    difference = _test_row(
+        warehouse, "topic_vs_baseline", "no_accepted_answer_rate", "rate_difference"
+    )
+    assert difference[3] == pytest.approx(expected.difference.estimate)
+    assert (difference[5], difference[6]) == pytest.approx(
         (expected.difference.ci_low, expected.difference.ci_high)
     )
-    assert "report quotes the test 'chi_square'" in chi[10]
+    assert difference[2] is None
     yates = _test_row(warehouse, "topic_vs_baseline", "no_accepted_answer_rate", "chi_square_yates")
     assert yates[0] == pytest.approx(expected.chi_square_yates, rel=1e-12)
 
@@ -183,6 +191,7 @@ def test_stat_tests_equal_the_stats_functions_on_the_same_data(warehouse: Path) 
     assert row[0] == pytest.approx(mwu.u_statistic)
     assert row[2] == pytest.approx(mwu.p_value, rel=1e-9)
     assert (row[3], row[4]) == (pytest.approx(mwu.cliffs_delta), mwu.effect_label)
+    assert row[5] < row[3] < row[6]
     assert (row[7], row[8]) == (answered_a.size, answered_b.size)
 
     median_a = median_replicates(
@@ -275,7 +284,23 @@ def test_contract_columns_and_estimates(warehouse: Path) -> None:
         "p_accepted_within_60_minutes",
         "p_accepted_within_1440_minutes",
         "p_accepted_within_43200_minutes",
+        "p_accepted_within_525600_minutes",
+        "answers_per_view_ratio",
     }
+    per_view = dict(
+        _read(
+            warehouse,
+            "select question_group, estimate from analysis.metric_estimates"
+            " where tag is null and metric = 'answers_per_view'",
+        )
+    )
+    [(ratio, low, high)] = _read(
+        warehouse,
+        "select estimate, ci_low, ci_high from analysis.metric_estimates"
+        " where tag is null and metric = 'answers_per_view_ratio'",
+    )
+    assert ratio == pytest.approx(per_view["topic"] / per_view["baseline"])
+    assert low < ratio < high
     methods = dict(
         _read(
             warehouse,

@@ -26,8 +26,9 @@ create schema ops;
 
 create table analysis.stat_tests (
     topic varchar, comparison varchar, tag varchar, metric varchar, test varchar,
-    statistic double, df double, p_value double, p_value_holm double, effect_size double,
-    effect_label varchar, ci_low double, ci_high double, n_a integer, n_b integer,
+    statistic double, df double, p_value double, p_value_holm double, p_value_floor double,
+    effect_name varchar, effect_size double, effect_label varchar, ci_low double, ci_high double,
+    n_a integer, n_b integer,
     method_notes varchar, computed_at timestamp, input_rows integer
 );
 create table analysis.metric_estimates (
@@ -162,19 +163,24 @@ insert into marts.rpt_annotation_agreement (
 
 insert into analysis.stat_tests values
     ('ptm', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'chi_square', 628.83, 1, 1e-138,
-     null, 0.161, 'small', 0.14, 0.18, 5896, 2000,
+     null, null, 'phi', 0.099, null, 0.091, 0.107, 5896, 2000,
      'Pearson chi-square without continuity correction',
      '2024-01-01 00:00', 7896),
+    ('ptm', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'rate_difference', 0.161, null,
+     null, null, null, 'rate_difference', 0.161, null, 0.149, 0.173, 5896, 2000, 'Newcombe',
+     '2024-01-01 00:00', 7896),
     ('ptm', 'topic_vs_baseline', null, 'response_minutes', 'mann_whitney_u', 812345, null, 2.5e-40,
-     null, 0.41, 'medium', null, null, 1539, 844, 'two-sided', '2024-01-01 00:00', 2383),
+     null, null, 'cliffs_delta', 0.41, 'medium', 0.37, 0.45, 1539, 844, 'two-sided',
+     '2024-01-01 00:00', 2383),
     ('ptm', 'topic_vs_baseline', null, 'response_minutes', 'logrank', 410.2, 1, 3e-91, null, null,
-     null, null, null, 5896, 2000, 'censored at cut-off', '2024-01-01 00:00', 7896),
+     null, null, null, null, null, 5896, 2000, 'censored at cut-off', '2024-01-01 00:00', 7896),
     ('ptm', 'topic_vs_baseline', null, 'answers_per_view', 'bootstrap_difference', -0.06, null,
-     0.0004,
-     null, -0.06, null, -0.08, -0.04, 5896, 2000, '2000 resamples', '2024-01-01 00:00', 7896),
+     0.0005, null, 0.0005, 'answers_per_view_difference', -0.06, null, -0.08, -0.04, 5896, 2000,
+     '2000 resamples', '2024-01-01 00:00', 7896),
     ('ptm', 'tag_vs_baseline', 'bert-language-model', 'no_accepted_answer_rate',
      'chi_square', 210.5,
-     1, 1e-47, 2e-47, 0.2, 'small', null, null, 1763, 2000, null, '2024-01-01 00:00', 3763);
+     1, 1e-47, 2e-47, null, 'phi', 0.2, 'small', null, null, 1763, 2000, null, '2024-01-01 00:00',
+     3763);
 
 insert into analysis.metric_estimates values
     ('ptm', 'topic', null, 'no_accepted_answer_rate', 0.739, 0.728, 0.750, 'wilson', 5896,
@@ -192,7 +198,11 @@ insert into analysis.metric_estimates values
     ('ptm', 'baseline', null, 'answers_per_view', 0.12, 0.11, 0.13, 'bootstrap', 2000,
      'random_sample', '2024-01-01 00:00'),
     ('ptm', 'topic', 'bert-language-model', 'no_accepted_answer_rate', 0.74, 0.72, 0.76, 'wilson',
-     1763, 'full_population', '2024-01-01 00:00');
+     1763, 'full_population', '2024-01-01 00:00'),
+    ('ptm', 'topic', null, 'p_accepted_within_1440_minutes', 0.035, 0.03, 0.04, 'kaplan_meier',
+     5896, 'full_population', '2024-01-01 00:00'),
+    ('ptm', 'baseline', null, 'p_accepted_within_1440_minutes', 0.381, 0.36, 0.40, 'kaplan_meier',
+     2000, 'random_sample', '2024-01-01 00:00');
 
 insert into analysis.survival_curves
 select 'ptm', g, m, exp(-m / s), greatest(exp(-m / s) - 0.02, 0), least(exp(-m / s) + 0.02, 1),

@@ -32,8 +32,10 @@ def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp
         assert "Table I." in text and "Table II." in text
         assert "Fig. 1a." in text and "Fig. 1b." in text
         assert "Fig. 2a." in text and "Fig. 2b." in text
-        assert "χ² = 628.83, df = 1, p < 1e-100; φ = 0.16 (small)" in text
-        assert "Cliff's δ = 0.41 (medium)" in text
+        assert "χ² = 628.83, df = 1, p < 1e-100; φ = 0.099; 95% CI [0.091, 0.107]" in text
+        assert "difference = +16.1 pp; 95% CI [+14.9 pp, +17.3 pp] (Newcombe)" in text
+        assert "Cliff's δ = 0.410 (medium); 95% CI [0.370, 0.450]" in text
+        assert "p ≤ 5.0e-4" in text  # a bootstrap p-value at its floor 1/B is a bound
         assert "log-rank χ² = 410.20, df = 1, p = 3.0e-91" in text
         assert "Holm-adjusted p = 2.0e-47" in text
         assert "2018-01-01 to 2023-06-15" in text
@@ -45,7 +47,7 @@ def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp
     assert "| 2,563 | 43.5% |" in md  # Table I
     assert "| 2022 | 2,050 | 1,300,000 | 0.158% |" in md  # Fig. 1a numbers
     assert "| p50 | 850 | 55 |" in md  # Fig. 2a numbers
-    assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b read from the stored curve
+    assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b: 1 - P(accepted within 1 day), stored
     assert "| alice | bob | 129 | 0.83 | 86.0% |" in md
     assert "Environment: 45 (60.00%); paper: 11.36%" in md
     assert html.count("<figure>") == 4 and html.count("<figcaption") == 4
