@@ -167,8 +167,8 @@ LITERATURE_QUESTIONS: dict[str, int] = {
     "security": 1_200,
 }
 """Ours: questions of each literature topic in the window, for 52,000 baseline questions (scaled
-with `n_baseline`). About 2-6% of the baseline each, mobile the largest, as on Stack Overflow; the
-topics' tags come from the seed `dbt_project/seeds/topic_tags.csv`, not from here."""
+with `n_baseline`): 2-6% of the baseline each, mobile the largest, plausible shares of Stack
+Overflow's questions. The topics' tags come from the seed `dbt_project/seeds/topic_tags.csv`."""
 LITERATURE_TAGS_PER_QUESTION = (0.55, 0.33, 0.12)
 """Ours: share of a literature topic's chosen questions carrying 1, 2 or 3 of its tags."""
 LITERATURE_NO_ACCEPTED_ANSWER_RATE: dict[str, float] = {

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from demo.replay_api.dataset import ApiDataset
+from demo.replay_api.routes import DatasetIndex, route
 from demo.synthetic import build_synthetic_dataset
 from demo.synthetic import calibration as cal
 
@@ -148,6 +149,13 @@ def test_literature_tags_are_in_the_served_tag_metadata(
             assert all(item["count"] == co_occurring[item["name"]] for item in related), tag
     related_names = {item["name"] for item in dataset.related_tags[TOPICS["bigdata"][1]]}
     assert TOPICS["bigdata"][0] in related_names
+    index = DatasetIndex(dataset)
+    every_tag = [t for tags in TOPICS.values() for t in tags]
+    served, _ = route(index, f"/tags/{';'.join(every_tag)}/info", {"site": "stackoverflow"})
+    assert [item["name"] for item in served] == every_tag
+    for tag in every_tag:
+        related, _ = route(index, f"/tags/{tag}/related", {"site": "stackoverflow"})
+        assert related == dataset.related_tags[tag]
 
 
 def test_other_topic_tags_give_no_literature_topics() -> None:
