@@ -57,7 +57,12 @@ def _query(db: Path, sql: str) -> list[tuple]:
 def _raw_groups(db: Path) -> dict[str, list[tuple]]:
     """Questions of the window per group, from the raw tables and the paper's tag list only."""
     with duckdb.connect(str(db), read_only=True) as con:
-        topic_tags = {row[0] for row in con.execute("select tag from seeds.topic_tags").fetchall()}
+        topic_tags = {
+            row[0]
+            for row in con.execute(
+                "select tag from seeds.topic_tags where topic = 'ptm'"
+            ).fetchall()
+        }
         tags: dict[int, set[str]] = {}
         for question_id, tag in con.execute(
             "select question_id, tag from raw_stackexchange.question_tags"

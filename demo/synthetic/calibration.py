@@ -158,6 +158,39 @@ MEAN_ANSWERS = {
 """Ours: Poisson means of extra answers for (questions with an accepted answer, questions
 without)."""
 
+# --- Literature topics the paper compares with (§V) -----------------------------------------------
+LITERATURE_QUESTIONS: dict[str, int] = {
+    "bigdata": 1_800,
+    "concurrency": 1_500,
+    "mobile": 3_000,
+    "security": 1_200,
+}
+"""Ours: questions of each literature topic in the window, for 52,000 baseline questions (scaled
+with `n_baseline`): 2-6% of the baseline each, mobile the largest, plausible shares of Stack
+Overflow's questions. The topics' tags come from the seed `dbt_project/seeds/topic_tags.csv`."""
+LITERATURE_TAGS_PER_QUESTION = (0.55, 0.33, 0.12)
+"""Ours: share of a literature topic's chosen questions carrying 1, 2 or 3 of its tags."""
+LITERATURE_NO_ACCEPTED_ANSWER_RATE: dict[str, float] = {
+    "bigdata": 0.605,
+    "concurrency": 0.438,
+    "mobile": 0.550,
+}
+"""§V: share of questions without an accepted answer that the paper quotes for big data [30],
+concurrency [26] and mobile [27]. Security [28] has no such figure: it keeps the baseline's."""
+LITERATURE_RESPONSE_MINUTES_MEDIAN: dict[str, float] = {
+    "bigdata": 198.0,
+    "concurrency": 42.0,
+    "mobile": 55.0,
+}
+"""§V: median minutes to the accepted answer quoted for big data [30], concurrency [26] and mobile
+[27]; security keeps the baseline's."""
+LITERATURE_ANSWERS_PER_VIEW_RATIO: dict[str, float] = {
+    "security": 0.07 / BASELINE_ANSWERS_PER_VIEW,
+}
+"""§V: security's PD, 0.07 [28], relative to the baseline's 0.12. Only the ratio is reproduced (see
+the README on absolute PD); it is taken against the baseline's other questions. The other topics
+keep the baseline's PD."""
+
 # --- RQ3 (§VI-B): scores of the topic questions ---------------------------------------------------
 TOPIC_SCORE_AT_LEAST_1 = 2829
 TOPIC_SCORE_AT_LEAST_9 = 116

@@ -13,6 +13,7 @@ from . import outcomes
 from . import vocabulary as vocab
 from .id_space import post_ids
 from .items import answer_item, question_item
+from .literature import add_literature_topics, literature_topic_tags
 from .populations import Population, baseline_population, topic_population
 from .tag_metadata import related_tags, tag_info
 from .text import baseline_titles, bodies, topic_titles
@@ -31,12 +32,17 @@ def build_synthetic_dataset(
 
     The same seed gives byte-for-byte the same dataset. With the default tags the sample reproduces
     Table I's tag counts, §IV's yearly growth, §V's no-accepted-answer rates, response-time medians
-    and means and the PD ratio, and §VI-B's score counts (see `demo/synthetic/README.md`).
+    and means and the PD ratio, and §VI-B's score counts (see `demo/synthetic/README.md`); part of
+    its baseline then also carries the tags of the literature topics §V compares with (big data,
+    concurrency, mobile, security, from `dbt_project/seeds/topic_tags.csv`), calibrated to the
+    figures §V quotes for them.
 
     Args:
         seed: seed of numpy's random Generator.
         n_baseline: baseline (non-topic) questions in the window 2018-01-01 .. 2023-06-15.
-        topic_tags: the topic's tags; None means the paper's 18 tags of Table I.
+        topic_tags: the topic's tags; None means the paper's 18 tags of Table I and the literature
+            topics. Other tags give a sample of that topic alone: the literature topics are
+            calibrated against the paper's baseline.
 
     Returns:
         An `ApiDataset` with `is_synthetic=True`, `site="stackoverflow"`.
@@ -57,12 +63,20 @@ def build_synthetic_dataset(
     topic = topic_population(rng, tags)
     baseline = baseline_population(rng, n_baseline, tags)
     questions, answers = _posts(rng, tags, topic, baseline)
+    described = tags
+    if topic_tags is None:
+        literature = literature_topic_tags()
+        # A stream of its own: the main sample's draws stay what they were without these topics.
+        add_literature_topics(
+            np.random.default_rng([seed, 1]), questions, answers, literature, set(tags), n_baseline
+        )
+        described = tuple(dict.fromkeys([*tags, *(t for ts in literature.values() for t in ts)]))
     all_tags = [q["tags"] for q in questions]
-    related = related_tags(tags, all_tags)
+    related = related_tags(described, all_tags)
     return ApiDataset(
         questions=questions,
         answers=answers,
-        tag_info=tag_info(tags, all_tags, related),
+        tag_info=tag_info(described, all_tags, related),
         related_tags=related,
         site="stackoverflow",
         is_synthetic=True,
