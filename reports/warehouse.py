@@ -209,7 +209,7 @@ class Warehouse:
         return "null"
 
     def agreement(self) -> list[Row]:
-        """Inter-rater agreement per annotator pair: n, cohen_kappa, observed_agreement."""
+        """Agreement per annotator pair: n, cohen_kappa with its SE and 95% interval, observed."""
         if not self.has("marts", "rpt_annotation_agreement"):
             return []
         pick = lambda *names: self._pick("marts", "rpt_annotation_agreement", *names)  # noqa: E731
@@ -219,7 +219,11 @@ class Warehouse:
                 annotator_a, annotator_b,
                 {pick("n", "n_questions")} as n,
                 {pick("cohen_kappa", "cohens_kappa")} as cohen_kappa,
-                {pick("observed_agreement", "observed_agreement_rate")} as observed_agreement
+                {pick("observed_agreement", "observed_agreement_rate")} as observed_agreement,
+                {pick("kappa_standard_error")} as kappa_standard_error,
+                {pick("kappa_ci_low")} as kappa_ci_low,
+                {pick("kappa_ci_high")} as kappa_ci_high,
+                {pick("is_synthetic")} as is_synthetic
             from marts.rpt_annotation_agreement
             order by annotator_a, annotator_b
             """

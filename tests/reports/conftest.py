@@ -65,11 +65,14 @@ create table marts.rpt_tag_candidates (topic varchar, tag varchar, n_questions i
 create table marts.rpt_taxonomy_distribution (
     taxonomy_level varchar, category varchar, sub_category varchar, code varchar,
     is_dl_challenge boolean, n_questions integer, share double, paper_share double,
-    false_positive_rate double
+    false_positive_rate double, n_annotated_questions integer default 430,
+    n_false_positive integer default 25, n_pilot_questions integer default 129,
+    n_independent_questions integer default 301, is_synthetic boolean default false
 );
 create table marts.rpt_annotation_agreement (
     annotator_a varchar, annotator_b varchar, n_questions integer, observed_agreement_rate double,
-    cohens_kappa double
+    cohens_kappa double, kappa_standard_error double, kappa_ci_low double, kappa_ci_high double,
+    is_synthetic boolean
 );
 create table analysis.stat_tests (
     topic varchar, comparison varchar, tag varchar, metric varchar, test varchar,
@@ -169,7 +172,10 @@ select 'ptm', g, 'full_population', b, power(10, b), power(10, b + 1), (20 * q /
 from (values ('topic', 85.0), ('baseline', 5.5)) as t(g, q)
 cross join range(0, 5) as r(b);
 
-insert into marts.rpt_taxonomy_distribution values
+insert into marts.rpt_taxonomy_distribution (
+    taxonomy_level, category, sub_category, code, is_dl_challenge, n_questions, share, paper_share,
+    false_positive_rate
+) values
     ('category', 'Model Lifecycle Management', null, null, null, 30, 0.40, 0.5679, 0.0581),
     ('sub_category', 'Model Lifecycle Management', 'Model Training', null, null, 30, 0.40, 0.1036,
      0.0581),
@@ -182,7 +188,8 @@ insert into marts.rpt_taxonomy_distribution values
     ('code', 'Coding-related Issues', 'Environment', 'Library Compatibility/Version', true, 45,
      0.60, null, 0.0581);
 
-insert into marts.rpt_annotation_agreement values ('alice', 'bob', 129, 0.86, 0.83);
+insert into marts.rpt_annotation_agreement values
+    ('alice', 'bob', 301, 0.86, 0.83, 0.0241, 0.7828, 0.8772, false);
 
 insert into analysis.stat_tests values
     ('ptm', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'chi_square', 628.83, 1, 1e-138,
