@@ -23,9 +23,9 @@ from .charts import _STYLE, _to_svg  # noqa: E402  (one SVG style for every figu
 
 # One hue per category in the paper's order; sub-categories and codes are lighter tints of it.
 _CATEGORY_COLOURS = ("#2c6fbb", "#c0392b", "#1b9e77", "#7570b3", "#e6ab02")
-_COLUMNS = ((0.0, 1.0), (1.0, 2.3), (2.3, 3.9))
+_COLUMNS = ((0.0, 1.15), (1.15, 2.45), (2.45, 4.35))
 """x extent of the category, sub-category and code columns, in axis units."""
-_MIN_LABEL_SHARE = {0: 0.03, 1: 0.022, 2: 0.011}
+_MIN_LABEL_SHARE = {0: 0.04, 1: 0.022, 2: 0.0135}
 """Smallest height (share of the counted questions) a node needs for its label to fit."""
 
 
@@ -44,7 +44,8 @@ def _label(level: int, node: dict[str, Any]) -> str:
     name = textwrap.fill(node["name"], 30) if level == 1 else node["name"]
     numbers = f"{node['n']:,} · {_percent(node['share'])}"
     if node.get("paper_share") is not None:
-        numbers += f" (paper {_percent(node['paper_share'])})"
+        # the category column is narrow: the paper's share goes on a line of its own there
+        numbers += ("\n" if level == 0 else " ") + f"(paper {_percent(node['paper_share'])})"
     return f"{name}  {numbers}" if level == 2 else f"{name}\n{numbers}"
 
 
@@ -58,7 +59,7 @@ def icicle(taxonomy: Sequence[dict[str, Any]]) -> str:
     """
     total = sum(category["n"] or 0 for category in taxonomy) or 1
     with matplotlib.rc_context({**_STYLE, "axes.grid": False}):
-        fig, axis = plt.subplots(figsize=(8.0, 10.0))
+        fig, axis = plt.subplots(figsize=(8.6, 10.0))
         category_top = 0.0
         for index, category in enumerate(taxonomy):
             colour = _CATEGORY_COLOURS[index % len(_CATEGORY_COLOURS)]
@@ -110,7 +111,7 @@ def _node(
             _label(level, node),
             va="center",
             ha="left",
-            fontsize=8 if level == 2 else 8.5,
+            fontsize=7.5 if level == 2 else 8.5,
             color="white" if level == 0 else "#1d1d1d",
             wrap=False,
             clip_on=True,
