@@ -27,6 +27,7 @@ SELECTION = [
     "path:models/staging/annotations",
     "path:models/marts/annotations",
     "path:seeds/taxonomy",
+    "assert_one_phase_per_annotated_question",
 ]
 N_NON_FALSE_POSITIVE = 405
 N_FALSE_POSITIVE = 25
@@ -40,8 +41,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _dbt_build(db_path: Path, work_dir: Path) -> None:
-    """Build the annotation nodes in a child process, which closes the warehouse when it exits."""
+def _dbt_build(db_path: Path, work_dir: Path, *, expect_success: bool = True) -> str:
+    """Build the annotation nodes in a child process, which closes the warehouse when it exits.
+
+    Returns dbt's output; asserts that the build passed (or, with `expect_success=False`, failed).
+    """
     env = {**os.environ, "PTMWH_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     completed = subprocess.run(
         [str(DBT), "build", "--select", *SELECTION, "--project-dir", str(DBT_PROJECT_DIR)]
@@ -53,7 +57,8 @@ def _dbt_build(db_path: Path, work_dir: Path) -> None:
         check=False,
         timeout=240,
     )
-    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert (completed.returncode == 0) is expect_success, completed.stdout[-3000:]
+    return completed.stdout
 
 
 def _query(db_path: Path, sql: str) -> list[tuple]:
@@ -277,3 +282,17 @@ def test_code_rows_count_the_resolved_label(annotated_warehouse):
 def test_marts_build_empty_before_any_import(annotated_warehouse):
     _, _, _, counts_before_import = annotated_warehouse
     assert counts_before_import == [0, 0, 0]
+
+
+def test_a_question_labelled_in_two_phases_fails_the_build(tmp_path: Path):
+    db_path = tmp_path / "warehouse.duckdb"
+    _record_sample(db_path, [7001])
+    import_annotations(
+        db_path,
+        [
+            _write_labels(tmp_path / "alice.csv", {7001: "Tokenizer"}, "alice", {7001}),
+            _write_labels(tmp_path / "bob.csv", {7001: "Tokenizer"}, "bob", set()),
+        ],
+    )
+    output = _dbt_build(db_path, tmp_path, expect_success=False)
+    assert "assert_one_phase_per_annotated_question" in output
