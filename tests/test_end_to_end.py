@@ -138,7 +138,7 @@ def test_demo_reproduces_the_papers_calibration(demo):
 def test_report_has_every_section_and_flags_synthetic_data(demo):
     html = (demo["site"] / "index.html").read_text()
     markdown = (demo["site"] / "report.md").read_text()
-    for text in ("Synthetic data", "Table I", "RQ1", "RQ2", "RQ3", "ptmwh sample", "huggingface"):
+    for text in ("Synthetic data", "Table I", "RQ1", "RQ2", "RQ3", "Fig. 3.", "huggingface"):
         assert text in html and text in markdown, text
     assert "<svg" in html and "<script src" not in html
 
