@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from dlt_pipeline.api_runner import run_api_load
+from dlt_pipeline.options import TagWindow
 from dlt_pipeline.results import LoadError
 from dlt_pipeline.stackexchange import settings
 from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
@@ -18,6 +19,7 @@ from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 KEY = "s3cr3t-KEY-value-42"
 TAGS = ["c#", "c++", ".net"]
 WINDOW = {"from_date": date(2020, 1, 1), "to_date": date(2022, 12, 31)}
+SITE = "stackoverflow.com"
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +28,15 @@ def _isolated_config(monkeypatch):
     monkeypatch.setenv("SOURCES__STACKEXCHANGE__KEY", KEY)
 
 
+def _topics(options: dict) -> dict:
+    """`run_api_load` options with one topic made of `tags`, `from_date` and `to_date`."""
+    options = {"tags": TAGS, **WINDOW, "site": SITE, **options}
+    topic = TagWindow(tuple(options.pop("tags")), options.pop("from_date"), options.pop("to_date"))
+    return {**options, "topics": [topic]}
+
+
 def _load(db: Path, url: str, lines: list[str] | None = None, **kwargs) -> object:
-    options = {"tags": TAGS, "site": "stackoverflow", "baseline": "none", **WINDOW, **kwargs}
+    options = _topics({"baseline": "none", **kwargs})
     sink = lines if lines is not None else []
     return run_api_load(db, base_url=url, progress=sink.append, clock=ManualClock(), **options)
 
@@ -38,14 +47,15 @@ def _query(db: Path, sql: str) -> list[tuple]:
 
 
 def _snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Table contents that must match between runs (load ids and volatile timestamps left out)."""
+    """Table contents that must match between runs (load ids and observation times left out)."""
     return {
         "questions": _query(
             db,
-            "select * exclude (_dlt_load_id) from raw_stackexchange.questions order by question_id",
+            "select * exclude (_dlt_load_id, collected_at) from raw_stackexchange.questions "
+            "order by site, question_id",
         ),
         "question_tags": _query(
-            db, "select * exclude (_dlt_load_id) from raw_stackexchange.question_tags order by 1, 2"
+            db, "select * exclude (_dlt_load_id) from raw_stackexchange.question_tags order by all"
         ),
         "answers": _query(
             db, "select * exclude (_dlt_load_id) from raw_stackexchange.answers order by answer_id"
@@ -54,7 +64,7 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
             db, "select * exclude (_dlt_load_id) from raw_stackexchange.tags order by name"
         ),
         "related_tags": _query(
-            db, "select * exclude (_dlt_load_id) from raw_stackexchange.related_tags order by 1, 2"
+            db, "select * exclude (_dlt_load_id) from raw_stackexchange.related_tags order by all"
         ),
     }
 
@@ -234,20 +244,14 @@ def test_malformed_json_fails_with_one_line_and_keeps_what_was_fetched(tmp_path)
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"tags": []}, "the tag list is empty"),
-        ({"tags": ["  "]}, "the tag list is empty"),
+        ({"tags": []}, "tag list is empty"),
+        ({"tags": ["  "]}, "tag list is empty"),
         ({"from_date": date(2023, 1, 2), "to_date": date(2023, 1, 1)}, "is after to date"),
         ({"baseline": "everything"}, "is not one of none, totals, sample, both"),
     ],
 )
 def test_bad_input_is_a_one_line_error(tmp_path, kwargs, expected):
-    options = {
-        "tags": TAGS,
-        **WINDOW,
-        "site": "stackoverflow",
-        "base_url": "http://127.0.0.1:9/2.3",
-        **kwargs,
-    }
+    options = _topics({"base_url": "http://127.0.0.1:9/2.3", **kwargs})
     with pytest.raises(LoadError, match=expected):
         run_api_load(tmp_path / "w.duckdb", progress=lambda line: None, **options)
     assert not (tmp_path / "w.duckdb").exists()
@@ -277,23 +281,25 @@ def test_baseline_totals_and_uniform_random_sample(tmp_path, monkeypatch):
     )
     run = _query(
         db,
-        "select seed, target_size, questions_found, topic_questions_dropped, ids_requested "
+        "select site, sample_run_id, seed, target_size, questions_found, ids_requested "
         "from raw_stackexchange.baseline_sample_runs",
     )
-    assert run[0][:3] == (settings.DEFAULT_SAMPLE_SEED, 600, 600) and run[0][3] > 0
-    sampled = [
-        r[0]
-        for r in _query(
-            db,
-            "select question_id from raw_stackexchange.questions "
-            "where collected_by = 'random_sample'",
-        )
-    ]
-    baseline_ids = sorted(
-        q["question_id"] for q in dataset.questions if not set(q["tags"]) & set(TAGS)
+    assert run[0][2:5] == (settings.DEFAULT_SAMPLE_SEED, 600, 600) and run[0][5] > 600
+    members = _query(
+        db,
+        "select m.question_id, q.collected_by from raw_stackexchange.baseline_sample_questions m "
+        "join raw_stackexchange.questions q using (site, question_id) "
+        f"where m.site = '{SITE}' and m.sample_run_id = '{run[0][1]}'",
     )
-    assert len(sampled) == 600 and set(sampled) <= set(baseline_ids)
-    median = baseline_ids[len(baseline_ids) // 2]
+    topic_ids = {q["question_id"] for q in dataset.questions if set(q["tags"]) & set(TAGS)}
+    all_ids = sorted(q["question_id"] for q in dataset.questions)
+    sampled = [question_id for question_id, _ in members]
+    assert len(sampled) == 600 and set(sampled) <= set(all_ids)
+    # Topic-tagged questions stay in the sample (another topic's baseline) and keep the row of
+    # their tag chain; the others arrived by the sample.
+    assert {by for qid, by in members if qid in topic_ids} == {"tag_query"}
+    assert {by for qid, by in members if qid not in topic_ids} == {"random_sample"}
+    median = all_ids[len(all_ids) // 2]
     assert 0.43 < sum(i <= median for i in sampled) / 600 < 0.57
     accepted = _query(
         db,
