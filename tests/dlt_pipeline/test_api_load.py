@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -325,3 +325,66 @@ def test_anonymous_load_splits_long_histories_into_windows(tmp_path, monkeypatch
     assert max(pages) == 25 and len(pages) == 27
     assert result.row_counts["questions"] == 2_610
     assert "anonymous quota is 300 requests/day" in lines[0]
+
+
+def test_a_question_id_on_two_sites_is_two_rows(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCES__STACKEXCHANGE__SAMPLE_SIZE", "20")
+    db = tmp_path / "w.duckdb"
+    for site in ("stackoverflow.com", "beer.stackexchange.com"):
+        with serve(make_dataset({"c#": 30, "c++": 10}, site=site)) as url:
+            assert _load(db, url, site=site, baseline="sample").status == "completed"
+            assert {r.params["site"] for r in url.requests} == {site}
+    per_table = {
+        table: _query(
+            db,
+            f"select site, count(*) from raw_stackexchange.{table} group by site order by site",
+        )
+        for table in ("questions", "question_tags", "answers", "tags", "related_tags")
+    }
+    for table, counts in per_table.items():
+        assert [site for site, _ in counts] == ["beer.stackexchange.com", "stackoverflow.com"]
+        assert counts[0][1] == counts[1][1] > 0, table  # same ids on both sites: nothing replaced
+    links = _query(db, "select distinct site, link like 'https://stackoverflow.com/%' from "
+                   "raw_stackexchange.questions order by 1")  # fmt: skip
+    assert links == [("beer.stackexchange.com", True), ("stackoverflow.com", True)]  # as sent
+    members = _query(
+        db, "select site, count(*) from raw_stackexchange.baseline_sample_questions group by 1"
+    )
+    assert len(members) == 2
+
+
+def test_collected_at_is_the_responses_date_header(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCES__STACKEXCHANGE__SAMPLE_SIZE", "50")
+    crawled = int(datetime(2023, 6, 30, tzinfo=UTC).timestamp())
+    dataset = make_dataset({"c#": 40}, baseline=200)
+    dataset.collected_at = crawled
+    with serve(dataset) as url:
+        _load(tmp_path / "crawled.duckdb", url, baseline="sample")
+    assert _query(
+        tmp_path / "crawled.duckdb",
+        "select collected_by, collected_at, count(*) from raw_stackexchange.questions "
+        "group by all order by 1",
+    ) == [
+        ("random_sample", crawled, 50 - _topic_members(tmp_path / "crawled.duckdb")),
+        ("tag_query", crawled, 40),
+    ]
+    dataset.collected_at = None
+    before = datetime.now(UTC).timestamp()
+    with serve(dataset) as url:
+        _load(tmp_path / "now.duckdb", url)
+    ((low, high),) = _query(
+        tmp_path / "now.duckdb",
+        "select min(collected_at), max(collected_at) from raw_stackexchange.questions",
+    )
+    assert int(before) - 1 <= low <= high <= datetime.now(UTC).timestamp() + 1
+
+
+def _topic_members(db: Path) -> int:
+    """Sample members a tag chain fetched (their row says `tag_query`)."""
+    ((n,),) = _query(
+        db,
+        "select count(*) from raw_stackexchange.baseline_sample_questions m join "
+        "raw_stackexchange.questions q using (site, question_id) "
+        "where q.collected_by = 'tag_query'",
+    )
+    return n

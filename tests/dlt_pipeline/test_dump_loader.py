@@ -240,3 +240,25 @@ def test_a_package_left_by_an_interrupted_load_does_not_replace_new_data(tmp_pat
     run_dump_load(db_path, _small_dump(tmp_path / "Posts.xml"), **YEAR_2020, progress=_quiet)
     questions = _query(db_path, "select question_id from raw_stackexchange.questions order by 1")
     assert questions == [(10,), (30,)]
+
+
+def test_the_same_post_ids_on_two_sites_are_kept_apart(tmp_path: Path) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    dump = _small_dump(tmp_path / "Posts.xml")
+    for site in ("beer", SITE, "beer"):
+        run_dump_load(db_path, dump, **{**YEAR_2020, "site": site}, progress=_quiet)
+    rows = {
+        table: _query(
+            db_path,
+            f"select site, count(*) from raw_stackexchange.{table} group by 1 order by 1",
+        )
+        for table in ("questions", "question_tags", "answers")
+    }
+    assert rows == {
+        "questions": [("beer.stackexchange.com", 2), (SITE, 2)],
+        "question_tags": [("beer.stackexchange.com", 3), (SITE, 3)],
+        "answers": [("beer.stackexchange.com", 3), (SITE, 3)],
+    }
+    links = _query(db_path, "select site, link from raw_stackexchange.questions order by all")
+    assert links[0] == ("beer.stackexchange.com", "https://beer.stackexchange.com/q/10")
+    assert links[-1] == (SITE, "https://stackoverflow.com/q/30")
