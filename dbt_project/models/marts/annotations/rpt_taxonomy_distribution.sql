@@ -6,9 +6,38 @@
 #}
 with
 
-labels as (
+all_labels as (
 
     select * from {{ ref('stg_annotations__labels') }}
+
+),
+
+topic_questions as (
+
+    select * from {{ ref('fct_topic_questions') }}
+
+),
+
+{# Raw labels carry no topic or site yet: a label counts for each topic with a question of its id. #}
+labelled_topics as (
+
+    select distinct
+        topic,
+        question_id
+
+    from topic_questions
+
+),
+
+labels as (
+
+    select
+        labelled_topics.topic,
+        all_labels.*
+
+    from all_labels
+    inner join labelled_topics
+        on all_labels.question_id = labelled_topics.question_id
 
 ),
 
@@ -21,23 +50,25 @@ taxonomy_codes as (
 code_votes as (
 
     select
+        topic,
         question_id,
         code,
         max(case when is_resolution then 1 else 0 end) as has_resolution,
         count(*) as n_votes,
         min(annotator) as first_annotator
     from labels
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 ranked_votes as (
 
     select
+        topic,
         question_id,
         code,
         row_number() over (
-            partition by question_id
+            partition by topic, question_id
             order by has_resolution desc, n_votes desc, first_annotator asc
         ) as vote_rank
     from code_votes
@@ -47,6 +78,7 @@ ranked_votes as (
 question_labels as (
 
     select
+        topic,
         question_id,
         code
     from ranked_votes
@@ -57,16 +89,18 @@ question_labels as (
 annotation_totals as (
 
     select
+        topic,
         count(*) as n_annotated_questions,
         sum(case when code = 'False positive' then 1 else 0 end) as n_false_positive
     from question_labels
-    having count(*) > 0
+    group by 1
 
 ),
 
 code_counts as (
 
     select
+        annotation_totals.topic,
         taxonomy_codes.category,
         taxonomy_codes.sub_category,
         taxonomy_codes.code,
@@ -74,17 +108,21 @@ code_counts as (
         taxonomy_codes.paper_category_share,
         taxonomy_codes.paper_sub_category_share,
         count(question_labels.question_id) as n_questions
-    from taxonomy_codes
+    from annotation_totals
+    cross join taxonomy_codes
     left join question_labels
-        on taxonomy_codes.code = question_labels.code
+        on
+            annotation_totals.topic = question_labels.topic
+            and taxonomy_codes.code = question_labels.code
     where taxonomy_codes.code != 'False positive'
-    group by 1, 2, 3, 4, 5, 6
+    group by 1, 2, 3, 4, 5, 6, 7
 
 ),
 
 category_rows as (
 
     select
+        topic,
         'category' as taxonomy_level,
         category,
         cast(null as {{ dbt.type_string() }}) as sub_category,
@@ -93,13 +131,14 @@ category_rows as (
         max(paper_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 sub_category_rows as (
 
     select
+        topic,
         'sub_category' as taxonomy_level,
         category,
         sub_category,
@@ -108,13 +147,14 @@ sub_category_rows as (
         max(paper_sub_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
 leaf_rows as (
 
     select
+        topic,
         'code' as taxonomy_level,
         category,
         sub_category,
@@ -139,6 +179,7 @@ all_levels as (
 final as (
 
     select
+        all_levels.topic,
         all_levels.taxonomy_level,
         all_levels.category,
         all_levels.sub_category,
@@ -155,7 +196,8 @@ final as (
         cast(annotation_totals.n_false_positive as double)
         / annotation_totals.n_annotated_questions as false_positive_rate
     from all_levels
-    cross join annotation_totals
+    inner join annotation_totals
+        on all_levels.topic = annotation_totals.topic
 
 )
 
