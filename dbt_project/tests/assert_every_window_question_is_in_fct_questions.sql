@@ -25,12 +25,12 @@ in_some_window as (
 
     from questions
     where exists (
-        select 1
-        from topics
-        where
-            topics.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
-    )
+            select 1
+            from topics
+            where
+                topics.site = questions.site
+                and {{ in_topic_window('questions.created_at', 'topics') }}
+        )
 
 ),
 

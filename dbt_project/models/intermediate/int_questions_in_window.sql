@@ -23,12 +23,12 @@ questions_in_window as (
 
     select * from questions
     where exists (
-        select 1
-        from topics
-        where
-            topics.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
-    )
+            select 1
+            from topics
+            where
+                topics.site = questions.site
+                and {{ in_topic_window('questions.created_at', 'topics') }}
+        )
 
 ),
 

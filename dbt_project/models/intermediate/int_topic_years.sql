@@ -28,8 +28,8 @@ window_years as (
     from topics
     inner join years
         on
-            years.year_start_date <= topics.window_end_date
-            and years.year_end_date >= topics.window_start_date
+            topics.window_end_date >= years.year_start_date
+            and topics.window_start_date <= years.year_end_date
 
 ),
 

@@ -59,8 +59,8 @@ loaded_by_year as (
     inner join questions_per_day
         on
             topics.site = questions_per_day.site
-            and questions_per_day.created_date >= topics.window_start_date
-            and questions_per_day.created_date <= topics.window_end_date
+            and topics.window_start_date <= questions_per_day.created_date
+            and topics.window_end_date >= questions_per_day.created_date
     group by 1, 2
 
 ),

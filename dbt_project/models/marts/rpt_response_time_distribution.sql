@@ -25,9 +25,9 @@ answered as (
         case
             when questions.response_minutes < 1 then 0
             else least(
-                cast(floor(2 * log10(questions.response_minutes)) as integer) + 1,
-                {{ n_buckets - 1 }}
-            )
+                    cast(floor(2 * log10(questions.response_minutes)) as integer) + 1,
+                    {{ n_buckets - 1 }}
+                )
         end as bucket_index,
         questions.is_synthetic
 
@@ -60,7 +60,7 @@ group_statistics as (
             [0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99]
         ) as quantile_minutes,
         {%- for k in range(n_buckets) %}
-        sum(case when bucket_index = {{ k }} then 1 else 0 end) as n_bucket_{{ k }},
+            sum(case when bucket_index = {{ k }} then 1 else 0 end) as n_bucket_{{ k }},
         {%- endfor %}
         {{ dbt.bool_or('is_synthetic') }} as is_synthetic
 
@@ -78,7 +78,7 @@ bucket_counts as (
         buckets.bucket_high_minutes,
         cast(case buckets.bucket_index
             {%- for k in range(n_buckets) %}
-            when {{ k }} then group_statistics.n_bucket_{{ k }}
+                when {{ k }} then group_statistics.n_bucket_{{ k }}
             {%- endfor %}
         end as bigint) as n_questions
 

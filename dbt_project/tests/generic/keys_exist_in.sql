@@ -1,4 +1,4 @@
-{#- Fails for every combination of `columns` of the model that is not a row of `to` (a composite foreign key). -#}
+{#- Fails for every `columns` combination of the model missing from `to` (composite foreign key). -#}
 {% test keys_exist_in(model, columns, to) %}
 
 select

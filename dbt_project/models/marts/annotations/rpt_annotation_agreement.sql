@@ -19,7 +19,10 @@ topic_questions as (
 
 ),
 
-{# Raw labels carry no topic or site yet: a label counts for each topic with a question of its id. #}
+{#
+    Raw labels carry no topic or site yet: a label counts for every topic that has a question of
+    its id (fct_topic_questions); labels of questions in no topic are left out.
+#}
 labelled_topics as (
 
     select distinct
