@@ -1,4 +1,4 @@
-{#- Fails for every `columns` combination of the model missing from `to` (composite foreign key). -#}
+{#- Fails for every `columns` combination of the model missing from `to` (a composite key). -#}
 {% test keys_exist_in(model, columns, to) %}
 
 select
