@@ -318,7 +318,7 @@ insert into marts.rpt_load_runs (
 )
 
 
-# ---- Assumed mart columns: delete this block once the marts' yml declares them ------------------
+# ---- Assumed mart columns: delete this block once the marts' yml declares them ----
 # The many-topics change of the marts adds these; the report relies on them. Built after the yml's
 # tables, and `if not exists`, so the block is harmless once dbt's contract declares them too.
 _ASSUMED_MART_COLUMNS_SQL = """
@@ -334,7 +334,7 @@ alter table marts.rpt_popularity_yearly add column if not exists topic_questions
 alter table marts.rpt_popularity_yearly add column if not exists
     annualised_topic_questions double;
 """
-# ---- end of the assumed mart columns --------------------------------------------------------------
+# ---- end of the assumed mart columns ----
 
 
 def marts_contract_ddl() -> str:
