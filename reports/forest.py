@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib import pyplot as plt
+from matplotlib.ticker import NullFormatter
 
 from .charts import STYLE, to_svg
 from .formatting import is_missing
@@ -132,6 +133,8 @@ def forest_plot(
         axis.set_xlabel(xlabel)
         if log_scale:
             axis.set_xscale("log")
+            # log axes label ticks in mathtext, which the style turns off (tags may hold "$")
+            axis.xaxis.set_minor_formatter(NullFormatter())
         if tick_format is not None:
             axis.xaxis.set_major_formatter(lambda value, _: tick_format(value))
         if references or reference_line is not None:

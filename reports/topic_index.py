@@ -9,11 +9,11 @@ only arithmetic is the paper's own quoted PD ratio (two quoted numbers, not data
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .forest import ForestRow, forest_plot
-from .formatting import fmt_rate, is_missing
+from .formatting import fmt_minutes, fmt_rate, is_missing
 from .marts_reader import MartsReader, Row
 
 # (metric in analysis.metric_estimates, axis label, percent axis, log axis)
@@ -126,10 +126,19 @@ def _forest(
             xlabel=label,
             reference_line=1.0 if is_ratio else None,
             reference_label="baseline (ratio 1)" if is_ratio else "the topic's baseline",
-            tick_format=(lambda value: fmt_rate(value, 0)) if percent else None,
+            tick_format=_tick_format(percent, log_scale),
             log_scale=log_scale,
         ),
     }
+
+
+def _tick_format(percent: bool, log_scale: bool) -> Callable[[float], str] | None:
+    """Percentages for rates, plain minutes on a log axis, matplotlib's default otherwise."""
+    if percent:
+        return lambda value: fmt_rate(value, 0)
+    if log_scale:
+        return fmt_minutes
+    return None
 
 
 def _name_key(name: str) -> str:
