@@ -15,7 +15,9 @@ from .results import LoadError, LoadResult
 from .runs import first_line, row_counts, run_load, warehouse_pipeline
 
 
-def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
+def import_annotations(
+    db_path: Path, files: list[Path], *, is_synthetic: bool = False
+) -> LoadResult:
     """Load annotators' labelled CSVs into `raw_annotations.annotation_labels` via dlt.
 
     Every file is validated before anything is loaded (codes from the `taxonomy_codes` seed, ids
@@ -27,6 +29,8 @@ def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
     Args:
         db_path: The warehouse file; `ptmwh sample` must have recorded a sample in it.
         files: Labelled CSVs, one or more annotators each.
+        is_synthetic: The labels were generated (the demo's synthetic annotation round); stored
+            with every label so the marts and the report flag them.
 
     Returns:
         The labels loaded, the table's row count afterwards and the rows still unlabelled.
@@ -43,7 +47,9 @@ def import_annotations(db_path: Path, files: list[Path]) -> LoadResult:
     labels: dict[tuple[object, object], Label] = {}
     n_unlabelled = 0
     for path in files:
-        file_labels, file_unlabelled = read_labelled_csv(path, codes, sample_ids, imported_at)
+        file_labels, file_unlabelled = read_labelled_csv(
+            path, codes, sample_ids, imported_at, is_synthetic=is_synthetic
+        )
         n_unlabelled += file_unlabelled
         labels.update({(label["question_id"], label["annotator"]): label for label in file_labels})
     if labels:

@@ -57,7 +57,8 @@ def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--synthetic-sample",
         action="store_true",
-        help="load the bundled synthetic sample through a loopback replay of the API (offline)",
+        help="load the bundled synthetic sample through a loopback replay of the API (offline); "
+        "`run` then also plays a synthetic RQ3 annotation round",
     )
 
 
@@ -167,10 +168,17 @@ def _report(db_path: Path, args: argparse.Namespace) -> str:
     return f"report written: {result.html_path} and {result.md_path}"
 
 
+def _synthetic_annotations(db_path: Path, args: argparse.Namespace) -> str:
+    from .synthetic_annotations import run_synthetic_annotation_round
+
+    return run_synthetic_annotation_round(db_path)
+
+
 def _run(db_path: Path, args: argparse.Namespace) -> str:
     steps: list[tuple[str, Callable[[Path, argparse.Namespace], str]]] = [
         ("load", _load),
         ("build", _build),
+        *([("annotate", _synthetic_annotations)] if args.synthetic_sample else []),
         ("analyze", _analyze),
         ("report", _report),
     ]

@@ -12,7 +12,7 @@ from datetime import date
 from importlib import metadata
 from typing import Any
 
-from . import charts
+from . import annotation_study, charts
 from .forest import ForestRow, forest_plot
 from .formatting import fmt_points, is_missing
 from .marts_reader import MartsReader, Row
@@ -63,7 +63,7 @@ def tool_versions() -> list[tuple[str, str]]:
 def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
     """Everything the templates render except the generated-at line."""
     overview = warehouse.question_overview()
-    taxonomy = _taxonomy_tree(warehouse.taxonomy_rollup())
+    rq3 = annotation_study.gather(warehouse)
     topics = warehouse.topics()
     collected = warehouse.collection_times()
     return {
@@ -71,7 +71,8 @@ def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
         "load_runs": warehouse.table("marts", "rpt_load_runs", order_by="started_at, load_run_id"),
         "overview": overview,
         "is_synthetic": any(row["is_synthetic"] for row in overview)
-        or warehouse.has_synthetic_difficulty(),
+        or warehouse.has_synthetic_difficulty()
+        or rq3["annotations_synthetic"],
         "window": warehouse.question_window(),
         "row_counts": warehouse.row_counts(),
         "versions": tool_versions(),
@@ -80,20 +81,8 @@ def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
             _topic_section(warehouse, topic, number, collected.get(topic, {}))
             for number, topic in enumerate(topics, start=1)
         ],
-        "taxonomy": taxonomy,
-        "false_positive_rates": warehouse.false_positive_rates(),
-        "agreement": warehouse.agreement(),
-        "n_sampled_for_annotation": _n_sampled(warehouse),
+        **rq3,
     }
-
-
-def _n_sampled(warehouse: MartsReader) -> int:
-    """Questions drawn by `ptmwh sample` so far (0 when no sample exists)."""
-    if not warehouse.has("analysis", "annotation_samples"):
-        return 0
-    return warehouse.rows(
-        "select count(distinct question_id) as n from analysis.annotation_samples"
-    )[0]["n"]
 
 
 def _topic_section(
@@ -346,27 +335,3 @@ def _survival_table(estimates: list[Row]) -> list[dict[str, Any]]:
         }
         table.append({"minutes": minutes, "label": label, "values": values})
     return table
-
-
-def _taxonomy_tree(rows: list[Row]) -> list[dict[str, Any]]:
-    """Nest the rolled-up taxonomy rows: categories > sub-categories > codes."""
-    categories: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        category = categories.setdefault(
-            row["category"],
-            {"name": row["category"], "subs": {}, "n": 0, "share": None, "paper_share": None},
-        )
-        if row["rolled_up"] == 2:
-            category.update(n=row["n"], share=row["share"], paper_share=row["paper_share"])
-            continue
-        sub = category["subs"].setdefault(
-            row["sub_category"],
-            {"name": row["sub_category"], "codes": [], "n": 0, "share": None, "paper_share": None},
-        )
-        if row["rolled_up"] == 1:
-            sub.update(n=row["n"], share=row["share"], paper_share=row["paper_share"])
-        else:
-            sub["codes"].append(row)
-    return [
-        {**category, "subs": list(category["subs"].values())} for category in categories.values()
-    ]

@@ -213,7 +213,7 @@ class MartsReader:
         ]
 
     def agreement(self) -> list[Row]:
-        """Inter-rater agreement per annotator pair: n, cohen_kappa, observed_agreement."""
+        """Agreement per annotator pair: n, cohen_kappa with its SE and 95% interval, observed."""
         if not self.has("marts", "rpt_annotation_agreement"):
             return []
         return self.rows(
@@ -222,7 +222,11 @@ class MartsReader:
                 annotator_a, annotator_b,
                 n_questions as n,
                 cohens_kappa as cohen_kappa,
-                observed_agreement_rate as observed_agreement
+                observed_agreement_rate as observed_agreement,
+                kappa_standard_error,
+                kappa_ci_low,
+                kappa_ci_high,
+                is_synthetic
             from marts.rpt_annotation_agreement
             order by annotator_a, annotator_b
             """

@@ -89,7 +89,13 @@ def _raw_groups(db: Path) -> dict[str, list[tuple]]:
 def test_demo_prints_where_warehouse_and_report_are(demo):
     assert f"warehouse: {demo['db']}" in demo["output"]
     assert f"report: {demo['site'] / 'index.html'}" in demo["output"]
-    for step in ("[load] completed", "[build] dbt build passed", "[analyze]", "[report]"):
+    for step in (
+        "[load] completed",
+        "[build] dbt build passed",
+        "[annotate]",
+        "[analyze]",
+        "[report]",
+    ):
         assert step in demo["output"]
 
 
@@ -137,9 +143,33 @@ def test_demo_reproduces_the_papers_calibration(demo):
 def test_report_has_every_section_and_flags_synthetic_data(demo):
     html = (demo["site"] / "index.html").read_text()
     markdown = (demo["site"] / "report.md").read_text()
-    for text in ("Synthetic data", "Table I", "RQ1", "RQ2", "RQ3", "ptmwh sample", "huggingface"):
+    for text in ("Synthetic data", "Table I", "RQ1", "RQ2", "RQ3", "Fig. 3.", "huggingface"):
         assert text in html and text in markdown, text
     assert "<svg" in html and "<script src" not in html
+
+
+def test_demo_annotation_round_reproduces_rq3(demo):
+    """The synthetic labels, imported and built like real ones, give the paper's §VI-B figures."""
+    ((kappa, low, high, n_independent, agreement_synthetic),) = _query(
+        demo["db"],
+        "select cohens_kappa, kappa_ci_low, kappa_ci_high, n_questions, is_synthetic "
+        "from marts.rpt_annotation_agreement",
+    )
+    assert kappa == pytest.approx(0.83, abs=0.03) and low < kappa < high
+    ((n_annotated, n_pilot, n_ind, fp_rate, taxonomy_synthetic),) = _query(
+        demo["db"],
+        "select distinct n_annotated_questions, n_pilot_questions, n_independent_questions, "
+        "false_positive_rate, is_synthetic from marts.rpt_taxonomy_distribution",
+    )
+    assert (n_pilot, n_ind) == (129, n_independent) and n_annotated == 129 + n_independent
+    assert fp_rate == pytest.approx(0.0581, abs=0.01)
+    assert agreement_synthetic and taxonomy_synthetic
+    (n_sampled,) = _query(
+        demo["db"], "select count(distinct question_id) from analysis.annotation_samples"
+    )[0]
+    assert n_sampled == n_annotated
+    html = (demo["site"] / "index.html").read_text()
+    assert "Synthetic annotations." in html and "Fig. 3." in html
 
 
 def test_key_never_reaches_output_or_warehouse(demo):

@@ -44,6 +44,8 @@ def read_labelled_csv(
     codes: dict[str, str],
     sample_ids: set[int],
     imported_at: datetime,
+    *,
+    is_synthetic: bool = False,
 ) -> tuple[list[Label], int]:
     """Read one labelled CSV and return its labels and the number of rows not labelled yet.
 
@@ -51,15 +53,18 @@ def read_labelled_csv(
     an empty `code` are annotation still to do and are skipped; fully empty lines are ignored.
 
     Args:
-        path: The CSV: UTF-8, a header with `id` (or `question_id`), `annotator` and `code`.
+        path: The CSV: UTF-8, a header with `id` (or `question_id`), `annotator` and `code`, and
+            optionally `phase` (`pilot` or `independent`; empty or absent means `independent`).
         codes: Valid codes as returned by `read_taxonomy_codes`.
         sample_ids: Question ids of the recorded annotation samples.
         imported_at: Import time stored with every label (UTC).
+        is_synthetic: Whether the labels were generated (the demo), stored with every label so the
+            marts and the report can say so.
 
     Raises:
         AnnotationFileError: The file is not UTF-8, is not CSV, lacks a column, has a row with an
-            unknown code, an id outside the sample, no annotator name, or two codes for one
-            question and annotator.
+            unknown code or phase, an id outside the sample, no annotator name, or two codes (or
+            phases) for one question and annotator.
     """
     records = _records(path)
     header_line, header = next(records, (1, []))
@@ -78,6 +83,7 @@ def read_labelled_csv(
         raw_id, annotator, raw_code = (
             row[columns[name]].strip() for name in ("id", "annotator", "code")
         )
+        raw_phase = row[columns["phase"]].strip() if "phase" in columns else ""
         if not raw_code:
             n_unlabelled += 1
             continue
@@ -94,14 +100,16 @@ def read_labelled_csv(
             raise AnnotationFileError(
                 path, line, f"code {code!r} has no annotator name: fill in the annotator column"
             )
+        phase = _phase(path, line, raw_phase)
         key = (question_id, annotator)
-        if key in labels and labels[key][1]["code"] != code:
+        if key in labels and (labels[key][1]["code"], labels[key][1]["phase"]) != (code, phase):
             first_line, first_label = labels[key]
             raise AnnotationFileError(
                 path,
                 line,
-                f"question {question_id} already has code {first_label['code']!r} from "
-                f"{annotator!r} on line {first_line}: keep one code per question and annotator",
+                f"question {question_id} already has code {first_label['code']!r} "
+                f"({first_label['phase']}) from {annotator!r} on line {first_line}: keep one code "
+                "and phase per question and annotator",
             )
         labels[key] = (
             line,
@@ -109,8 +117,10 @@ def read_labelled_csv(
                 "question_id": question_id,
                 "annotator": annotator,
                 "code": code,
+                "phase": phase,
                 "source_file": path.name,
                 "imported_at": imported_at,
+                "is_synthetic": is_synthetic,
             },
         )
     return [label for _, label in labels.values()], n_unlabelled
@@ -142,8 +152,26 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
         next_line = reader.line_num + 1
 
 
+def _phase(path: Path, line: int, raw_phase: str) -> str:
+    """The label's phase: `pilot` or `independent` in any case, empty meaning `independent`."""
+    if not raw_phase:
+        return settings.DEFAULT_PHASE
+    phase = raw_phase.casefold()
+    if phase not in settings.PHASES:
+        raise AnnotationFileError(
+            path,
+            line,
+            f"unknown phase {raw_phase!r}: use {' or '.join(settings.PHASES)} "
+            f"(empty means {settings.DEFAULT_PHASE})",
+        )
+    return phase
+
+
 def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int]:
-    """Map `id`, `annotator` and `code` to their positions in the header, or reject the file."""
+    """Map `id`, `annotator`, `code` and (if present) `phase` to their header positions.
+
+    Rejects a header that lacks a required column or repeats one.
+    """
     names = [name.strip().lower() for name in header]
     id_names = [name for name in settings.ID_COLUMNS if name in names]
     missing = [
@@ -166,11 +194,14 @@ def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int
         raise AnnotationFileError(
             path, line, f"the header repeats column(s) {', '.join(duplicated)}: keep one of each"
         )
-    return {
+    positions = {
         "id": names.index(id_names[0]),
         "annotator": names.index(settings.ANNOTATOR_COLUMN),
         "code": names.index(settings.CODE_COLUMN),
     }
+    if settings.PHASE_COLUMN in names:
+        positions["phase"] = names.index(settings.PHASE_COLUMN)
+    return positions
 
 
 def _question_id(path: Path, line: int, raw_id: str, sample_ids: set[int]) -> int:

@@ -17,6 +17,11 @@ ID_COLUMNS = ("id", "question_id")
 """Header names accepted for the question id (`ptmwh sample` writes `id`)."""
 ANNOTATOR_COLUMN = "annotator"
 CODE_COLUMN = "code"
+PHASE_COLUMN = "phase"
+"""Optional column: `pilot` for the questions coded together (paper §VI-B), else `independent`."""
+PHASES = ("pilot", "independent")
+DEFAULT_PHASE = "independent"
+"""The phase of a label whose file has no `phase` column or whose cell is empty."""
 
 TABLE_NAME = "annotation_labels"
 DATASET_NAME = "raw_annotations"
@@ -26,7 +31,9 @@ COLUMNS = {
     "question_id": {"data_type": "bigint", "nullable": False},
     "annotator": {"data_type": "text", "nullable": False},
     "code": {"data_type": "text", "nullable": False},
+    "phase": {"data_type": "text", "nullable": False},
     "source_file": {"data_type": "text", "nullable": False},
     "imported_at": {"data_type": "timestamp", "nullable": False},
+    "is_synthetic": {"data_type": "bool", "nullable": False},
 }
 """Column hints of `raw_annotations.annotation_labels` (docs/contracts.md)."""

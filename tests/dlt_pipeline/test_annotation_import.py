@@ -141,6 +141,18 @@ def test_corrected_file_replaces_codes_and_later_file_wins(warehouse: Path, tmp_
             2,
             "id 'abc' is not a question id",
         ),
+        (
+            "id,annotator,code,phase\n100,bob,Tokenizer,pilot\n101,bob,Parameter,training\n",
+            "utf-8",
+            3,
+            "unknown phase 'training': use pilot or independent (empty means independent)",
+        ),
+        (
+            "id,annotator,code,phase\n100,bob,Tokenizer,pilot\n100,bob,Tokenizer,independent\n",
+            "utf-8",
+            3,
+            "already has code 'Tokenizer' (pilot) from 'bob' on line 2",
+        ),
     ],
     ids=[
         "unknown-code",
@@ -153,6 +165,8 @@ def test_corrected_file_replaces_codes_and_later_file_wins(warehouse: Path, tmp_
         "bad-quoting",
         "conflicting-codes",
         "non-numeric-id",
+        "unknown-phase",
+        "conflicting-phases",
     ],
 )
 def test_bad_file_is_rejected_by_line_and_nothing_is_loaded(
@@ -170,6 +184,31 @@ def test_bad_file_is_rejected_by_line_and_nothing_is_loaded(
     assert "\n" not in str(error.value)
     assert (error.value.file_name, error.value.line) == ("bad.csv", line)
     assert _labels(warehouse) == [(110, "carol", "Model Saving", "good.csv")]
+
+
+def test_phase_column_is_optional_and_defaults_to_independent(warehouse: Path, tmp_path: Path):
+    with_phase = _write(
+        tmp_path / "pilot.csv",
+        "id,annotator,code,phase\n"
+        "100,alice,Tokenizer,Pilot\n"
+        "101,alice,Parameter, independent \n"
+        "102,alice,Parameter,\n",
+    )
+    without_phase = _write(tmp_path / "bob.csv", HEADER + _row(100, "bob", "Tokenizer"))
+
+    import_annotations(warehouse, [with_phase, without_phase], is_synthetic=True)
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.sql(
+            "select question_id, annotator, phase, is_synthetic "
+            "from raw_annotations.annotation_labels order by 1, 2"
+        ).fetchall()
+    assert rows == [
+        (100, "alice", "pilot", True),
+        (100, "bob", "independent", True),
+        (101, "alice", "independent", True),
+        (102, "alice", "independent", True),
+    ]
 
 
 def test_import_without_a_recorded_sample_says_what_to_run(tmp_path: Path):

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.inter_rater import cohens_kappa
 
+from analysis_py.stats import cohen_kappa
 from dlt_pipeline.annotation_runner import import_annotations
 from dlt_pipeline.annotations.settings import TAXONOMY_CODES_CSV
 
@@ -26,10 +27,13 @@ SELECTION = [
     "path:models/staging/annotations",
     "path:models/marts/annotations",
     "path:seeds/taxonomy",
+    "assert_one_phase_per_annotated_question",
 ]
 N_NON_FALSE_POSITIVE = 405
 N_FALSE_POSITIVE = 25
 """The paper: 430 annotated questions, 5.81% false positives (25), shares over the other 405."""
+N_PILOT = 129
+"""The paper's pilot: 129 of the 430 questions coded together before the independent phase."""
 
 pytestmark = pytest.mark.skipif(
     not (DBT_PROJECT_DIR / "dbt_project.yml").exists(),
@@ -37,8 +41,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _dbt_build(db_path: Path, work_dir: Path) -> None:
-    """Build the annotation nodes in a child process, which closes the warehouse when it exits."""
+def _dbt_build(db_path: Path, work_dir: Path, *, expect_success: bool = True) -> str:
+    """Build the annotation nodes in a child process, which closes the warehouse when it exits.
+
+    Returns dbt's output; asserts that the build passed (or, with `expect_success=False`, failed).
+    """
     env = {**os.environ, "PTMWH_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     completed = subprocess.run(
         [str(DBT), "build", "--select", *SELECTION, "--project-dir", str(DBT_PROJECT_DIR)]
@@ -50,7 +57,8 @@ def _dbt_build(db_path: Path, work_dir: Path) -> None:
         check=False,
         timeout=240,
     )
-    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert (completed.returncode == 0) is expect_success, completed.stdout[-3000:]
+    return completed.stdout
 
 
 def _query(db_path: Path, sql: str) -> list[tuple]:
@@ -68,11 +76,15 @@ def _record_sample(db_path: Path, question_ids: list[int]) -> None:
         )
 
 
-def _write_labels(path: Path, labels: dict[int, str], annotator: str) -> Path:
+def _write_labels(path: Path, labels: dict[int, str], annotator: str, pilot: set[int]) -> Path:
+    """One annotator's CSV; pilot questions say so, the others leave `phase` empty."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "annotator", "code"])
-        writer.writerows((question_id, annotator, code) for question_id, code in labels.items())
+        writer.writerow(["id", "annotator", "code", "phase"])
+        writer.writerows(
+            (question_id, annotator, code, "pilot" if question_id in pilot else "")
+            for question_id, code in labels.items()
+        )
     return path
 
 
@@ -122,9 +134,12 @@ def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
 
     The marts are built once before the import (their row counts are returned) and once after.
 
-    Per question: 75% both annotators agree on the counted code; 10% they disagree and `resolved`
-    gives the counted code; 15% they disagree without resolution and alice (alphabetically first)
-    has the counted code, so the tie rule must pick alice's code.
+    The first 129 questions are the pilot: alice and bob always disagree there and `resolved`
+    gives the counted code, so pilot labels would pull kappa down if they were counted. On the
+    others: 75% both annotators agree on the counted code; 10% they disagree and `resolved` gives
+    the counted code; 15% they disagree without resolution and alice (alphabetically first) has
+    the counted code, so the tie rule must pick alice's code. Returned: alice's and bob's labels
+    of the independent phase.
     """
     work_dir = tmp_path_factory.mktemp("annotated")
     db_path = work_dir / "warehouse.duckdb"
@@ -132,10 +147,14 @@ def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     counted = _counted_codes()
     all_codes = sorted({row["code"] for row in _taxonomy()} | {"False positive"})
     alice, bob, resolved = {}, {}, {}
+    pilot = set(range(5000, 5000 + N_PILOT))
     for question_id, code in enumerate(counted, start=5000):
         others = [other for other in all_codes if other != code]
         case = rng.choice(["agree", "resolved", "tie"], p=[0.75, 0.10, 0.15])
-        if case == "agree":
+        if question_id in pilot:
+            alice[question_id], bob[question_id] = code, rng.choice(others)
+            resolved[question_id] = code
+        elif case == "agree":
             alice[question_id] = bob[question_id] = code
         elif case == "resolved":
             alice[question_id], bob[question_id] = rng.choice(others, size=2, replace=False)
@@ -153,13 +172,19 @@ def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     ]
     _record_sample(db_path, list(range(5000, 5000 + len(counted))))
     files = [
-        _write_labels(work_dir / "alice.csv", alice, "alice"),
-        _write_labels(work_dir / "bob.csv", bob, "bob"),
-        _write_labels(work_dir / "resolved.csv", resolved, "resolved"),
+        _write_labels(work_dir / "alice.csv", alice, "alice", pilot),
+        _write_labels(work_dir / "bob.csv", bob, "bob", pilot),
+        _write_labels(work_dir / "resolved.csv", resolved, "resolved", pilot),
     ]
     import_annotations(db_path, files)
     _dbt_build(db_path, work_dir)
-    return db_path, alice, bob, counts_before_import
+    independent = sorted(set(alice) - pilot)
+    return (
+        db_path,
+        {question_id: alice[question_id] for question_id in independent},
+        {question_id: bob[question_id] for question_id in independent},
+        counts_before_import,
+    )
 
 
 def test_kappa_matches_statsmodels(annotated_warehouse):
@@ -178,10 +203,42 @@ def test_kappa_matches_statsmodels(annotated_warehouse):
 
     assert len(rows) == 1, "the `resolved` consensus must not be paired as a rater"
     annotator_a, annotator_b, n_questions, n_agreed, observed, kappa = rows[0]
-    assert (annotator_a, annotator_b, n_questions) == ("alice", "bob", len(alice))
+    assert (annotator_a, annotator_b, n_questions) == ("alice", "bob", 430 - N_PILOT)
     assert n_agreed == int(np.trace(table))
     assert observed == pytest.approx(np.trace(table) / len(alice))
     assert kappa == pytest.approx(cohens_kappa(table).kappa, abs=1e-12)
+
+
+def test_kappa_interval_equals_analysis_py_over_the_independent_phase(annotated_warehouse):
+    db_path, alice, bob, _ = annotated_warehouse
+    question_ids = sorted(alice)
+    expected = cohen_kappa([alice[q] for q in question_ids], [bob[q] for q in question_ids])
+    ((kappa, standard_error, low, high, is_synthetic),) = _query(
+        db_path,
+        "select cohens_kappa, kappa_standard_error, kappa_ci_low, kappa_ci_high, is_synthetic "
+        "from marts.rpt_annotation_agreement",
+    )
+    assert kappa == pytest.approx(expected.kappa, abs=1e-12)
+    assert standard_error == pytest.approx(expected.standard_error, abs=1e-12)
+    assert (low, high) == pytest.approx((expected.ci_low, expected.ci_high), abs=1e-12)
+    assert is_synthetic is False
+    # the pilot's disagreeing labels are in the warehouse, and would have lowered kappa
+    ((n_pilot_labels,),) = _query(
+        db_path,
+        "select count(*) from staging.stg_annotations__labels "
+        "where phase = 'pilot' and not is_resolution",
+    )
+    assert n_pilot_labels == 2 * N_PILOT
+
+
+def test_taxonomy_reports_questions_per_phase(annotated_warehouse):
+    db_path, _, _, _ = annotated_warehouse
+    rows = _query(
+        db_path,
+        "select distinct n_annotated_questions, n_pilot_questions, n_independent_questions "
+        "from marts.rpt_taxonomy_distribution",
+    )
+    assert rows == [(430, N_PILOT, 430 - N_PILOT)]
 
 
 def test_taxonomy_shares_match_the_papers_percentages(annotated_warehouse):
@@ -225,3 +282,17 @@ def test_code_rows_count_the_resolved_label(annotated_warehouse):
 def test_marts_build_empty_before_any_import(annotated_warehouse):
     _, _, _, counts_before_import = annotated_warehouse
     assert counts_before_import == [0, 0, 0]
+
+
+def test_a_question_labelled_in_two_phases_fails_the_build(tmp_path: Path):
+    db_path = tmp_path / "warehouse.duckdb"
+    _record_sample(db_path, [7001])
+    import_annotations(
+        db_path,
+        [
+            _write_labels(tmp_path / "alice.csv", {7001: "Tokenizer"}, "alice", {7001}),
+            _write_labels(tmp_path / "bob.csv", {7001: "Tokenizer"}, "bob", set()),
+        ],
+    )
+    output = _dbt_build(db_path, tmp_path, expect_success=False)
+    assert "assert_one_phase_per_annotated_question" in output

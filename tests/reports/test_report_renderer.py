@@ -48,12 +48,12 @@ def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp
     assert "| 2022 | 2,050 | 365 | 5.62 | 2,050 | 1,300,000 | 0.158% |" in md  # Fig. 1a numbers
     assert "| p50 | 850 | 55 |" in md  # Fig. 2a numbers
     assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b: 1 - P(accepted within 1 day), stored
-    assert "| alice | bob | 129 | 0.83 | 86.0% |" in md
+    assert "| alice | bob | 301 | 0.83 | [0.78, 0.88] | 0.024 | 86.0% |" in md
     assert "Environment: 45 (60.00%); paper: 11.36%" in md
-    # per topic Fig. 1a, 1b, 2a, 2b and Table II's forest plot; four forest plots in the index
-    assert html.count("<figure>") == 14 and html.count("<figcaption") == 14
-    assert html.count("<svg ") == 14
-    assert "<details open>" in html and "<summary>Model Training — 30 (40.00%)" in html
+    # per topic Fig. 1a, 1b, 2a, 2b and Table II's forest plot; four in the index; Fig. 3
+    assert html.count("<figure>") == 15 and html.count("<figcaption") == 15
+    assert html.count("<svg ") == 15
+    assert '<tr class="sub"><td>Model Training</td><td class="num">30</td>' in html
     assert (
         "| big_data | Bagherzadeh and Khatchadourian 2019 [30] | 60.5% | not built | 198 |"
         " not built | – |"
@@ -161,6 +161,40 @@ def test_synthetic_banner_only_when_data_is_synthetic(fixture_db: Path, tmp_path
     )
 
 
+def test_rq3_shows_the_taxonomy_figure_false_positives_and_kappa_with_its_interval(
+    fixture_db: Path, tmp_path: Path
+):
+    html, md = _render(fixture_db, tmp_path / "site")
+    rq3 = html[html.index('<section id="rq3">') :]
+    figure = rq3[rq3.index("<figure>") : rq3.index("</figure>")]
+    svg = figure[figure.index("<svg ") : figure.index("</svg>")]
+    for category in ("Model Lifecycle Management", "Coding-related Issues"):
+        assert category in svg
+    assert "paper 56.8%" in svg  # the published share beside the computed one
+    assert 'aria-labelledby="fig3-caption"' in svg and 'id="fig3-caption"' in figure
+    assert '<td class="num">56.79%</td>' in figure  # the table beside the chart
+    for text in (unescape(rq3), md):
+        assert "430 annotated questions (129 in the pilot, coded together; 301 labelled" in text
+        assert "false-positive rate: 5.81% (25 questions) (paper: 5.81%, 25 of 430)" in text
+        assert "paper: Cohen's κ = 0.83" in text
+    assert "<td>[0.78, 0.88]</td>" in rq3
+    assert "Synthetic annotations" not in html
+
+
+def test_synthetic_annotations_raise_the_banner(fixture_db: Path, tmp_path: Path, sql_runner):
+    sql_runner(
+        fixture_db,
+        "update marts.fct_questions set is_synthetic = false; "
+        "update marts.rpt_difficulty set is_synthetic = false; "
+        "update marts.rpt_taxonomy_distribution set is_synthetic = true",
+    )
+    result = render_report(fixture_db, tmp_path / "site", generated_at=_AT)
+    html = result.html_path.read_text(encoding="utf-8")
+    assert result.is_synthetic
+    assert "Synthetic data." in html and "Synthetic annotations." in html
+    assert "Synthetic annotations." in result.md_path.read_text(encoding="utf-8")
+
+
 def test_without_annotations_rq3_explains_how_to_sample(
     fixture_db: Path, tmp_path: Path, sql_runner
 ):
@@ -170,7 +204,7 @@ def test_without_annotations_rq3_explains_how_to_sample(
     )
     html, md = _render(fixture_db, tmp_path / "a")
     assert "No annotations yet" in html and "<code>ptmwh sample</code>" in html
-    assert "run `ptmwh sample`" in md and "<details open>" not in html
+    assert "run `ptmwh sample`" in md and 'class="taxonomy"' not in html
     sql_runner(
         fixture_db,
         "drop table marts.rpt_taxonomy_distribution; drop table marts.rpt_annotation_agreement; "

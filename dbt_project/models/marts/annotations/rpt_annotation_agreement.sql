@@ -1,15 +1,24 @@
 {#
-    Cohen's kappa per pair of annotators over the questions both labelled (paper section VI-B):
+    Cohen's kappa per pair of annotators over the questions both labelled in the independent phase
+    (paper section VI-B: agreement "measured during the independent labeling phase"):
     kappa = (p_o - p_e) / (1 - p_e), with p_o the observed agreement and p_e the agreement expected
-    from each annotator's own code frequencies on those questions. Consensus labels
-    (annotator `resolved`) are not an independent rater and are left out.
+    from each annotator's own code frequencies on those questions. Pilot labels (coded together) and
+    consensus labels (annotator `resolved`) are not independent ratings and are left out.
+    The standard error is the large-sample one of Fleiss, Cohen & Everitt (1969), as statsmodels'
+    `cohens_kappa` computes it: with p_ij the share of questions a coded i and b coded j, p_i. a's
+    and p_.i b's share of code i,
+        var = [sum_i p_ii (1 - (p_i. + p_.i)(1 - k))^2 + (1 - k)^2 sum_{i != j} p_ij (p_.i + p_j.)^2
+               - (k - p_e (1 - k))^2] / (n (1 - p_e)^2);
+    the interval is kappa +- z(0.975) * SE, clipped to [-1, 1].
 #}
+{%- set z_975 = 1.959963984540054 -%}
+
 with
 
 labels as (
 
     select * from {{ ref('stg_annotations__labels') }}
-    where not is_resolution
+    where not is_resolution and phase = 'independent'
 
 ),
 
@@ -20,7 +29,8 @@ label_pairs as (
         labels_b.annotator as annotator_b,
         labels_a.question_id,
         labels_a.code as code_a,
-        labels_b.code as code_b
+        labels_b.code as code_b,
+        labels_a.is_synthetic or labels_b.is_synthetic as is_synthetic
     from labels as labels_a
     inner join labels as labels_b
         on
@@ -35,7 +45,8 @@ pair_totals as (
         annotator_a,
         annotator_b,
         count(*) as n_questions,
-        sum(case when code_a = code_b then 1 else 0 end) as n_agreed
+        sum(case when code_a = code_b then 1 else 0 end) as n_agreed,
+        bool_or(is_synthetic) as is_synthetic
     from label_pairs
     group by 1, 2
 
@@ -65,6 +76,19 @@ code_counts_b as (
 
 ),
 
+cell_counts as (
+
+    select
+        annotator_a,
+        annotator_b,
+        code_a,
+        code_b,
+        count(*) as n_labelled
+    from label_pairs
+    group by 1, 2, 3, 4
+
+),
+
 chance_products as (
 
     select
@@ -88,6 +112,7 @@ agreement_rates as (
         pair_totals.annotator_b,
         pair_totals.n_questions,
         pair_totals.n_agreed,
+        pair_totals.is_synthetic,
         cast(pair_totals.n_agreed as double) / pair_totals.n_questions as observed_agreement_rate,
         cast(coalesce(chance_products.sum_count_products, 0) as double)
         / (cast(pair_totals.n_questions as double) * pair_totals.n_questions)
@@ -100,6 +125,100 @@ agreement_rates as (
 
 ),
 
+kappas as (
+
+    select
+        *,
+        case
+            when expected_agreement_rate < 1
+                then
+                    (observed_agreement_rate - expected_agreement_rate)
+                    / (1 - expected_agreement_rate)
+        end as cohens_kappa
+    from agreement_rates
+
+),
+
+cell_shares as (
+
+    select
+        cell_counts.annotator_a,
+        cell_counts.annotator_b,
+        cell_counts.code_a = cell_counts.code_b as is_diagonal,
+        cast(cell_counts.n_labelled as double) / kappas.n_questions as cell_share,
+        cast(coalesce(a_of_i.n_labelled, 0) as double) / kappas.n_questions as share_a_of_i,
+        cast(coalesce(b_of_i.n_labelled, 0) as double) / kappas.n_questions as share_b_of_i,
+        cast(coalesce(a_of_j.n_labelled, 0) as double) / kappas.n_questions as share_a_of_j,
+        kappas.cohens_kappa
+    from cell_counts
+    inner join kappas
+        on
+            cell_counts.annotator_a = kappas.annotator_a
+            and cell_counts.annotator_b = kappas.annotator_b
+    left join code_counts_a as a_of_i
+        on
+            cell_counts.annotator_a = a_of_i.annotator_a
+            and cell_counts.annotator_b = a_of_i.annotator_b
+            and cell_counts.code_a = a_of_i.code
+    left join code_counts_b as b_of_i
+        on
+            cell_counts.annotator_a = b_of_i.annotator_a
+            and cell_counts.annotator_b = b_of_i.annotator_b
+            and cell_counts.code_a = b_of_i.code
+    left join code_counts_a as a_of_j
+        on
+            cell_counts.annotator_a = a_of_j.annotator_a
+            and cell_counts.annotator_b = a_of_j.annotator_b
+            and cell_counts.code_b = a_of_j.code
+
+),
+
+variance_sums as (
+
+    select
+        annotator_a,
+        annotator_b,
+        sum(
+            case
+                when is_diagonal
+                    then
+                        cell_share
+                        * power(1 - (share_a_of_i + share_b_of_i) * (1 - cohens_kappa), 2)
+                else
+                    power(1 - cohens_kappa, 2)
+                    * cell_share
+                    * power(share_b_of_i + share_a_of_j, 2)
+            end
+        ) as sum_cell_terms
+    from cell_shares
+    group by 1, 2
+
+),
+
+standard_errors as (
+
+    select
+        kappas.*,
+        sqrt(
+            greatest(
+                variance_sums.sum_cell_terms
+                - power(
+                    kappas.cohens_kappa
+                    - kappas.expected_agreement_rate * (1 - kappas.cohens_kappa),
+                    2
+                ),
+                0
+            )
+            / (power(1 - kappas.expected_agreement_rate, 2) * kappas.n_questions)
+        ) as kappa_standard_error
+    from kappas
+    inner join variance_sums
+        on
+            kappas.annotator_a = variance_sums.annotator_a
+            and kappas.annotator_b = variance_sums.annotator_b
+
+),
+
 final as (
 
     select
@@ -109,13 +228,12 @@ final as (
         n_agreed,
         observed_agreement_rate,
         expected_agreement_rate,
-        case
-            when expected_agreement_rate < 1
-                then
-                    (observed_agreement_rate - expected_agreement_rate)
-                    / (1 - expected_agreement_rate)
-        end as cohens_kappa
-    from agreement_rates
+        cohens_kappa,
+        kappa_standard_error,
+        greatest(-1, cohens_kappa - {{ z_975 }} * kappa_standard_error) as kappa_ci_low,
+        least(1, cohens_kappa + {{ z_975 }} * kappa_standard_error) as kappa_ci_high,
+        is_synthetic
+    from standard_errors
 
 )
 

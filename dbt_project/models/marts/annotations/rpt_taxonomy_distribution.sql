@@ -2,7 +2,9 @@
     One label per annotated question, then counts and shares per code, sub-category and category of
     the taxonomy (paper section VI-C, Fig. 3). Which label counts for a question: the `resolved`
     annotator's if present, else the code most annotators chose, ties going to the code of the
-    alphabetically first annotator. Shares exclude false positives, as the paper's do.
+    alphabetically first annotator. Shares exclude false positives, as the paper's do. Both phases
+    count (the paper's final taxonomy covers the pilot and the independent questions); how many
+    questions each phase holds is reported beside the totals.
 #}
 with
 
@@ -54,12 +56,31 @@ question_labels as (
 
 ),
 
+question_phases as (
+
+    {#- one phase per question is tested (assert_one_phase_per_annotated_question) -#}
+    select
+        question_id,
+        max(phase) as phase,
+        bool_or(is_synthetic) as is_synthetic
+    from labels
+    group by 1
+
+),
+
 annotation_totals as (
 
     select
         count(*) as n_annotated_questions,
-        sum(case when code = 'False positive' then 1 else 0 end) as n_false_positive
+        sum(case when question_labels.code = 'False positive' then 1 else 0 end)
+            as n_false_positive,
+        sum(case when question_phases.phase = 'pilot' then 1 else 0 end) as n_pilot_questions,
+        sum(case when question_phases.phase = 'independent' then 1 else 0 end)
+            as n_independent_questions,
+        bool_or(question_phases.is_synthetic) as is_synthetic
     from question_labels
+    inner join question_phases
+        on question_labels.question_id = question_phases.question_id
     having count(*) > 0
 
 ),
@@ -153,7 +174,10 @@ final as (
         annotation_totals.n_annotated_questions,
         annotation_totals.n_false_positive,
         cast(annotation_totals.n_false_positive as double)
-        / annotation_totals.n_annotated_questions as false_positive_rate
+        / annotation_totals.n_annotated_questions as false_positive_rate,
+        annotation_totals.n_pilot_questions,
+        annotation_totals.n_independent_questions,
+        annotation_totals.is_synthetic
     from all_levels
     cross join annotation_totals
 

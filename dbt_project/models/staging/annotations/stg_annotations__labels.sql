@@ -13,8 +13,10 @@
             cast(null as {{ dbt.type_bigint() }}) as question_id,
             cast(null as {{ dbt.type_string() }}) as annotator,
             cast(null as {{ dbt.type_string() }}) as code,
+            cast(null as {{ dbt.type_string() }}) as phase,
             cast(null as {{ dbt.type_string() }}) as source_file,
-            cast(null as {{ dbt.type_timestamp() }}) as imported_at
+            cast(null as {{ dbt.type_timestamp() }}) as imported_at,
+            cast(null as boolean) as is_synthetic
         where 1 = 0
     ) as empty_labels
 {%- endset %}
@@ -34,8 +36,11 @@ renamed as (
         trim(annotator) as annotator,
         trim(code) as code,
         lower(trim(annotator)) = 'resolved' as is_resolution,
+        lower(trim(phase)) as phase,
         source_file,
-        {{ tz_to_utc_timestamp('imported_at') if has_raw_labels else 'imported_at' }} as imported_at
+        {{ tz_to_utc_timestamp('imported_at') if has_raw_labels else 'imported_at' }}
+            as imported_at,
+        is_synthetic
     from source
 
 )
