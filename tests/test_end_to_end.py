@@ -106,7 +106,7 @@ def test_topic_marts_equal_plain_python_over_raw_rows(demo):
     (row,) = _query(
         demo["db"],
         "select n_questions, no_accepted_answer_rate, median_response_minutes, answers_per_view "
-        "from marts.rpt_difficulty where question_group = 'topic'",
+        "from marts.rpt_difficulty where topic = 'ptm' and question_group = 'topic'",
     )
     n_no_accepted = sum(1 for q in topic if q[1] is None)
     answers_per_view = (sum(q[3] for q in topic) / len(topic)) / (
@@ -124,7 +124,7 @@ def test_demo_reproduces_the_papers_calibration(demo):
         for group, rate, median, method in _query(
             demo["db"],
             "select question_group, no_accepted_answer_rate, median_response_minutes, "
-            "no_accepted_answer_rate_method from marts.rpt_difficulty",
+            "no_accepted_answer_rate_method from marts.rpt_difficulty where topic = 'ptm'",
         )
     )
     assert rows["topic"][0] == pytest.approx(0.739, abs=0.005)
@@ -134,10 +134,33 @@ def test_demo_reproduces_the_papers_calibration(demo):
     assert rows["baseline"][1] == pytest.approx(55, rel=0.2)
     (p_value,) = _query(
         demo["db"],
-        "select p_value from analysis.stat_tests where comparison = 'topic_vs_baseline' "
-        "and metric = 'no_accepted_answer_rate' and test = 'chi_square'",
+        "select p_value from analysis.stat_tests where topic = 'ptm' and comparison = "
+        "'topic_vs_baseline' and metric = 'no_accepted_answer_rate' and test = 'chi_square'",
     )[0]
     assert p_value < 1e-100
+
+
+def test_demo_computes_the_literature_topics_beside_ptm(demo):
+    """The §V comparison is computed with the same code as ptm, on the same data."""
+    rows = {
+        topic: (rate, median)
+        for topic, rate, median in _query(
+            demo["db"],
+            "select topic, no_accepted_answer_rate, median_response_minutes"
+            " from marts.rpt_difficulty where question_group = 'topic'",
+        )
+    }
+    assert set(rows) == {"ptm", "bigdata", "concurrency", "mobile", "security"}
+    assert rows["bigdata"][0] == pytest.approx(0.605, abs=0.005)
+    assert rows["concurrency"][0] == pytest.approx(0.438, abs=0.005)
+    assert rows["mobile"][0] == pytest.approx(0.550, abs=0.005)
+    assert rows["bigdata"][1] == pytest.approx(198, rel=0.05)
+    assert rows["concurrency"][1] == pytest.approx(42, rel=0.05)
+    assert rows["mobile"][1] == pytest.approx(55, rel=0.05)
+    html = (demo["site"] / "index.html").read_text()
+    titles = ("Pre-trained models", "Big data", "Concurrency", "Mobile development", "Security")
+    for title in titles:
+        assert title in html, title
 
 
 def test_report_has_every_section_and_flags_synthetic_data(demo):
@@ -205,7 +228,8 @@ def test_duckdb_cli_of_the_pinned_version_reads_the_warehouse(demo):
             "-readonly",
             "-csv",
             str(demo["db"]),
-            "select question_group, n_questions from marts.rpt_difficulty order by 1",
+            "select question_group, n_questions from marts.rpt_difficulty"
+            " where topic = 'ptm' order by 1",
         ],
         capture_output=True,
         text=True,

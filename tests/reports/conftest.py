@@ -327,25 +327,6 @@ insert into marts.rpt_load_runs (
 )
 
 
-# ---- Assumed mart columns: delete this block once the marts' yml declares them ----
-# The many-topics change of the marts adds these; the report relies on them. Built after the yml's
-# tables, and `if not exists`, so the block is harmless once dbt's contract declares them too.
-_ASSUMED_MART_COLUMNS_SQL = """
-alter table marts.fct_questions add column if not exists site varchar;
-alter table marts.fct_questions add column if not exists collected_at timestamp;
-create table if not exists marts.fct_topic_question_groups (
-    topic varchar, site varchar, question_id bigint, question_group varchar,
-    sampling_method varchar
-);
-alter table marts.rpt_popularity_yearly add column if not exists is_partial_year boolean;
-alter table marts.rpt_popularity_yearly add column if not exists n_days_in_window integer;
-alter table marts.rpt_popularity_yearly add column if not exists topic_questions_per_day double;
-alter table marts.rpt_popularity_yearly add column if not exists
-    annualised_topic_questions double;
-"""
-# ---- end of the assumed mart columns ----
-
-
 def marts_contract_ddl() -> str:
     """`create table` statements for every mart whose contract dbt enforces, as declared."""
     statements = ["create schema marts;"]
@@ -362,7 +343,6 @@ def build_fixture_warehouse(db_path: Path) -> Path:
     """Write the fixture warehouse to `db_path` and return the path."""
     with duckdb.connect(str(db_path)) as con:
         con.execute(marts_contract_ddl())
-        con.execute(_ASSUMED_MART_COLUMNS_SQL)
         con.execute(_SCHEMA_SQL)
         con.execute(_ROWS_SQL)
     return db_path

@@ -1,10 +1,9 @@
 {#
-    A view: the topic x question rows exist only inside the aggregates that read it. Each large
-    input is streamed once (a CTE read twice would be materialized): members come from the small
-    fct_topic_questions, the dump baseline from one pass over the topics' windows, the random
-    sample from the small sample table.
+    A table, not a view: DuckDB views keep the catalog name of the file they were built in, so a
+    copied or renamed warehouse file could not read them. Each large input is streamed once (a CTE
+    read twice would be materialized): members come from the small fct_topic_questions, the dump
+    baseline from one pass over the topics' windows, the random sample from the small sample table.
 #}
-{{ config(materialized='view') }}
 
 with
 
