@@ -1,9 +1,15 @@
-{#- The calendar years the window touches, as a `year` relation (for zero-filled series). -#}
-{% macro window_years() -%}
-    {%- set first_year = var('window_start')[:4] | int -%}
-    {%- set last_year = var('window_end')[:4] | int -%}
+{#-
+    Calendar years first_year..last_year as a `year` relation with each year's first day and the
+    first day of the next year (dates), for zero-filled yearly series: join it to each topic's
+    window (int_topic_years). Plain `union all` of literals, so it runs on any engine.
+-#}
+{% macro year_spine(first_year=2008, last_year=2030) -%}
     {%- for year in range(first_year, last_year + 1) %}
-    select {{ year }} as year{{ " union all" if not loop.last }}
+    select
+        {{ year }} as year,
+        cast('{{ year }}-01-01' as date) as year_start_date,
+        cast('{{ year }}-12-31' as date) as year_end_date,
+        cast('{{ year + 1 }}-01-01' as date) as next_year_start_date{{ " union all" if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
 
@@ -19,8 +25,12 @@
 {%- endmacro %}
 
 
-{#- Whether `column` (a timestamp) falls in the study window; the end date is inclusive. -#}
-{% macro in_window(column) -%}
-    {{ column }} >= cast('{{ var("window_start") }}' as timestamp)
-    and {{ column }} < {{ dbt.dateadd('day', 1, "cast('" ~ var('window_end') ~ "' as timestamp)") }}
+{#-
+    Whether `column` (a timestamp) falls in the window of the topic row `topics` (an int_topics
+    relation or alias): from window_start_at, up to but excluding window_end_exclusive_at (the day
+    after the inclusive window_end_date).
+-#}
+{% macro in_topic_window(column, topics='int_topics') -%}
+    {{ column }} >= {{ topics }}.window_start_at
+    and {{ column }} < {{ topics }}.window_end_exclusive_at
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{# Each topic question carries a topic tag, so the tag counts cover every topic question. #}
+{# Each topic question carries a topic tag, so each topic's tag counts cover its questions. #}
 with
 
 tag_frequency as (
@@ -16,17 +16,21 @@ difficulty as (
 tag_totals as (
 
     select
+        topic,
         sum(n_questions) as n_tagged,
         max(n_questions) as n_largest_tag,
         max(n_topic_questions) as n_topic_questions
 
     from tag_frequency
+    group by 1
 
 ),
 
-topic_row as (
+topic_rows as (
 
-    select n_questions
+    select
+        topic,
+        n_questions
 
     from difficulty
     where question_group = 'topic'
@@ -35,11 +39,12 @@ topic_row as (
 
 select
     tag_totals.*,
-    topic_row.*
+    topic_rows.n_questions
 
 from tag_totals
-cross join topic_row
+inner join topic_rows
+    on tag_totals.topic = topic_rows.topic
 where
-    tag_totals.n_topic_questions != topic_row.n_questions
-    or tag_totals.n_tagged < topic_row.n_questions
-    or tag_totals.n_largest_tag > topic_row.n_questions
+    tag_totals.n_topic_questions != topic_rows.n_questions
+    or tag_totals.n_tagged < topic_rows.n_questions
+    or tag_totals.n_largest_tag > topic_rows.n_questions

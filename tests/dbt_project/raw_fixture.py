@@ -1,8 +1,8 @@
 """Write dlt-shaped raw tables (docs/contracts.md) into a DuckDB file from plain Python rows.
 
 The dlt loaders are not needed to test the dbt project: these tables have the contract's column
-names and types, dates as epoch seconds, and dlt's `_dlt_load_id`/`_dlt_id` columns and
-`_dlt_loads` log.
+names and types (every table carries `site`: post ids are unique per site only), dates as epoch
+seconds, and dlt's `_dlt_load_id`/`_dlt_id` columns and `_dlt_loads` log.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ Row = Mapping[str, Any]
 
 COLUMNS: dict[str, dict[str, str]] = {
     "questions": {
+        "site": "varchar",
         "question_id": "bigint",
         "title": "varchar",
         "link": "varchar",
@@ -36,10 +37,17 @@ COLUMNS: dict[str, dict[str, str]] = {
         "content_license": "varchar",
         "data_source": "varchar",
         "collected_by": "varchar",
+        "collected_at": "bigint",
         "is_synthetic": "boolean",
     },
-    "question_tags": {"question_id": "bigint", "tag": "varchar", "tag_position": "bigint"},
+    "question_tags": {
+        "site": "varchar",
+        "question_id": "bigint",
+        "tag": "varchar",
+        "tag_position": "bigint",
+    },
     "answers": {
+        "site": "varchar",
         "answer_id": "bigint",
         "question_id": "bigint",
         "is_accepted": "boolean",
@@ -51,6 +59,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "is_synthetic": "boolean",
     },
     "tags": {
+        "site": "varchar",
         "name": "varchar",
         "count": "bigint",
         "has_synonyms": "boolean",
@@ -60,6 +69,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "is_synthetic": "boolean",
     },
     "related_tags": {
+        "site": "varchar",
         "tag": "varchar",
         "related_tag": "varchar",
         "count": "bigint",
@@ -77,6 +87,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "is_synthetic": "boolean",
     },
     "baseline_sample_runs": {
+        "site": "varchar",
         "sample_run_id": "varchar",
         "seed": "bigint",
         "target_size": "bigint",
@@ -86,6 +97,11 @@ COLUMNS: dict[str, dict[str, str]] = {
         "questions_found": "bigint",
         "topic_questions_dropped": "bigint",
         "sampled_at": "bigint",
+    },
+    "baseline_sample_questions": {
+        "site": "varchar",
+        "sample_run_id": "varchar",
+        "question_id": "bigint",
     },
     "load_runs": {
         "run_id": "varchar",

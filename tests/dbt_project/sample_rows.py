@@ -1,6 +1,7 @@
 """A small seeded raw data set with the edge cases the marts must get right.
 
-Topic questions (tag_query), a uniform baseline sample (random_sample), exact yearly totals,
+Topic questions (tag_query), a uniform baseline sample (random_sample, listed in
+`baseline_sample_questions`), exact yearly totals clipped to the window as the loader takes them,
 questions on and just outside both window edges, questions with two topic tags, accepted answers
 missing from the data or older than their question, and HTML-encoded titles.
 """
@@ -16,6 +17,8 @@ TOPIC_TAGS = ["huggingface-transformers", "bert-language-model", "openai-api", "
 OTHER_TAGS = ["python", "pytorch", "tensorflow", "java", "nlp"]
 WINDOW_START = datetime(2018, 1, 1, tzinfo=UTC)
 WINDOW_END_EXCLUSIVE = datetime(2023, 6, 16, tzinfo=UTC)
+SITE = "stackoverflow.com"
+COLLECTED_AT = datetime(2023, 6, 30, tzinfo=UTC)
 
 
 def epoch(moment: datetime) -> int:
@@ -32,6 +35,7 @@ class RawRows:
     answers: list[dict[str, Any]] = field(default_factory=list)
     baseline_totals: list[dict[str, Any]] = field(default_factory=list)
     related_tags: list[dict[str, Any]] = field(default_factory=list)
+    baseline_sample_questions: list[dict[str, Any]] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """All tables, for `write_raw_tables(**rows.tables())`."""
@@ -41,11 +45,15 @@ class RawRows:
             "answers": self.answers,
             "baseline_totals": self.baseline_totals,
             "related_tags": self.related_tags,
+            "baseline_sample_questions": self.baseline_sample_questions,
         }
 
 
-def make_rows(n_questions: int = 400, seed: int = 7, data_source: str = "api") -> RawRows:
-    """Generate raw rows; `data_source='dump'` makes every question part of a full population."""
+def make_rows(
+    n_questions: int = 400, seed: int = 7, data_source: str = "api", site: str = SITE
+) -> RawRows:
+    """Generate raw rows of `site`; `data_source='dump'` makes every question part of a full
+    population, else the questions without a topic tag form the random baseline sample."""
     rng = random.Random(seed)
     rows = RawRows()
     edge_times = [
@@ -83,6 +91,7 @@ def make_rows(n_questions: int = 400, seed: int = 7, data_source: str = "api") -
                 delay = -600 if kind < 0.15 else rng.choice([30, 90, 3_600, 86_400 * 3, 7])
                 rows.answers.append(
                     {
+                        "site": site,
                         "answer_id": answer_id,
                         "question_id": question_id,
                         "is_accepted": True,
@@ -93,8 +102,13 @@ def make_rows(n_questions: int = 400, seed: int = 7, data_source: str = "api") -
                         "is_synthetic": True,
                     }
                 )
+        if collected_by == "random_sample":
+            rows.baseline_sample_questions.append(
+                {"site": site, "sample_run_id": "sample-1", "question_id": question_id}
+            )
         rows.questions.append(
             {
+                "site": site,
                 "question_id": question_id,
                 "title": f"Q{question_id} &quot;x&quot; &amp; y&#39;s &lt;b&gt;",
                 "link": f"https://stackoverflow.com/q/{question_id}",
@@ -107,18 +121,21 @@ def make_rows(n_questions: int = 400, seed: int = 7, data_source: str = "api") -
                 "last_activity_date": created,
                 "data_source": data_source,
                 "collected_by": collected_by,
+                "collected_at": epoch(COLLECTED_AT),
                 "is_synthetic": True,
             }
         )
         for position, tag in enumerate(tags):
             rows.question_tags.append(
-                {"question_id": question_id, "tag": tag, "tag_position": position}
+                {"site": site, "question_id": question_id, "tag": tag, "tag_position": position}
             )
     return rows
 
 
-def add_baseline_totals(rows: RawRows, topic_tags: list[str]) -> None:
-    """Exact yearly totals for every window year: all questions and topic questions."""
+def add_baseline_totals(rows: RawRows, topic_tags: list[str], site: str = SITE) -> None:
+    """Exact yearly totals for every window year, each calendar year clipped to the window (the
+    last as the loader's inclusive last second): all questions and topic questions."""
+    last_second = epoch(WINDOW_END_EXCLUSIVE) - 1
     for year in range(2018, 2024):
         for population, total, no_accepted in (
             ("all_questions", 1_000_000 + year, 600_000 + year),
@@ -127,14 +144,16 @@ def add_baseline_totals(rows: RawRows, topic_tags: list[str]) -> None:
             for accepted_filter, value in (("any", total), ("no_accepted_answer", no_accepted)):
                 rows.baseline_totals.append(
                     {
-                        "site": "stackoverflow",
+                        "site": site,
                         "year": year,
                         "population": population,
                         "accepted_filter": accepted_filter,
                         "total": value,
                         "from_date": epoch(datetime(year, 1, 1, tzinfo=UTC)),
-                        "to_date": epoch(datetime(year, 12, 31, tzinfo=UTC)),
-                        "topic_tags": ";".join(topic_tags),
+                        "to_date": min(
+                            last_second, epoch(datetime(year + 1, 1, 1, tzinfo=UTC)) - 1
+                        ),
+                        "topic_tags": ";".join(topic_tags) if population != "all_questions" else "",
                         "is_synthetic": True,
                     }
                 )

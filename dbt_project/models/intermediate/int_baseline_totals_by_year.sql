@@ -8,34 +8,60 @@ baseline_totals as (
 
 topic_tags as (
 
-    select * from {{ ref('int_selected_topic_tags') }}
+    select * from {{ ref('int_topic_tags') }}
 
 ),
 
-topic_tag_list as (
+topic_years as (
 
-    select list_sort(list(tag)) as tags
+    select * from {{ ref('int_topic_years') }}
+
+),
+
+topic_tag_lists as (
+
+    select
+        topic,
+        list_sort(list(tag)) as tags
 
     from topic_tags
+    group by 1
 
 ),
 
-{# Topic counts only count when they were taken for exactly this topic's tag set. #}
+{#
+    A year's totals count for a topic when they were taken on its site over exactly its window
+    year (the loader clips each calendar year to the requested window); topic counts only when
+    taken for exactly this topic's tag set.
+#}
 matching_totals as (
 
-    select baseline_totals.*
+    select
+        topic_years.topic,
+        topic_years.year,
+        baseline_totals.population,
+        baseline_totals.accepted_filter,
+        baseline_totals.n_questions,
+        baseline_totals.is_synthetic
 
-    from baseline_totals
-    cross join topic_tag_list
+    from topic_years
+    inner join topic_tag_lists
+        on topic_years.topic = topic_tag_lists.topic
+    inner join baseline_totals
+        on
+            topic_years.site = baseline_totals.site
+            and topic_years.period_start_date = cast(baseline_totals.from_at as date)
+            and topic_years.period_end_date = cast(baseline_totals.to_at as date)
     where
         baseline_totals.population = 'all_questions'
-        or list_sort(string_split(lower(baseline_totals.topic_tags), ';')) = topic_tag_list.tags
+        or list_sort(string_split(lower(baseline_totals.topic_tags), ';')) = topic_tag_lists.tags
 
 ),
 
 pivoted as (
 
     select
+        topic,
         year,
         max(case
             when population = 'all_questions' and accepted_filter = 'any' then n_questions
@@ -54,8 +80,7 @@ pivoted as (
         {{ dbt.bool_or('is_synthetic') }} as is_synthetic
 
     from matching_totals
-    where year between {{ var('window_start')[:4] | int }} and {{ var('window_end')[:4] | int }}
-    group by 1
+    group by 1, 2
 
 ),
 

@@ -1,6 +1,6 @@
 {#
-    Built from staging, not from int_questions_classified: the topic tags select few rows first, so
-    the window's questions are only probed, and every question's tag list is never aggregated here.
+    Built from staging, not from int_questions_in_window: the topic tags select few rows first, so
+    the windows' questions are only probed, and every question's tag list is never aggregated here.
 #}
 with
 
@@ -18,35 +18,48 @@ question_tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_selected_topic_tags') }}
+    select * from {{ ref('int_topic_tags') }}
 
 ),
 
-{# Both window ends are inclusive dates, as in int_questions_classified. #}
-questions_in_window as (
+topics as (
 
-    select question_id
-
-    from questions
-    where {{ in_window('created_at') }}
+    select * from {{ ref('int_topics') }}
 
 ),
 
-topic_question_tags as (
+tagged_with_topic_tags as (
 
     select
-        questions_in_window.question_id,
         topic_tags.topic,
+        question_tags.site,
+        question_tags.question_id,
         topic_tags.tag,
         topic_tags.tag_kind,
         topic_tags.in_initial_set
 
     from question_tags
     inner join topic_tags
-        on question_tags.tag = topic_tags.tag
-    inner join questions_in_window
-        on question_tags.question_id = questions_in_window.question_id
+        on
+            question_tags.site = topic_tags.site
+            and question_tags.tag = topic_tags.tag
+
+),
+
+{# Both window ends are inclusive dates, as in int_questions_in_window. #}
+in_topic_window as (
+
+    select tagged_with_topic_tags.*
+
+    from tagged_with_topic_tags
+    inner join topics
+        on tagged_with_topic_tags.topic = topics.topic
+    inner join questions
+        on
+            tagged_with_topic_tags.site = questions.site
+            and tagged_with_topic_tags.question_id = questions.question_id
+    where {{ in_topic_window('questions.created_at', 'topics') }}
 
 )
 
-select * from topic_question_tags
+select * from in_topic_window

@@ -2,7 +2,7 @@ with
 
 questions as (
 
-    select * from {{ ref('int_questions_classified') }}
+    select * from {{ ref('int_questions_in_window') }}
 
 ),
 
@@ -31,7 +31,9 @@ joined as (
 
     from questions
     left join answers
-        on questions.accepted_answer_id = answers.answer_id
+        on
+            questions.site = answers.site
+            and questions.accepted_answer_id = answers.answer_id
 
 )
 

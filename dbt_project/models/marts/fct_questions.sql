@@ -2,20 +2,18 @@ with
 
 questions as (
 
-    select * from {{ ref('int_questions_labelled_by_method') }}
+    select * from {{ ref('int_questions_joined_to_accepted_answers') }}
 
 ),
 
 final as (
 
     select
+        site,
         question_id,
         created_at,
         creation_year,
-        topic,
-        question_group,
         tags,
-        n_topic_tags,
         title,
         title_html,
         link,
@@ -28,9 +26,9 @@ final as (
         accepted_answer_created_at,
         response_minutes,
         score >= 1 as is_high_quality,
-        sampling_method,
         collected_by,
         data_source,
+        collected_at,
         is_synthetic,
         dlt_load_id
 

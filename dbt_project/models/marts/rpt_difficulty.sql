@@ -1,6 +1,22 @@
-{%- set n_window_years = (var('window_end')[:4] | int) - (var('window_start')[:4] | int) + 1 -%}
-
 with
+
+topics as (
+
+    select * from {{ ref('int_topics') }}
+
+),
+
+topic_years as (
+
+    select * from {{ ref('int_topic_years') }}
+
+),
+
+question_groups as (
+
+    select * from {{ ref('fct_topic_question_groups') }}
+
+),
 
 questions as (
 
@@ -14,6 +30,27 @@ totals_by_year as (
 
 ),
 
+grouped_questions as (
+
+    select
+        question_groups.topic,
+        question_groups.question_group,
+        question_groups.sampling_method,
+        questions.has_accepted_answer,
+        questions.response_minutes,
+        questions.answer_count,
+        questions.view_count,
+        questions.data_source,
+        questions.is_synthetic
+
+    from question_groups
+    inner join questions
+        on
+            question_groups.site = questions.site
+            and question_groups.question_id = questions.question_id
+
+),
+
 per_question_metrics as (
 
     select
@@ -22,30 +59,46 @@ per_question_metrics as (
         sampling_method,
         {{ difficulty_metrics() }}
 
-    from questions
-    where sampling_method is not null
+    from grouped_questions
     group by 1, 2, 3
 
 ),
 
-{# The API's exact counts make a baseline (all minus topic) only when every year has them. #}
+n_window_years as (
+
+    select
+        topic,
+        count(*) as n_years
+
+    from topic_years
+    group by 1
+
+),
+
+{# The API's exact counts make a baseline (all minus topic) only when every window year has them. #}
 exact_counts as (
 
     select
-        sum(n_baseline_questions) as n_questions,
-        sum(n_baseline_no_accepted_answer) as n_no_accepted_answer,
-        {{ dbt.bool_or('is_synthetic') }} as is_synthetic
+        totals_by_year.topic,
+        sum(totals_by_year.n_baseline_questions) as n_questions,
+        sum(totals_by_year.n_baseline_no_accepted_answer) as n_no_accepted_answer,
+        {{ dbt.bool_or('totals_by_year.is_synthetic') }} as is_synthetic
 
     from totals_by_year
-    where n_baseline_questions is not null and n_baseline_no_accepted_answer is not null
-    having count(*) = {{ n_window_years }}
+    inner join n_window_years
+        on totals_by_year.topic = n_window_years.topic
+    where
+        totals_by_year.n_baseline_questions is not null
+        and totals_by_year.n_baseline_no_accepted_answer is not null
+    group by totals_by_year.topic, n_window_years.n_years
+    having count(*) = n_window_years.n_years
 
 ),
 
 baseline_candidates as (
 
     select
-        '{{ var("topic") }}' as topic,
+        topic,
         'baseline' as question_group
 
     from exact_counts
@@ -85,9 +138,11 @@ groups as (
 
     from baseline_candidates
     left join per_question_metrics
-        on baseline_candidates.question_group = per_question_metrics.question_group
+        on
+            baseline_candidates.topic = per_question_metrics.topic
+            and baseline_candidates.question_group = per_question_metrics.question_group
     left join exact_counts
-        on true
+        on baseline_candidates.topic = exact_counts.topic
 
 ),
 
@@ -156,16 +211,21 @@ final as (
         end as data_source,
         coalesce(per_question_metrics.is_synthetic, false)
         or coalesce(exact_counts.is_synthetic, false) as is_synthetic,
-        cast('{{ var("window_start") }}' as date) as window_start_date,
-        cast('{{ var("window_end") }}' as date) as window_end_date
+        topics.window_start_date,
+        topics.window_end_date
 
     from groups
+    inner join topics
+        on groups.topic = topics.topic
     left join per_question_metrics
         on
-            groups.question_group = per_question_metrics.question_group
+            groups.topic = per_question_metrics.topic
+            and groups.question_group = per_question_metrics.question_group
             and groups.sampling_method = per_question_metrics.sampling_method
     left join exact_counts
-        on groups.question_count_method = 'exact_count'
+        on
+            groups.topic = exact_counts.topic
+            and groups.question_count_method = 'exact_count'
 
 )
 

@@ -15,13 +15,21 @@ question_topic_tags as (
 topic_questions_by_tag as (
 
     select
+        question_topic_tags.topic,
         question_topic_tags.tag,
         question_topic_tags.tag_kind,
-        questions.*
+        questions.has_accepted_answer,
+        questions.response_minutes,
+        questions.answer_count,
+        questions.view_count,
+        questions.data_source,
+        questions.is_synthetic
 
     from question_topic_tags
     inner join questions
-        on question_topic_tags.question_id = questions.question_id
+        on
+            question_topic_tags.site = questions.site
+            and question_topic_tags.question_id = questions.question_id
 
 ),
 

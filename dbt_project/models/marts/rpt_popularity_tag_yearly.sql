@@ -14,27 +14,30 @@ question_topic_tags as (
 
 topic_tags as (
 
-    select * from {{ ref('int_selected_topic_tags') }}
+    select * from {{ ref('int_topic_tags') }}
 
 ),
 
-window_years as (
+topic_years as (
 
-    {{ window_years() }}
+    select * from {{ ref('int_topic_years') }}
 
 ),
 
 counts as (
 
     select
+        question_topic_tags.topic,
         question_topic_tags.tag,
         questions.creation_year as year,
-        count(distinct questions.question_id) as n_questions
+        count(*) as n_questions
 
     from question_topic_tags
     inner join questions
-        on question_topic_tags.question_id = questions.question_id
-    group by 1, 2
+        on
+            question_topic_tags.site = questions.site
+            and question_topic_tags.question_id = questions.question_id
+    group by 1, 2, 3
 
 ),
 
@@ -43,15 +46,17 @@ final as (
     select
         topic_tags.topic,
         topic_tags.tag,
-        window_years.year,
+        topic_years.year,
         coalesce(counts.n_questions, 0) as n_questions
 
     from topic_tags
-    cross join window_years
+    inner join topic_years
+        on topic_tags.topic = topic_years.topic
     left join counts
         on
-            topic_tags.tag = counts.tag
-            and window_years.year = counts.year
+            topic_tags.topic = counts.topic
+            and topic_tags.tag = counts.tag
+            and topic_years.year = counts.year
 
 )
 

@@ -3,6 +3,12 @@
 
 with
 
+question_groups as (
+
+    select * from {{ ref('fct_topic_question_groups') }}
+
+),
+
 questions as (
 
     select * from {{ ref('fct_questions') }}
@@ -12,18 +18,25 @@ questions as (
 answered as (
 
     select
-        topic,
-        question_group,
-        sampling_method,
-        response_minutes,
+        question_groups.topic,
+        question_groups.question_group,
+        question_groups.sampling_method,
+        questions.response_minutes,
         case
-            when response_minutes < 1 then 0
-            else least(cast(floor(2 * log10(response_minutes)) as integer) + 1, {{ n_buckets - 1 }})
+            when questions.response_minutes < 1 then 0
+            else least(
+                    cast(floor(2 * log10(questions.response_minutes)) as integer) + 1,
+                    {{ n_buckets - 1 }}
+                )
         end as bucket_index,
-        is_synthetic
+        questions.is_synthetic
 
-    from questions
-    where sampling_method is not null and response_minutes is not null
+    from question_groups
+    inner join questions
+        on
+            question_groups.site = questions.site
+            and question_groups.question_id = questions.question_id
+    where questions.response_minutes is not null
 
 ),
 
@@ -33,7 +46,8 @@ buckets as (
 
 ),
 
-group_quantiles as (
+{# One aggregation pass for the quantiles and every bucket's count (the input is read once). #}
+group_statistics as (
 
     select
         topic,
@@ -45,6 +59,9 @@ group_quantiles as (
             response_minutes,
             [0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99]
         ) as quantile_minutes,
+        {%- for k in range(n_buckets) %}
+            sum(case when bucket_index = {{ k }} then 1 else 0 end) as n_bucket_{{ k }},
+        {%- endfor %}
         {{ dbt.bool_or('is_synthetic') }} as is_synthetic
 
     from answered
@@ -55,55 +72,53 @@ group_quantiles as (
 bucket_counts as (
 
     select
-        question_group,
-        sampling_method,
-        bucket_index,
-        count(*) as n_questions
+        group_statistics.*,
+        buckets.bucket_index,
+        buckets.bucket_low_minutes,
+        buckets.bucket_high_minutes,
+        cast(case buckets.bucket_index
+            {%- for k in range(n_buckets) %}
+                when {{ k }} then group_statistics.n_bucket_{{ k }}
+            {%- endfor %}
+        end as bigint) as n_questions
 
-    from answered
-    group by 1, 2, 3
+    from group_statistics
+    cross join buckets
 
 ),
 
 final as (
 
     select
-        group_quantiles.topic,
-        group_quantiles.question_group,
-        group_quantiles.sampling_method,
-        buckets.bucket_index,
-        buckets.bucket_low_minutes,
-        buckets.bucket_high_minutes,
-        coalesce(bucket_counts.n_questions, 0) as n_questions,
-        coalesce(bucket_counts.n_questions, 0)
-        / cast(group_quantiles.n_with_response_time as double) as bucket_share,
-        sum(coalesce(bucket_counts.n_questions, 0)) over (
-            partition by group_quantiles.question_group
-            order by buckets.bucket_index
-        ) / cast(group_quantiles.n_with_response_time as double) as cumulative_share,
-        group_quantiles.n_with_response_time,
-        group_quantiles.quantile_minutes[1] as p10_minutes,
-        group_quantiles.quantile_minutes[2] as p20_minutes,
-        group_quantiles.quantile_minutes[3] as p25_minutes,
-        group_quantiles.quantile_minutes[4] as p30_minutes,
-        group_quantiles.quantile_minutes[5] as p40_minutes,
-        group_quantiles.quantile_minutes[6] as p50_minutes,
-        group_quantiles.quantile_minutes[7] as p60_minutes,
-        group_quantiles.quantile_minutes[8] as p70_minutes,
-        group_quantiles.quantile_minutes[9] as p75_minutes,
-        group_quantiles.quantile_minutes[10] as p80_minutes,
-        group_quantiles.quantile_minutes[11] as p90_minutes,
-        group_quantiles.quantile_minutes[12] as p95_minutes,
-        group_quantiles.quantile_minutes[13] as p99_minutes,
-        group_quantiles.is_synthetic
+        topic,
+        question_group,
+        sampling_method,
+        bucket_index,
+        bucket_low_minutes,
+        bucket_high_minutes,
+        n_questions,
+        n_questions / cast(n_with_response_time as double) as bucket_share,
+        sum(n_questions) over (
+            partition by topic, question_group
+            order by bucket_index
+        ) / cast(n_with_response_time as double) as cumulative_share,
+        n_with_response_time,
+        quantile_minutes[1] as p10_minutes,
+        quantile_minutes[2] as p20_minutes,
+        quantile_minutes[3] as p25_minutes,
+        quantile_minutes[4] as p30_minutes,
+        quantile_minutes[5] as p40_minutes,
+        quantile_minutes[6] as p50_minutes,
+        quantile_minutes[7] as p60_minutes,
+        quantile_minutes[8] as p70_minutes,
+        quantile_minutes[9] as p75_minutes,
+        quantile_minutes[10] as p80_minutes,
+        quantile_minutes[11] as p90_minutes,
+        quantile_minutes[12] as p95_minutes,
+        quantile_minutes[13] as p99_minutes,
+        is_synthetic
 
-    from group_quantiles
-    cross join buckets
-    left join bucket_counts
-        on
-            group_quantiles.question_group = bucket_counts.question_group
-            and group_quantiles.sampling_method = bucket_counts.sampling_method
-            and buckets.bucket_index = bucket_counts.bucket_index
+    from bucket_counts
 
 )
 

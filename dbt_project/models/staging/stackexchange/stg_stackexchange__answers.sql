@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        site,
         answer_id,
         question_id,
         coalesce(is_accepted, false) as is_accepted,

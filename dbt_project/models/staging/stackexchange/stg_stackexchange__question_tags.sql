@@ -9,6 +9,7 @@ source as (
 renamed as (
 
     select
+        site,
         question_id,
         lower(tag) as tag,
         tag_position,

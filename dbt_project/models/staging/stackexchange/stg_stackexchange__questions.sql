@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        site,
         question_id,
         {# Raw titles are HTML-encoded whatever the source (the dump loader encodes its plain
            titles like the API); only titles with an entity need the decoding. #}
@@ -33,6 +34,7 @@ renamed as (
         {{ to_utc_timestamp(raw_columns, 'closed_date') }} as closed_at,
         data_source,
         collected_by,
+        {{ to_utc_timestamp(raw_columns, 'collected_at') }} as collected_at,
         is_synthetic,
         _dlt_load_id as dlt_load_id
 

@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ raw_source('related_tags', optional=true, empty_columns={
-        'tag': 'varchar', 'related_tag': 'varchar', 'count': 'bigint', 'related_rank': 'bigint'
+        'site': 'varchar', 'tag': 'varchar', 'related_tag': 'varchar', 'count': 'bigint', 'related_rank': 'bigint'
     }) }}
 
 ),
@@ -11,6 +11,7 @@ source as (
 renamed as (
 
     select
+        site,
         lower(tag) as tag,
         lower(related_tag) as related_tag,
         count as n_questions_together,

@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ raw_source('tags', optional=true, empty_columns={
-        'name': 'varchar', 'count': 'bigint', 'has_synonyms': 'boolean',
+        'site': 'varchar', 'name': 'varchar', 'count': 'bigint', 'has_synonyms': 'boolean',
         'is_moderator_only': 'boolean', 'is_required': 'boolean', 'data_source': 'varchar',
         'is_synthetic': 'boolean'
     }) }}
@@ -13,6 +13,7 @@ source as (
 renamed as (
 
     select
+        site,
         lower(name) as tag,
         count as site_question_count,
         has_synonyms,

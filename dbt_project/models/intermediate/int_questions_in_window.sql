@@ -12,17 +12,23 @@ question_tags as (
 
 ),
 
-topic_tags as (
+topics as (
 
-    select * from {{ ref('int_selected_topic_tags') }}
+    select * from {{ ref('int_topics') }}
 
 ),
 
-{# Both window ends are inclusive dates: the window closes when the day after its end begins. #}
+{# A semi join: a question inside several topic windows of its site is still one row. #}
 questions_in_window as (
 
     select * from questions
-    where {{ in_window('created_at') }}
+    where exists (
+            select 1
+            from topics
+            where
+                topics.site = questions.site
+                and {{ in_topic_window('questions.created_at', 'topics') }}
+        )
 
 ),
 
@@ -37,6 +43,7 @@ questions_in_window as (
 tags_in_first_positions as (
 
     select
+        question_tags.site,
         question_tags.question_id,
         list_filter([
             {%- for position in range(5) %}
@@ -45,19 +52,18 @@ tags_in_first_positions as (
                 )
                 {{- "," if not loop.last }}
             {%- endfor %}
-        ], tag -> tag is not null) as tags,
-        count(topic_tags.tag) as n_topic_tags
+        ], tag -> tag is not null) as tags
 
     from question_tags
-    left join topic_tags
-        on question_tags.tag = topic_tags.tag
-    group by 1
+    group by 1, 2
 
 ),
 
 questions_with_more_positions as (
 
-    select distinct question_id
+    select distinct
+        site,
+        question_id
 
     from {{ ref('stg_stackexchange__question_tags') }}
     where coalesce(tag_position not between 0 and 4, true)
@@ -67,45 +73,48 @@ questions_with_more_positions as (
 tags_of_questions_with_more_positions as (
 
     select
+        all_question_tags.site,
         all_question_tags.question_id,
         array_agg(all_question_tags.tag order by all_question_tags.tag_position) as tags
 
     from {{ ref('stg_stackexchange__question_tags') }} as all_question_tags
     inner join questions_with_more_positions
-        on all_question_tags.question_id = questions_with_more_positions.question_id
-    group by 1
+        on
+            all_question_tags.site = questions_with_more_positions.site
+            and all_question_tags.question_id = questions_with_more_positions.question_id
+    group by 1, 2
 
 ),
 
 tags_per_question as (
 
     select
+        tags_in_first_positions.site,
         tags_in_first_positions.question_id,
-        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags,
-        tags_in_first_positions.n_topic_tags
+        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags
 
     from tags_in_first_positions
     left join tags_of_questions_with_more_positions
-        on tags_in_first_positions.question_id = tags_of_questions_with_more_positions.question_id
+        on
+            tags_in_first_positions.site = tags_of_questions_with_more_positions.site
+            and tags_in_first_positions.question_id
+            = tags_of_questions_with_more_positions.question_id
 
 ),
 
-classified as (
+with_tags as (
 
     select
         questions_in_window.*,
-        '{{ var("topic") }}' as topic,
         cast(extract(year from questions_in_window.created_at) as integer) as creation_year,
-        coalesce(tags_per_question.tags, cast([] as varchar[])) as tags,
-        coalesce(tags_per_question.n_topic_tags, 0) as n_topic_tags,
-        case
-            when coalesce(tags_per_question.n_topic_tags, 0) > 0 then 'topic' else 'baseline'
-        end as question_group
+        coalesce(tags_per_question.tags, cast([] as varchar[])) as tags
 
     from questions_in_window
     left join tags_per_question
-        on questions_in_window.question_id = tags_per_question.question_id
+        on
+            questions_in_window.site = tags_per_question.site
+            and questions_in_window.question_id = tags_per_question.question_id
 
 )
 
-select * from classified
+select * from with_tags

@@ -1,0 +1,35 @@
+with
+
+topics as (
+
+    select * from {{ ref('topics') }}
+
+),
+
+typed as (
+
+    select
+        topic,
+        title,
+        site,
+        cast(window_start as date) as window_start_date,
+        cast(window_end as date) as window_end_date,
+        description,
+        reference
+
+    from topics
+
+),
+
+final as (
+
+    select
+        *,
+        cast(window_start_date as timestamp) as window_start_at,
+        {{ dbt.dateadd('day', 1, 'cast(window_end_date as timestamp)') }} as window_end_exclusive_at
+
+    from typed
+
+)
+
+select * from final

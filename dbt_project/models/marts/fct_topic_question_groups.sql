@@ -1,0 +1,179 @@
+{#
+    A view: the topic x question rows exist only inside the aggregates that read it. Each large
+    input is streamed once (a CTE read twice would be materialized): members come from the small
+    fct_topic_questions, the dump baseline from one pass over the topics' windows, the random
+    sample from the small sample table.
+#}
+{{ config(materialized='view') }}
+
+with
+
+topics as (
+
+    select * from {{ ref('int_topics') }}
+
+),
+
+questions as (
+
+    select * from {{ ref('fct_questions') }}
+
+),
+
+topic_questions as (
+
+    select * from {{ ref('fct_topic_questions') }}
+
+),
+
+baseline_sample_questions as (
+
+    select * from {{ ref('stg_stackexchange__baseline_sample_questions') }}
+
+),
+
+members as (
+
+    select
+        topic,
+        site,
+        question_id,
+        'topic' as question_group,
+        'full_population' as sampling_method
+
+    from topic_questions
+
+),
+
+{# Questions of each topic's site and window that a dump loaded, members or not. #}
+window_dump_questions as (
+
+    select
+        topics.topic,
+        questions.site,
+        questions.question_id
+
+    from topics
+    inner join questions
+        on
+            topics.site = questions.site
+            and {{ in_topic_window('questions.created_at', 'topics') }}
+    where questions.collected_by = 'dump'
+
+),
+
+dump_baselines as (
+
+    select
+        window_dump_questions.topic,
+        window_dump_questions.site,
+        window_dump_questions.question_id,
+        'baseline' as question_group,
+        'full_population' as sampling_method
+
+    from window_dump_questions
+    left join topic_questions
+        on
+            window_dump_questions.topic = topic_questions.topic
+            and window_dump_questions.site = topic_questions.site
+            and window_dump_questions.question_id = topic_questions.question_id
+    where topic_questions.question_id is null
+
+),
+
+{# Topics whose window holds dump questions beyond their members: their baseline is the dump. #}
+dump_question_counts as (
+
+    select
+        topics.topic,
+        count(*) as n_dump_questions
+
+    from topics
+    inner join questions
+        on
+            topics.site = questions.site
+            and {{ in_topic_window('questions.created_at', 'topics') }}
+    where questions.collected_by = 'dump'
+    group by 1
+
+),
+
+dump_member_counts as (
+
+    select
+        topic_questions.topic,
+        count(*) as n_dump_members
+
+    from topic_questions
+    inner join questions
+        on
+            topic_questions.site = questions.site
+            and topic_questions.question_id = questions.question_id
+    where questions.collected_by = 'dump'
+    group by 1
+
+),
+
+topics_with_dump_baseline as (
+
+    select dump_question_counts.topic
+
+    from dump_question_counts
+    left join dump_member_counts
+        on dump_question_counts.topic = dump_member_counts.topic
+    where dump_question_counts.n_dump_questions > coalesce(dump_member_counts.n_dump_members, 0)
+
+),
+
+sampled_questions as (
+
+    select distinct
+        site,
+        question_id
+
+    from baseline_sample_questions
+
+),
+
+sample_baselines as (
+
+    select
+        topics.topic,
+        questions.site,
+        questions.question_id,
+        'baseline' as question_group,
+        'random_sample' as sampling_method
+
+    from sampled_questions
+    inner join questions
+        on
+            sampled_questions.site = questions.site
+            and sampled_questions.question_id = questions.question_id
+    inner join topics
+        on
+            questions.site = topics.site
+            and {{ in_topic_window('questions.created_at', 'topics') }}
+    left join topics_with_dump_baseline
+        on topics.topic = topics_with_dump_baseline.topic
+    left join topic_questions
+        on
+            topics.topic = topic_questions.topic
+            and questions.site = topic_questions.site
+            and questions.question_id = topic_questions.question_id
+    where
+        topics_with_dump_baseline.topic is null
+        and topic_questions.question_id is null
+
+),
+
+final as (
+
+    select * from members
+    union all
+    select * from dump_baselines
+    union all
+    select * from sample_baselines
+
+)
+
+select * from final
