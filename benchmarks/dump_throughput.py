@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from .dump_posts_xml import write_posts_xml
+from .dump_posts_xml import WINDOW_END, WINDOW_START, write_posts_xml
 
 RESULTS = Path(__file__).resolve().parent / "results" / "dump_throughput.json"
 
@@ -34,8 +34,11 @@ def measure_load(dump: Path, db_path: Path) -> dict[str, float]:
     """
     from dlt_pipeline.dump_runner import run_dump_load
 
+    window = (WINDOW_START.date(), WINDOW_END.date())  # the generated posts' window
     started_wall, started_cpu = time.perf_counter(), time.process_time()
-    result = run_dump_load(db_path, dump, progress=lambda _line: None)
+    result = run_dump_load(
+        db_path, dump, windows=[window], site="stackoverflow.com", progress=lambda _line: None
+    )
     wall, cpu = time.perf_counter() - started_wall, time.process_time() - started_cpu
     posts = int(result.message.split(" posts", 1)[0].removeprefix("parsed ").replace(",", ""))
     return {

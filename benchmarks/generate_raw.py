@@ -61,6 +61,8 @@ GROUP_PARAMETERS = {
 MAX_ANSWERS = 15  # post ids are spaced by 16: question id q, its answers q+1 .. q+15
 VIEW_SIGMA = 1.0  # lognormal sigma of view counts
 RAW_TABLES = ("questions", "question_tags", "answers", "tags", "related_tags")
+SITE = "stackoverflow.com"
+"""The site of every generated row (the paper's), part of every raw key."""
 
 
 def generate_raw_warehouse(
@@ -325,6 +327,7 @@ def _questions_sql(load_id: str) -> str:
     collected = int(COLLECTED_AT.timestamp())
     return f"""
     select
+        '{SITE}' as site,
         question_id,
         'Why does ' || coalesce(primary_topic_tag, other_tag_0)
             || ' fail with ''shape mismatch'' in case ' || cast(question_id as varchar) || '?'
@@ -348,6 +351,7 @@ def _questions_sql(load_id: str) -> str:
         'CC BY-SA 4.0' as content_license,
         'dump' as data_source,
         'dump' as collected_by,
+        {collected} as collected_at,
         true as is_synthetic,
         {load_id} as _dlt_load_id,
         to_hex(hash(question_id, 'questions', {load_id})) as _dlt_id
@@ -369,6 +373,7 @@ def _question_tags_sql(load_id: str) -> str:
     )
 
     select
+        '{SITE}' as site,
         question_id,
         tag,
         tag_position,
@@ -410,6 +415,7 @@ def _answers_sql(load_id: str) -> str:
     )
 
     select
+        '{SITE}' as site,
         answer_id,
         question_id,
         is_accepted,
@@ -455,6 +461,7 @@ def _tags_sql(load_id: str) -> str:
     )
 
     select
+        '{SITE}' as site,
         name,
         n as count,
         false as has_synonyms,
@@ -499,6 +506,7 @@ def _related_tags_sql(load_id: str) -> str:
     )
 
     select
+        '{SITE}' as site,
         tag,
         related_tag,
         count,

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -158,7 +158,11 @@ def _step_command(step: str, size: int | None, work: Path) -> tuple[list[str], P
     if kind == "api":
         command = [sys.executable, "-m", "benchmarks.run", "--internal-api-load", str(size)]
         return command, load_db, "api"
-    return _ptmwh("load-dump", str(_dump_file(size, work))), load_db, "dump"
+    return (
+        _ptmwh("load-dump", str(_dump_file(size, work)), "--site", "stackoverflow.com"),
+        load_db,
+        "dump",
+    )
 
 
 def _dump_file(size: int, work: Path) -> Path:
@@ -294,6 +298,11 @@ def write_results(results: list[StepResult], machine: dict, started_at: datetime
     return path
 
 
+def _day(epoch: int) -> date:
+    """The UTC day of an epoch second (the calibration's window bounds as dates)."""
+    return datetime.fromtimestamp(epoch, UTC).date()
+
+
 def _internal_api_load(size: int) -> None:
     """Subprocess body of the API `load` step: serve a synthetic dataset of `size` questions
     on the loopback replay and load it with `run_api_load`, querying every tag it uses.
@@ -301,8 +310,10 @@ def _internal_api_load(size: int) -> None:
     Prints one JSON line with the load's own seconds (the dataset is built before the clock starts).
     """
     from demo.replay_api import serve
-    from demo.synthetic import build_synthetic_dataset
+    from demo.synthetic import SYNTHETIC_SITE, build_synthetic_dataset
+    from demo.synthetic import calibration as cal
     from dlt_pipeline.api_runner import run_api_load
+    from dlt_pipeline.options import TagWindow
     from ptmwh.settings import warehouse_path
 
     dataset = build_synthetic_dataset(n_baseline=max(size - SYNTHETIC_TOPIC_QUESTIONS, 0))
@@ -316,7 +327,8 @@ def _internal_api_load(size: int) -> None:
         started = time.perf_counter()
         result = run_api_load(
             warehouse_path(),
-            tags=tags,
+            site=SYNTHETIC_SITE,
+            topics=[TagWindow(tuple(tags), _day(cal.WINDOW_START), _day(cal.WINDOW_END))],
             base_url=url,
             baseline="none",
             is_synthetic=True,

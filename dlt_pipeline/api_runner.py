@@ -1,9 +1,9 @@
-"""Run one `ptmwh load`: resolve settings, load the `stackexchange` source, record the run."""
+"""Run one API load of one site: resolve settings, load the `stackexchange` source, record it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,10 +12,11 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .options import BASELINES
+from .options import BASELINES, TagWindow
 from .raw_contract import DATASET, RAW_TABLES
 from .results import LoadError, LoadResult
 from .runs import record_run, row_counts, run_load, source_config, warehouse_pipeline
+from .sites import site_domain
 from .stackexchange import settings, stackexchange
 from .stackexchange.client import (
     ApiFailure,
@@ -39,9 +40,7 @@ _WITHOUT_KEY = (
 class _Settings:
     """One load's resolved settings: arguments first, then dlt config; the key only from secrets."""
 
-    tags: list[str]
-    start: date
-    end: date
+    topics: list[TagWindow]
     site: str
     base_url: str
     is_synthetic: bool
@@ -49,22 +48,36 @@ class _Settings:
     sample_size: int | None
     sample_seed: int
 
+    @property
+    def tags(self) -> list[str]:
+        """Every tag of the load, each once, in the topics' order."""
+        return list(dict.fromkeys(tag for topic in self.topics for tag in topic.tags))
 
-def _as_date(name: str, value: date | str | None) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise LoadError(f"{name} {value!r} is not a date; use YYYY-MM-DD") from None
+    @property
+    def start(self) -> date:
+        """The first day of any topic window."""
+        return min(topic.from_date for topic in self.topics)
+
+    @property
+    def end(self) -> date:
+        """The last day of any topic window."""
+        return max(topic.to_date for topic in self.topics)
 
 
-def _clean_tags(tags: Any) -> list[str]:
-    if isinstance(tags, str):
-        tags = json.loads(tags) if tags.strip().startswith("[") else tags.split(",")
-    cleaned = list(dict.fromkeys(t.strip() for t in tags or [] if isinstance(t, str) and t.strip()))
-    if not cleaned:
-        raise LoadError("the tag list is empty; pass --tags or set tags in .dlt/config.toml")
+def _clean_topics(topics: Sequence[TagWindow]) -> list[TagWindow]:
+    """The topics with tags trimmed, lower-cased and each once; refuses an empty or reversed one."""
+    if not topics:
+        raise LoadError("nothing to load: pass at least one topic (ptmwh load --topic NAME)")
+    cleaned = []
+    for topic in topics:
+        tags = tuple(dict.fromkeys(t.strip().lower() for t in topic.tags if t.strip()))
+        if not tags:
+            raise LoadError("a topic's tag list is empty; give it tags (ptmwh topic add --tags)")
+        if topic.from_date > topic.to_date:
+            raise LoadError(
+                f"from date {topic.from_date} is after to date {topic.to_date}; swap them"
+            )
+        cleaned.append(TagWindow(tags, topic.from_date, topic.to_date))
     return cleaned
 
 
@@ -95,10 +108,8 @@ def _step_failure(key: str | None) -> Callable[[PipelineStepFailed], str]:
 def run_api_load(
     db_path: Path,
     *,
-    tags: list[str] | None = None,
-    from_date: date | None = None,
-    to_date: date | None = None,
-    site: str | None = None,
+    site: str,
+    topics: Sequence[TagWindow],
     base_url: str | None = None,
     refresh: bool = False,
     baseline: str = "both",
@@ -106,18 +117,18 @@ def run_api_load(
     progress: Callable[[str], None] = print,
     clock: Clock | None = None,
 ) -> LoadResult:
-    """Load a topic's questions, answers and tags (and the baseline) from the API into `db_path`.
+    """Load one site's topics' questions, answers and tags (and the baseline) from the API.
 
-    Arguments left None come from dlt config (`.dlt/config.toml` `[sources.stackexchange]`, env
-    `SOURCES__STACKEXCHANGE__*`); the key only from secrets/env. A spent quota is not an error: the
+    The topics (tags and windows) and the site are arguments: the loader knows no topic names and
+    no defaults. `base_url`, sampling options and `is_synthetic` left None come from dlt config
+    (`.dlt/config.toml` `[sources.stackexchange]`, env `SOURCES__STACKEXCHANGE__*`); the key only
+    from secrets/env. A spent quota is not an error: the
     result has status `quota_exhausted`, all data fetched so far is loaded, and re-running resumes.
 
     Args:
         db_path: the DuckDB warehouse file (dataset `raw_stackexchange`).
-        tags: topic tags; OR across tags.
-        from_date: first day, inclusive (UTC).
-        to_date: last day, inclusive (UTC).
-        site: API site, e.g. `stackoverflow`.
+        site: the site's domain (`stackoverflow.com`; a short name such as `beer` is expanded).
+        topics: each topic's tags (OR across tags) and window (inclusive days, UTC).
         base_url: API root, e.g. `https://api.stackexchange.com/2.3` or a loopback fake.
         refresh: also re-read known questions whose activity changed (sort=activity).
         baseline: `none`, `totals`, `sample` or `both`.
@@ -131,7 +142,7 @@ def run_api_load(
     Raises:
         LoadError: bad input, or an API failure retries could not fix (data so far is kept).
     """
-    config = _settings(tags, from_date, to_date, site, base_url, baseline, is_synthetic)
+    config = _settings(topics, site, base_url, baseline, is_synthetic)
     if not config.key:
         progress(_WITHOUT_KEY)
     db_path = Path(db_path)
@@ -167,28 +178,22 @@ def run_api_load(
 
 
 def _settings(
-    tags: list[str] | None,
-    from_date: date | None,
-    to_date: date | None,
-    site: str | None,
+    topics: Sequence[TagWindow],
+    site: str,
     base_url: str | None,
     baseline: str,
     is_synthetic: bool | None,
 ) -> _Settings:
     """Resolve and check the load's settings before anything is requested (bad input fails fast)."""
-    clean_tags = _clean_tags(source_config("tags", tags, list))
-    start = _as_date("from_date", source_config("from_date", from_date, str))
-    end = _as_date("to_date", source_config("to_date", to_date, str))
-    if start > end:
-        raise LoadError(f"from date {start} is after to date {end}; swap them")
+    clean_topics = _clean_topics(topics)
+    if not site or not site.strip():
+        raise LoadError("no site: pass the site's domain, e.g. stackoverflow.com")
     if baseline not in BASELINES:
         raise LoadError(f"baseline {baseline!r} is not one of {', '.join(BASELINES)}")
     sample_seed = source_config("sample_seed", expected=int)
     return _Settings(
-        tags=clean_tags,
-        start=start,
-        end=end,
-        site=source_config("site", site, str),
+        topics=clean_topics,
+        site=site_domain(site),
         base_url=source_config("base_url", base_url, str),
         is_synthetic=bool(source_config("is_synthetic", is_synthetic, bool) or False),
         key=dlt.secrets.get("sources.stackexchange.key", str) or None,
@@ -206,9 +211,7 @@ def _extract_and_load(
     is loaded, and `run.stop` says why.
     """
     source = stackexchange(
-        tags=config.tags,
-        from_date=config.start.isoformat(),
-        to_date=config.end.isoformat(),
+        topics=config.topics,
         site=config.site,
         base_url=config.base_url,
         key=config.key,
@@ -234,6 +237,7 @@ def _run_columns(config: _Settings, run: ApiRun) -> dict[str, Any]:
         "tags": ";".join(config.tags),
         "from_date": config.start,
         "to_date": config.end,
+        "dump_date": None,
         "requests_made": run.requests_made,
         "items_loaded": dict(run.items),
         "items_skipped": sum(run.skipped.values()),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from datetime import time as day_time
 from pathlib import Path
 
 import dlt
@@ -16,7 +17,8 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .raw_contract import DATASET
 from .results import LoadError, LoadResult
-from .runs import first_line, record_run, row_counts, run_load, source_config, warehouse_pipeline
+from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
+from .sites import dump_site
 from .stackexchange_dump import resolved_answers, stackexchange_dump
 from .stackexchange_dump.helpers import (
     DumpParseError,
@@ -28,9 +30,7 @@ from .stackexchange_dump.helpers import (
 )
 from .stackexchange_dump.settings import (
     BATCH_ROWS,
-    DEFAULT_FROM_DATE,
-    DEFAULT_SITE,
-    DEFAULT_TO_DATE,
+    DATA_SOURCE,
     PENDING_ANSWERS_TABLE,
     PIPELINE_NAME,
     SEGMENT_POSTS,
@@ -43,59 +43,65 @@ def run_dump_load(
     db_path: Path,
     path: Path,
     *,
-    from_date: date | None = None,
-    to_date: date | None = None,
+    windows: Sequence[tuple[date, date]],
+    site: str | None = None,
+    dump_date: date | None = None,
     progress: Callable[[str], None] = print,
     include_bodies: bool = False,
     clock: Callable[[], float] = time.monotonic,
     segment_posts: int = SEGMENT_POSTS,
     batch_rows: int = BATCH_ROWS,
-    site: str | None = None,
 ) -> LoadResult:
     """Load the questions, tags and answers of a dump's `Posts.xml` into `raw_stackexchange`.
 
-    Questions created in the window (inclusive days, UTC) are kept with their tags, and the answers
-    of those questions with `is_accepted` from the question's `AcceptedAnswerId`. Every
+    Questions created in any of the windows (inclusive days, UTC) are kept with their tags, and the
+    answers of those questions with `is_accepted` from the question's `AcceptedAnswerId`. Every
+    row carries the dump's site, and every question `collected_at` = the dump's date (the newest
+    post date in the file unless `dump_date` is given), the time its counts were observed. Every
     `segment_posts` kept posts are committed as one dlt load, so a corrupt file or a crash keeps
-    what came before it; re-running is idempotent (merge on `question_id` / `answer_id`).
+    what came before it; re-running is idempotent (merge on (`site`, `question_id`) and
+    (`site`, `answer_id`)).
 
     Args:
         db_path: the warehouse DuckDB file.
         path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (needs the `7z` program).
-        from_date: first day of the window; default `[sources.stackexchange] from_date`.
-        to_date: last day of the window; default `[sources.stackexchange] to_date`.
+        windows: (first day, last day) pairs, both inclusive; the union is kept.
+        site: the dump's site (domain or short name); default: the domain the path is named
+            after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
+        dump_date: the day the dump was taken; default the newest post date in the file.
         progress: receives progress lines (bytes read, posts/s, ETA), at most one a second.
         include_bodies: also load question bodies (they make the load several times slower).
         clock: monotonic seconds, injectable for tests.
         segment_posts: kept posts per committed dlt load.
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
-        site: the dump's site, for question links; default `[sources.stackexchange] site`.
 
     Returns:
         What was loaded: items per table in this run, rows per raw table after it.
 
     Raises:
-        LoadError: the file is missing or corrupt (posts before the error stay loaded).
+        LoadError: no window, a window ending before it starts, no site, or the file is missing
+            or corrupt (posts before the error stay loaded).
     """
-    window = _window(from_date, to_date)
-    if window.from_date > window.to_date:
-        raise LoadError(f"--from {window.from_date} is after --to {window.to_date}; swap them")
+    spans = _windows(windows)
+    site = dump_site(path, site)
     pipeline = _pipeline(db_path)
     started, started_at = clock(), datetime.now(UTC)
-    site = str(source_config("site", site, default=DEFAULT_SITE))
     with open_dump(path) as stream:
         batches = iter_post_batches(
             stream,
-            window,
+            spans,
             site=site,
+            collected_at=None if dump_date is None else _epoch(dump_date),
             include_bodies=include_bodies,
             batch_rows=batch_rows,
             on_chunk=ProgressReporter(progress, stream.total_bytes, clock).update,
         )
         parsed = _load_segments(pipeline, batches, segment_posts)
     if parsed.last is not None:
-        parsed.counts["answers"] = _resolve_answers(pipeline, db_path, window)
-    message = str(parsed.error) if parsed.error else _summary(parsed, clock() - started, window)
+        parsed.counts["answers"] = _resolve_answers(pipeline, db_path, site, spans)
+        dump_date = dump_date or _newest_day(parsed.last)
+        _date_questions(db_path, site, parsed.last)
+    message = str(parsed.error) if parsed.error else _summary(parsed, clock() - started, spans)
     record_run(
         pipeline,
         _step_failure,
@@ -105,8 +111,9 @@ def run_dump_load(
         site=site,
         base_url=None,
         tags=None,
-        from_date=window.from_date,
-        to_date=window.to_date,
+        from_date=min(window.from_date for window in spans),
+        to_date=max(window.to_date for window in spans),
+        dump_date=dump_date,
         requests_made=0,
         items_loaded=parsed.counts,
         **_skipped(parsed.last, parsed.pending_answers - parsed.counts["answers"]),
@@ -171,13 +178,14 @@ def _load_segments(
     return parsed
 
 
-def _summary(parsed: _Parsed, elapsed: float, window: DumpWindow) -> str:
-    """The one line a finished load reports: posts parsed, time, rate and window."""
+def _summary(parsed: _Parsed, elapsed: float, windows: Sequence[DumpWindow]) -> str:
+    """The one line a finished load reports: posts parsed, time, rate and windows."""
     posts_seen = parsed.last.posts_seen if parsed.last else 0
     elapsed = max(elapsed, 1e-9)
+    spans = ", ".join(f"{window.from_date}..{window.to_date}" for window in windows)
     return (
         f"parsed {posts_seen:,} posts in {elapsed:,.1f} s ({posts_seen / elapsed:,.0f} posts/s), "
-        f"window {window.from_date}..{window.to_date}"
+        f"window {spans}"
     )
 
 
@@ -212,9 +220,11 @@ def _next_segment(
     return segment, None
 
 
-def _resolve_answers(pipeline: dlt.Pipeline, db_path: Path, window: DumpWindow) -> int:
+def _resolve_answers(
+    pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
+) -> int:
     """Merge this load's pending answers of in-window questions into `answers`; return how many."""
-    run_load(pipeline, resolved_answers(db_path, window), _step_failure)
+    run_load(pipeline, resolved_answers(db_path, site, windows), _step_failure)
     loaded = int(pipeline.last_trace.last_normalize_info.row_counts.get("answers", 0))
     with duckdb.connect(str(db_path)) as connection:
         if _table_exists(connection, PENDING_ANSWERS_TABLE):
@@ -242,13 +252,50 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
     return pipeline
 
 
-def _window(from_date: date | None, to_date: date | None) -> DumpWindow:
-    """The load's window: the arguments, else the dlt config's `[sources.stackexchange]` dates."""
-    start = from_date or date.fromisoformat(
-        str(source_config("from_date", default=DEFAULT_FROM_DATE))
-    )
-    end = to_date or date.fromisoformat(str(source_config("to_date", default=DEFAULT_TO_DATE)))
-    return DumpWindow(start, end)
+def _windows(windows: Sequence[tuple[date, date]]) -> list[DumpWindow]:
+    """The load's windows, checked before the file is opened (bad input fails fast)."""
+    if not windows:
+        raise LoadError("no window to load: define a topic on this site or pass --from and --to")
+    spans = [DumpWindow(start, end) for start, end in windows]
+    for window in spans:
+        if window.from_date > window.to_date:
+            raise LoadError(f"--from {window.from_date} is after --to {window.to_date}; swap them")
+    return spans
+
+
+def _epoch(day: date) -> int:
+    """Epoch seconds of 00:00 UTC of `day`."""
+    return int(datetime.combine(day, day_time.min, UTC).timestamp())
+
+
+def _newest_epoch(last: PostBatch) -> int | None:
+    """The newest post date of the file in epoch seconds (None for a file without posts)."""
+    if not last.newest_date:
+        return None
+    return int(datetime.fromisoformat(last.newest_date).replace(tzinfo=UTC).timestamp())
+
+
+def _newest_day(last: PostBatch) -> date | None:
+    """The day of the newest post in the file: the dump's date for `load_runs.dump_date`."""
+    newest = _newest_epoch(last)
+    return None if newest is None else datetime.fromtimestamp(newest, UTC).date()
+
+
+def _date_questions(db_path: Path, site: str, last: PostBatch) -> None:
+    """Set `collected_at` of the site's dump questions still without one to the file's newest date.
+
+    The newest date is known only once the file has been read, after its segments were committed;
+    questions loaded with `--dump-date` already carry theirs.
+    """
+    newest = _newest_epoch(last)
+    if newest is None:
+        return
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(
+            f"update {DATASET}.questions set collected_at = ? "
+            "where site = ? and data_source = ? and collected_at is null",
+            [newest, site, DATA_SOURCE],
+        )
 
 
 def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -36,7 +36,7 @@ class RawTable:
 
     schema: pa.Schema
     primary_key: str | list[str]
-    merge_key: str | None = None
+    merge_key: list[str] | None = None
 
     @property
     def keys(self) -> dict[str, Any]:
@@ -47,20 +47,20 @@ class RawTable:
         return keys
 
     @property
-    def replace_key(self) -> str:
-        """The column whose rows a reload replaces, for loaders that merge on it alone.
+    def replace_key(self) -> list[str]:
+        """The columns whose rows a reload replaces, for loaders that merge on them alone.
 
         A dump holds each post once, so the dump loader merges on this key only and skips dlt's
         primary-key deduplication pass; the rows that end up in the table are the same.
         """
         if self.merge_key is not None:
             return self.merge_key
-        assert isinstance(self.primary_key, str), "a compound key needs an explicit merge_key"
-        return self.primary_key
+        return [self.primary_key] if isinstance(self.primary_key, str) else self.primary_key
 
 
 QUESTIONS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("question_id", pa.int64(), nullable=False),
         ("title", pa.string()),
         ("link", pa.string()),
@@ -77,11 +77,13 @@ QUESTIONS_SCHEMA = pa.schema(
         ("content_license", pa.string()),
         ("data_source", pa.string()),
         ("collected_by", pa.string()),
+        ("collected_at", pa.int64()),
         ("is_synthetic", pa.bool_()),
     ]
 )
 QUESTION_TAGS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("question_id", pa.int64(), nullable=False),
         pa.field("tag", pa.string(), nullable=False),
         ("tag_position", pa.int64()),
@@ -89,6 +91,7 @@ QUESTION_TAGS_SCHEMA = pa.schema(
 )
 ANSWERS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("answer_id", pa.int64(), nullable=False),
         ("question_id", pa.int64()),
         ("is_accepted", pa.bool_()),
@@ -102,6 +105,7 @@ ANSWERS_SCHEMA = pa.schema(
 )
 TAGS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("name", pa.string(), nullable=False),
         ("count", pa.int64()),
         ("has_synonyms", pa.bool_()),
@@ -113,6 +117,7 @@ TAGS_SCHEMA = pa.schema(
 )
 RELATED_TAGS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("tag", pa.string(), nullable=False),
         pa.field("related_tag", pa.string(), nullable=False),
         ("count", pa.int64()),
@@ -122,18 +127,19 @@ RELATED_TAGS_SCHEMA = pa.schema(
 BASELINE_TOTALS_SCHEMA = pa.schema(
     [
         pa.field("site", pa.string(), nullable=False),
-        pa.field("year", pa.int64(), nullable=False),
+        ("year", pa.int64()),
         pa.field("population", pa.string(), nullable=False),
         pa.field("accepted_filter", pa.string(), nullable=False),
         ("total", pa.int64()),
-        ("from_date", pa.int64()),
-        ("to_date", pa.int64()),
-        ("topic_tags", pa.string()),
+        pa.field("from_date", pa.int64(), nullable=False),
+        pa.field("to_date", pa.int64(), nullable=False),
+        pa.field("topic_tags", pa.string(), nullable=False),
         ("is_synthetic", pa.bool_()),
     ]
 )
 BASELINE_SAMPLE_RUNS_SCHEMA = pa.schema(
     [
+        pa.field("site", pa.string(), nullable=False),
         pa.field("sample_run_id", pa.string(), nullable=False),
         ("seed", pa.int64()),
         ("target_size", pa.int64()),
@@ -141,8 +147,14 @@ BASELINE_SAMPLE_RUNS_SCHEMA = pa.schema(
         ("id_max", pa.int64()),
         ("ids_requested", pa.int64()),
         ("questions_found", pa.int64()),
-        ("topic_questions_dropped", pa.int64()),
         ("sampled_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+BASELINE_SAMPLE_QUESTIONS_SCHEMA = pa.schema(
+    [
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("sample_run_id", pa.string(), nullable=False),
+        pa.field("question_id", pa.int64(), nullable=False),
     ]
 )
 LOAD_RUNS_SCHEMA = pa.schema(
@@ -157,6 +169,7 @@ LOAD_RUNS_SCHEMA = pa.schema(
         ("tags", pa.string()),
         ("from_date", pa.date32()),
         ("to_date", pa.date32()),
+        ("dump_date", pa.date32()),
         ("requests_made", pa.int64()),
         ("items_loaded", pa.string()),
         ("items_skipped", pa.int64()),
@@ -168,15 +181,21 @@ LOAD_RUNS_SCHEMA = pa.schema(
 )
 
 RAW_TABLES: dict[str, RawTable] = {
-    "questions": RawTable(QUESTIONS_SCHEMA, "question_id"),
-    "question_tags": RawTable(QUESTION_TAGS_SCHEMA, ["question_id", "tag"], "question_id"),
-    "answers": RawTable(ANSWERS_SCHEMA, "answer_id"),
-    "tags": RawTable(TAGS_SCHEMA, "name"),
-    "related_tags": RawTable(RELATED_TAGS_SCHEMA, ["tag", "related_tag"]),
+    "questions": RawTable(QUESTIONS_SCHEMA, ["site", "question_id"]),
+    "question_tags": RawTable(
+        QUESTION_TAGS_SCHEMA, ["site", "question_id", "tag"], ["site", "question_id"]
+    ),
+    "answers": RawTable(ANSWERS_SCHEMA, ["site", "answer_id"]),
+    "tags": RawTable(TAGS_SCHEMA, ["site", "name"]),
+    "related_tags": RawTable(RELATED_TAGS_SCHEMA, ["site", "tag", "related_tag"]),
     "baseline_totals": RawTable(
-        BASELINE_TOTALS_SCHEMA, ["site", "year", "population", "accepted_filter"]
+        BASELINE_TOTALS_SCHEMA,
+        ["site", "population", "accepted_filter", "topic_tags", "from_date", "to_date"],
     ),
     "baseline_sample_runs": RawTable(BASELINE_SAMPLE_RUNS_SCHEMA, "sample_run_id"),
+    "baseline_sample_questions": RawTable(
+        BASELINE_SAMPLE_QUESTIONS_SCHEMA, ["site", "sample_run_id", "question_id"]
+    ),
     "load_runs": RawTable(LOAD_RUNS_SCHEMA, "run_id"),
 }
 """Raw table name -> its contract, in the order of docs/contracts.md."""

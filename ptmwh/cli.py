@@ -21,6 +21,19 @@ from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
 
 from .locking import warehouse_lock
 from .settings import PROJECT_ROOT, STUDY_SEED, warehouse_path
+from .topics import (
+    ALL_TOPICS,
+    DEFAULT_SITE,
+    DEFAULT_TOPIC,
+    Topic,
+    TopicError,
+    add_topic,
+    by_site,
+    loaded_questions,
+    read_topics,
+    select_topics,
+    site_windows,
+)
 
 REPORT_DIR = PROJECT_ROOT / "reports" / "site"
 ANNOTATION_DIR = Path("annotation")
@@ -44,11 +57,23 @@ def _progress(line: str) -> None:
     print(f"  {line}", file=sys.stderr, flush=True)
 
 
+_TOPIC_FLAGS = ("tags", "from_date", "to_date", "site")
+"""`load`/`run` flags of a topic's definition: refused, so a load is always a topic's."""
+
+
 def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tags", type=_tag_list, help="comma-separated tags (default: config)")
-    parser.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="to_date", type=_iso_date, help="last day (inclusive)")
-    parser.add_argument("--site", help="Stack Exchange site (default: stackoverflow)")
+    parser.add_argument(
+        "--topic",
+        dest="topics",
+        action="append",
+        metavar="NAME",
+        help=f"topic to load, repeatable; `{ALL_TOPICS}` = every topic (default {DEFAULT_TOPIC})",
+    )
+    # Accepted only to be refused with the fix: a topic's tags, window and site live in the seeds.
+    parser.add_argument("--tags", help=argparse.SUPPRESS)
+    parser.add_argument("--from", dest="from_date", help=argparse.SUPPRESS)
+    parser.add_argument("--to", dest="to_date", help=argparse.SUPPRESS)
+    parser.add_argument("--site", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help="API base URL (default: config)")
     parser.add_argument("--refresh", action="store_true", help="refresh counts of known questions")
     parser.add_argument(
@@ -64,20 +89,35 @@ def _add_load_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ptmwh", description="Measure how popular and how hard a Stack Overflow topic is."
+        prog="ptmwh", description="Measure how popular and how hard Stack Exchange topics are."
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    load = verbs.add_parser("load", help="load questions, answers and tags from the API")
+    verbs.add_parser("topics", help="list every topic and what the warehouse holds of it")
+
+    topic = verbs.add_parser("topic", help="define topics")
+    topic_verbs = topic.add_subparsers(dest="topic_verb", required=True)
+    topic_add = topic_verbs.add_parser("add", help="append a topic to the dbt seeds")
+    topic_add.add_argument("name")
+    topic_add.add_argument("--tags", type=_tag_list, required=True, help="comma-separated tags")
+    topic_add.add_argument("--from", dest="from_date", type=_iso_date, required=True)
+    topic_add.add_argument("--to", dest="to_date", type=_iso_date, required=True)
+    topic_add.add_argument("--site", default=DEFAULT_SITE, help=f"domain (default {DEFAULT_SITE})")
+    topic_add.add_argument("--title", help="human title (default: the name)")
+
+    load = verbs.add_parser("load", help="load topics' questions, answers and tags from the API")
     _add_load_arguments(load)
 
-    dump = verbs.add_parser("load-dump", help="load Posts.xml(.gz) of a Stack Exchange data dump")
+    dump = verbs.add_parser("load-dump", help="load Posts.xml(.gz/.7z) of a Stack Exchange dump")
     dump.add_argument("path", type=Path)
-    dump.add_argument("--from", dest="from_date", type=_iso_date)
-    dump.add_argument("--to", dest="to_date", type=_iso_date)
+    dump.add_argument("--site", help="the dump's site (default: the domain in the file's name)")
+    dump.add_argument("--from", dest="from_date", type=_iso_date, help="instead of topic windows")
+    dump.add_argument("--to", dest="to_date", type=_iso_date, help="last day (inclusive)")
+    dump.add_argument(
+        "--dump-date", type=_iso_date, help="day the dump was taken (default: its newest post)"
+    )
 
-    build = verbs.add_parser("build", help="rebuild the marts with dbt (dbt build)")
-    build.add_argument("--topic", help="dbt var topic (default ptm)")
+    verbs.add_parser("build", help="rebuild every topic's marts with dbt (dbt build)")
 
     analyze = verbs.add_parser("analyze", help="run the statistical tests into analysis.*")
     analyze.add_argument("--seed", type=int, default=STUDY_SEED)
@@ -87,7 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=REPORT_DIR)
     report.add_argument("--allow-stale", action="store_true", help="render after a failed build")
 
-    run = verbs.add_parser("run", help="load, build, analyze and report in one go")
+    run = verbs.add_parser("run", help="load topics, then build, analyze and report every topic")
     _add_load_arguments(run)
     run.add_argument("--out", type=Path, default=REPORT_DIR)
 
@@ -113,32 +153,112 @@ def _synthetic_api(enabled: bool) -> AbstractContextManager[str | None]:
     return serve(build_synthetic_dataset())
 
 
+def _topics(db_path: Path, args: argparse.Namespace) -> str:
+    topics = list(read_topics().values())
+    loaded = loaded_questions(db_path, topics)
+    for topic in topics:
+        held = "no warehouse yet" if loaded is None else f"{loaded[topic.name]} questions loaded"
+        print(
+            f"{topic.name}: {topic.site} {topic.window_start}..{topic.window_end}, "
+            f"{len(topic.tags)} tags ({', '.join(topic.tags)}); {held}"
+        )
+    return f"{len(topics)} topics (dbt_project/seeds/topics.csv, topic_tags.csv)"
+
+
+def _topic(db_path: Path, args: argparse.Namespace) -> str:
+    topic = add_topic(
+        args.name,
+        tags=args.tags,
+        window_start=args.from_date,
+        window_end=args.to_date,
+        site=args.site,
+        title=args.title,
+    )
+    return (
+        f"topic {topic.name} added: {len(topic.tags)} tags on {topic.site}, "
+        f"{topic.window_start}..{topic.window_end}; load it with `ptmwh load --topic {topic.name}`"
+    )
+
+
+def _topic_flag_refusal(args: argparse.Namespace) -> str | None:
+    """Why `--tags/--from/--to/--site` cannot be used here, with the fix; None when unused."""
+    used = [f"--{name.removesuffix('_date')}" for name in _TOPIC_FLAGS if getattr(args, name)]
+    if not used:
+        return None
+    if args.topics:
+        return (
+            f"{'/'.join(used)} cannot be combined with --topic: a topic's tags, window and site "
+            "are its seed rows; drop them, or define another topic with `ptmwh topic add`"
+        )
+    return (
+        f"{'/'.join(used)} without a topic: define it first: ptmwh topic add NAME --tags a,b "
+        "--from YYYY-MM-DD --to YYYY-MM-DD [--site S], then ptmwh load --topic NAME"
+    )
+
+
 def _load(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.api_runner import run_api_load
 
+    names = args.topics or ([ALL_TOPICS] if args.synthetic_sample else None)
+    topics = select_topics(names)
     with _synthetic_api(args.synthetic_sample) as sample_url:
-        result = run_api_load(
-            db_path,
-            tags=args.tags,
-            from_date=args.from_date,
-            to_date=args.to_date,
-            site=args.site,
-            base_url=sample_url or args.base_url,
-            refresh=args.refresh,
-            baseline=args.baseline,
-            is_synthetic=True if args.synthetic_sample else None,
-            progress=_progress,
-        )
+        grouped = by_site(topics)
+        if sample_url is not None:
+            grouped = _synthetic_sites(grouped)
+        lines = []
+        for site, site_topics in grouped.items():
+            _progress(f"{site}: topics {', '.join(t.name for t in site_topics)}")
+            result = run_api_load(
+                db_path,
+                site=site,
+                topics=[topic.tag_window for topic in site_topics],
+                base_url=sample_url or args.base_url,
+                refresh=args.refresh,
+                baseline=args.baseline,
+                is_synthetic=True if args.synthetic_sample else None,
+                progress=_progress,
+            )
+            lines.append(f"{site}: {result.summary_line()}")
+            if result.status != "completed":
+                break
     counts = ", ".join(f"{table}={n}" for table, n in sorted(result.row_counts.items()))
     print(f"raw_stackexchange rows: {counts}")
-    return result.summary_line()
+    return "\n".join(lines)
+
+
+def _synthetic_sites(grouped: dict[str, list[Topic]]) -> dict[str, list[Topic]]:
+    """The topics the synthetic sample can serve: those on its site (Stack Overflow)."""
+    from demo.synthetic import SYNTHETIC_SITE
+
+    skipped = [t.name for site, ts in grouped.items() if site != SYNTHETIC_SITE for t in ts]
+    if skipped:
+        _progress(
+            f"the synthetic sample is of {SYNTHETIC_SITE} only; skipping {', '.join(skipped)}"
+        )
+    return {SYNTHETIC_SITE: grouped[SYNTHETIC_SITE]} if SYNTHETIC_SITE in grouped else {}
 
 
 def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.dump_runner import run_dump_load
+    from dlt_pipeline.sites import dump_site
 
+    site = dump_site(args.path, args.site)
+    if args.from_date and args.to_date:
+        windows = [(args.from_date, args.to_date)]
+    else:
+        windows = site_windows(site)
+    if not windows:
+        raise TopicError(
+            f"no topic on {site}: define one (ptmwh topic add NAME --site {site} ...) "
+            "or pass --from and --to"
+        )
     result = run_dump_load(
-        db_path, args.path, from_date=args.from_date, to_date=args.to_date, progress=_progress
+        db_path,
+        args.path,
+        windows=windows,
+        site=site,
+        dump_date=args.dump_date,
+        progress=_progress,
     )
     return result.summary_line()
 
@@ -146,8 +266,7 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
 def _build(db_path: Path, args: argparse.Namespace) -> str:
     from .build import run_dbt
 
-    dbt_vars = {"topic": args.topic} if getattr(args, "topic", None) else None
-    nodes = run_dbt(db_path, "build", dbt_vars=dbt_vars)
+    nodes = run_dbt(db_path, "build")
     return f"dbt build passed ({len(nodes)} models, seeds and tests)"
 
 
@@ -202,6 +321,8 @@ def _annotations(db_path: Path, args: argparse.Namespace) -> str:
 
 
 _VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {
+    "topics": _topics,
+    "topic": _topic,
     "load": _load,
     "load-dump": _load_dump,
     "build": _build,
@@ -211,7 +332,8 @@ _VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {
     "sample": _sample,
     "annotations": _annotations,
 }
-_READ_ONLY_VERBS = {"report"}
+_READ_ONLY_VERBS = {"report", "topics", "topic"}
+"""Verbs that never write the warehouse, so they take no lock (`topic` writes only the seeds)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,9 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT))  # .dlt/config.toml from any cwd
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.verb in ("load", "run"):
+        refusal = _topic_flag_refusal(args)
+        if refusal is not None:
+            parser.error(refusal)
     from_date, to_date = getattr(args, "from_date", None), getattr(args, "to_date", None)
-    if from_date and to_date and from_date > to_date:
+    if args.verb in ("load-dump", "topic") and from_date and to_date and from_date > to_date:
         parser.error(f"--from {from_date} is after --to {to_date}: swap them")
+    if args.verb == "load-dump" and bool(from_date) != bool(to_date):
+        parser.error("--from and --to go together: give both, or neither for the topic windows")
     db_path = warehouse_path()
     command = f"ptmwh {args.verb}"
     lock = nullcontext() if args.verb in _READ_ONLY_VERBS else warehouse_lock(db_path, command)

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
@@ -204,6 +205,13 @@ def _handler(state: _ServerState) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            """The `Date` header: the dataset's crawl time when it has one, as a crawl would see."""
+            crawled = state.index.dataset.collected_at
+            if crawled is None:
+                return super().date_time_string(timestamp)
+            return formatdate(crawled, usegmt=True)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             """Silence per-request logging (URLs carry the key)."""

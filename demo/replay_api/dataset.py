@@ -24,13 +24,17 @@ class ApiDataset:
         tag_info: items of `/tags/{tags}/info` (name, count, has_synonyms, is_moderator_only,
             is_required).
         related_tags: tag -> items of `/tags/{tag}/related`, most related first.
-        site: the `site` parameter this data belongs to.
+        site: the `site` parameter this data belongs to (the site's domain, as the loader asks).
         is_synthetic: True for generated data (reaches the warehouse and the report).
+        collected_at: epoch seconds the data notionally was crawled; when set, every response's
+            HTTP `Date` says so (the loader takes it as the rows' observation time), else the
+            server's clock does.
     """
 
     questions: list[Item] = field(default_factory=list)
     answers: list[Item] = field(default_factory=list)
     tag_info: list[Item] = field(default_factory=list)
     related_tags: dict[str, list[Item]] = field(default_factory=dict)
-    site: str = "stackoverflow"
+    site: str = "stackoverflow.com"
     is_synthetic: bool = False
+    collected_at: int | None = None

@@ -23,6 +23,9 @@ USER_POOL_SIZE = 20_000
 """Users who ask and answer; small samples use fewer (one per three questions, at least 1,000)."""
 _MINUTE = 60
 
+SYNTHETIC_SITE = "stackoverflow.com"
+"""The site the synthetic sample imitates (the paper's): the replay answers to this `site` only."""
+
 
 def build_synthetic_dataset(
     seed: int = 20230615, n_baseline: int = 52_000, topic_tags: Sequence[str] | None = None
@@ -45,7 +48,8 @@ def build_synthetic_dataset(
             calibrated against the paper's baseline.
 
     Returns:
-        An `ApiDataset` with `is_synthetic=True`, `site="stackoverflow"`.
+        An `ApiDataset` with `is_synthetic=True`, `site="stackoverflow.com"` and `collected_at`
+        the sample's notional crawl (`calibration.COLLECTED_AT`).
 
     Raises:
         ValueError: the tag list is empty or `n_baseline` is negative.
@@ -78,8 +82,9 @@ def build_synthetic_dataset(
         answers=answers,
         tag_info=tag_info(described, all_tags, related),
         related_tags=related,
-        site="stackoverflow",
+        site=SYNTHETIC_SITE,
         is_synthetic=True,
+        collected_at=cal.COLLECTED_AT,
     )
 
 

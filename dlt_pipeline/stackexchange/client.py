@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -76,6 +77,8 @@ class ApiRun:
         items: rows handed to dlt per raw table.
         skipped: items dropped per reason (`missing question_id`, `body truncated`, ...).
         stop: the exception that stopped the run early, if any.
+        utc_now: wall-clock epoch seconds, the observation time of a response without a usable
+            HTTP `Date` header (tests inject a fixed one).
     """
 
     clock: Clock = field(default_factory=SystemClock)
@@ -86,6 +89,7 @@ class ApiRun:
     items: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     stop: ApiStop | None = None
+    utc_now: Callable[[], float] = time.time
 
     @property
     def stopped(self) -> bool:
@@ -149,6 +153,25 @@ def _quota_message(reason: str, wait_seconds: int | None = None) -> str:
     )
 
 
+class ApiBody(dict[str, Any]):
+    """A response's JSON body, plus when the server says it produced it.
+
+    Attributes:
+        observed_at: epoch seconds of the response's HTTP `Date` header (the run's wall clock
+            when the header is missing or unreadable): when the items' counts were true.
+    """
+
+    observed_at: int = 0
+
+
+def _observed_at(response: requests.Response, run: ApiRun) -> int:
+    """Epoch seconds of the response's `Date` header, else of the run's wall clock."""
+    try:
+        return int(parsedate_to_datetime(response.headers["Date"]).timestamp())
+    except (KeyError, TypeError, ValueError, IndexError):
+        return int(run.utc_now())
+
+
 def _parsed(body: Item) -> Callable[..., Item]:
     """A `Response.json` returning the body parsed once (dlt's paginator reads it twice)."""
     return lambda **_: body
@@ -207,7 +230,9 @@ class ApiSession(requests.Session):
             ):
                 continue
             self._record_wrapper(body, method)
-            response.json = _parsed(body)  # type: ignore[method-assign]
+            page = ApiBody(body)
+            page.observed_at = _observed_at(response, self.run)
+            response.json = _parsed(page)  # type: ignore[method-assign]
             return response
 
     def _retry_or_fail(self, attempt: int, reason: str, fix: str) -> None:
@@ -269,7 +294,7 @@ class StackExchangeClient:
 
     def pages(
         self, path: str, params: dict[str, Any], max_pages: int | None = None
-    ) -> Iterator[Item]:
+    ) -> Iterator[ApiBody]:
         """Yield each page's JSON body of a paged call, from page 1 while `has_more`.
 
         Args:
@@ -289,7 +314,7 @@ class StackExchangeClient:
             if max_pages is not None and n >= max_pages:
                 return
 
-    def get(self, path: str, params: dict[str, Any]) -> Item:
+    def get(self, path: str, params: dict[str, Any]) -> ApiBody:
         """One request; return its JSON body."""
         return self.rest.get(path, params=self._params(params)).json()
 

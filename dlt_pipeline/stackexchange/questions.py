@@ -1,10 +1,12 @@
 """The `questions` resource: per tag one `/questions` chain, with the answers of what it finds.
 
-The cursors are hand-kept in resource state rather than `dlt.sources.incremental`, because the
-behaviour the tests pin needs more than one incremental cursor per resource can give:
+The cursors are hand-kept in resource state (per site: tags and ids are per site) rather than
+`dlt.sources.incremental`, because the behaviour the tests pin needs more than one incremental
+cursor per resource can give:
 
-- one cursor per tag in one resource: the tags' chains share the set of questions already seen (a
-  question in two tags is one row, counted once) and one queue of answers still owed;
+- one cursor per tag in one resource, each tag over its own window (the union of the windows of
+  the topics carrying it): the tags' chains share the set of questions already seen (a question in
+  two tags is one row, counted once) and one queue of answers still owed;
 - a cursor remembers the window start it belongs to, so a window moved earlier starts again;
 - the boundary second is re-read (`fromdate` is inclusive) and merged on `question_id`, where
   incremental would drop those rows as duplicates of the last value;
@@ -25,7 +27,7 @@ import dlt
 from ..raw_contract import MERGE, RAW_TABLES
 from . import settings
 from .buffers import Buffers
-from .client import ApiRun, ApiStop, Item, StackExchangeClient, encode_path_list
+from .client import ApiBody, ApiRun, ApiStop, StackExchangeClient, encode_path_list
 from .rows import answer_row, question_rows
 
 
@@ -66,7 +68,7 @@ class _AnswerFetcher:
             params = {"pagesize": settings.PAGE_SIZE, "sort": "creation", "order": "asc"}
             for body in self.client.pages(path, params):
                 for item in body.get("items") or []:
-                    row = answer_row(item, self.is_synthetic, run)
+                    row = answer_row(item, self.is_synthetic, run, self.client.site)
                     if row is not None and row["answer_id"] not in self.seen:
                         self.seen.add(row["answer_id"])
                         rows.append(row)
@@ -85,11 +87,13 @@ class _Chain:
 
     Attributes:
         tag: the tag asked for (`tagged=`).
+        window: the tag's (first, last) epoch second, both inclusive.
         by_activity: True for `sort=activity&min=`, False for `sort=creation&fromdate=`.
         start: the first value of the chain's bound parameter.
     """
 
     tag: str
+    window: tuple[int, int]
     by_activity: bool
     start: int
 
@@ -112,38 +116,38 @@ class _Chain:
 class _TagQuestions:
     """The per-tag chains of one run and what they share: cursors, seen ids, answers, buffers."""
 
-    def __init__(self, client: StackExchangeClient, window: tuple[int, int], is_synthetic: bool):
+    def __init__(self, client: StackExchangeClient, is_synthetic: bool):
         self.client = client
         self.run: ApiRun = client.run
         self.is_synthetic = is_synthetic
-        self.lo, self.hi = window
-        state = dlt.current.resource_state()
+        state = dlt.current.resource_state().setdefault("sites", {}).setdefault(client.site, {})
         self.creation: dict[str, dict[str, int]] = state.setdefault("creation_cursor", {})
         self.activity: dict[str, int] = state.setdefault("activity_cursor", {})
         self.answers = _AnswerFetcher(client, state.setdefault("answers_pending", {}), is_synthetic)
         self.buffers = Buffers(self.run)
         self.seen: set[int] = set()
 
-    def chain(self, tag: str, refresh: bool) -> _Chain | None:
+    def chain(self, tag: str, window: tuple[int, int], refresh: bool) -> _Chain | None:
         """Where `tag`'s chain starts; None when its creation cursor is already past the window.
 
         A creation cursor is reused only for a window starting at or after the one it was kept
         for; a window moved earlier starts again from its first day.
         """
+        lo, hi = window
         if refresh and tag in self.activity:
-            return _Chain(tag, by_activity=True, start=int(self.activity[tag]))
+            return _Chain(tag, window, by_activity=True, start=int(self.activity[tag]))
         known = self.creation.get(tag)
-        resume = known is not None and known["from"] <= self.lo
-        start = max(self.lo, int(known["cursor"])) if resume else self.lo
-        self.creation[tag] = {"from": known["from"] if resume else self.lo, "cursor": start}
-        return None if start > self.hi else _Chain(tag, by_activity=False, start=start)
+        resume = known is not None and known["from"] <= lo
+        start = max(lo, int(known["cursor"])) if resume else lo
+        self.creation[tag] = {"from": known["from"] if resume else lo, "cursor": start}
+        return None if start > hi else _Chain(tag, window, by_activity=False, start=start)
 
     def read(self, chain: _Chain) -> Iterator[Any]:
         """Every page of the chain; past the anonymous page cap, a new chain from the last value."""
         params: dict[str, Any] = {
             "tagged": chain.tag,
-            "fromdate": self.lo,
-            "todate": self.hi,
+            "fromdate": chain.window[0],
+            "todate": chain.window[1],
             "sort": chain.sort,
             "order": "asc",
             "pagesize": settings.PAGE_SIZE,
@@ -169,13 +173,18 @@ class _TagQuestions:
             start = last
 
     def _page(
-        self, chain: _Chain, body: Item, chain_seen: set[int], last: int
+        self, chain: _Chain, body: ApiBody, chain_seen: set[int], last: int
     ) -> Generator[Any, None, tuple[int, int]]:
         """Buffer a page's new questions and queue their answers; return the cursor and how many."""
         n_new = 0
         for item in body.get("items") or []:
             parsed = question_rows(
-                item, settings.COLLECTED_BY_TAG_QUERY, self.is_synthetic, self.run
+                item,
+                settings.COLLECTED_BY_TAG_QUERY,
+                self.is_synthetic,
+                self.run,
+                site=self.client.site,
+                observed_at=body.observed_at,
             )
             if parsed is None:
                 continue
@@ -203,23 +212,24 @@ class _TagQuestions:
 
 @dlt.resource(name="questions", write_disposition=MERGE, **RAW_TABLES["questions"].keys)
 def questions(
-    client: Any, tags: list[str], window: tuple[int, int], refresh: bool, is_synthetic: bool
+    client: Any, windows: dict[str, tuple[int, int]], refresh: bool, is_synthetic: bool
 ) -> Iterator[Any]:
-    """Questions of each tag in the window, one row per question, with tags and answers.
+    """Questions of each tag in its window (epoch seconds), one row per question, with tags and
+    answers.
 
     Incremental per tag: resource state keeps, per tag, the window start and the highest
     `creation_date` seen (`fromdate` is inclusive, so the boundary second is re-read and merged,
     never skipped), and the highest `last_activity_date` for `refresh`. Answers still owed from
     an earlier run are fetched first.
     """
-    chains = _TagQuestions(client, window, is_synthetic)
+    chains = _TagQuestions(client, is_synthetic)
     run = chains.run
     try:
         yield from chains.answers.fetch(chains.buffers, force=True)
-        for tag in tags:
+        for tag, window in windows.items():
             if run.stopped:
                 break
-            chain = chains.chain(tag, refresh)
+            chain = chains.chain(tag, window, refresh)
             if chain is not None:
                 yield from chains.read(chain)
         yield from chains.answers.fetch(chains.buffers, force=True)

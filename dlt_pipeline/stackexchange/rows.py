@@ -37,9 +37,12 @@ def _owner_id(item: Item) -> int | None:
 
 
 def question_rows(
-    item: Any, collected_by: str, is_synthetic: bool, run: ApiRun
+    item: Any, collected_by: str, is_synthetic: bool, run: ApiRun, *, site: str, observed_at: int
 ) -> tuple[Item, list[Item]] | None:
     """One `questions` row and its `question_tags` rows from an API item, or None if unusable.
+
+    `site` (the domain) keys the rows; `observed_at` (the response's `Date`, epoch seconds) is the
+    row's `collected_at`, when its counts and accepted answer were true.
 
     Unusable (skipped, counted by reason in `run.skipped`): not an object, no integer `question_id`,
     no integer `creation_date`. Usable oddities are repaired: a string id becomes an int, a body
@@ -61,6 +64,7 @@ def question_rows(
         run.skipped["question body truncated (too long)"] += 1
         body = body[: settings.MAX_BODY_CHARS]
     row = {
+        "site": site,
         "question_id": question_id,
         "title": _as_str(item.get("title")),
         "link": _as_str(item.get("link")),
@@ -77,17 +81,18 @@ def question_rows(
         "content_license": _as_str(item.get("content_license")),
         "data_source": settings.DATA_SOURCE,
         "collected_by": collected_by,
+        "collected_at": observed_at,
         "is_synthetic": is_synthetic,
     }
     tags = item.get("tags") if isinstance(item.get("tags"), list) else []
     tag_rows = [
-        {"question_id": question_id, "tag": tag, "tag_position": pos}
+        {"site": site, "question_id": question_id, "tag": tag, "tag_position": pos}
         for pos, tag in enumerate(t for t in tags if isinstance(t, str))
     ]
     return row, tag_rows
 
 
-def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+def answer_row(item: Any, is_synthetic: bool, run: ApiRun, site: str) -> Item | None:
     """One `answers` row from an API answer item, or None (counted in `run.skipped`) if unusable."""
     if not isinstance(item, dict):
         run.skipped["answer is not a JSON object"] += 1
@@ -97,6 +102,7 @@ def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
         run.skipped["answer without integer answer_id"] += 1
         return None
     return {
+        "site": site,
         "answer_id": answer_id,
         "question_id": as_int(item.get("question_id")),
         "is_accepted": _as_bool(item.get("is_accepted")),
@@ -109,12 +115,13 @@ def answer_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
     }
 
 
-def tag_row(item: Any, is_synthetic: bool, run: ApiRun) -> Item | None:
+def tag_row(item: Any, is_synthetic: bool, run: ApiRun, site: str) -> Item | None:
     """One `tags` row from a `/tags/{tags}/info` item, or None (counted) if it has no name."""
     if not isinstance(item, dict) or not isinstance(item.get("name"), str):
         run.skipped["tag without name"] += 1
         return None
     return {
+        "site": site,
         "name": item["name"],
         "count": as_int(item.get("count")),
         "has_synonyms": _as_bool(item.get("has_synonyms")),

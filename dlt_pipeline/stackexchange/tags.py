@@ -26,7 +26,11 @@ def tags_info(client: Any, tags: list[str], is_synthetic: bool) -> Iterator[Any]
                 f"/tags/{encode_path_list(chunk)}/info", {"pagesize": settings.PAGE_SIZE}
             )
             rows = [
-                r for r in (tag_row(t, is_synthetic, run) for t in body.get("items") or []) if r
+                r
+                for r in (
+                    tag_row(t, is_synthetic, run, client.site) for t in body.get("items") or []
+                )
+                if r
             ]
             run.items["tags"] += len(rows)
             run.progress(
@@ -54,6 +58,7 @@ def related_tags(client: Any, tags: list[str]) -> Iterator[Any]:
                 if isinstance(item, dict) and isinstance(item.get("name"), str):
                     rows.append(
                         {
+                            "site": client.site,
                             "tag": tag,
                             "related_tag": item["name"],
                             "count": as_int(item.get("count")),

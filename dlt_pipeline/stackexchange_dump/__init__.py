@@ -6,9 +6,9 @@ question in file order:
 1. `stackexchange_dump(batches)` loads parsed batches: `questions` and `question_tags` (merged on
    `question_id`) and the raw answers into `dump_answers_pending`. The runner calls it once per
    segment of the file, so every segment is committed before the next is parsed.
-2. `resolved_answers(db_path, window)` reads the pending answers back from DuckDB joined to their
-   question, keeps those whose question is in the window, derives `is_accepted` from the question's
-   `accepted_answer_id`, and merges them into `answers`.
+2. `resolved_answers(db_path, site, windows)` reads the pending answers back from DuckDB joined to
+   their question on the same site, keeps those whose question is in one of the windows, derives
+   `is_accepted` from the question's `accepted_answer_id`, and merges them into `answers`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def stackexchange_dump(
 ) -> tuple[DltResource, ...]:
     """Load parsed dump batches into `questions`, `question_tags` and `dump_answers_pending`.
 
-    Tables are merged with dlt's delete-insert on a merge key only (`question_id`, `answer_id`):
+    Tables are merged with dlt's delete-insert on a merge key only ((`site`, `question_id`), ...):
     a dump holds each post once, so dlt's primary-key de-duplication pass (about a quarter of the
     load's CPU) is skipped, while re-loads still replace a question's row and its whole tag list.
 
@@ -68,6 +68,7 @@ def stackexchange_dump(
 
 _RESOLVE_SQL = f"""
 select
+    pending.site,
     pending.answer_id,
     pending.question_id,
     coalesce(questions.accepted_answer_id = pending.answer_id, false) as is_accepted,
@@ -79,21 +80,22 @@ select
     pending.is_synthetic
 from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
 inner join {DATASET}.questions as questions
-    on questions.question_id = pending.question_id
-where questions.creation_date >= $from_epoch and questions.creation_date < $end_epoch
+    on questions.site = pending.site and questions.question_id = pending.question_id
+where pending.site = ? and ({{windows}})
 """
 
 
 @dlt.resource(name="answers", write_disposition=MERGE, merge_key=RAW_TABLES["answers"].replace_key)
-def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
-    """Answers of this load whose question is in the window, with `is_accepted` from the question.
+def resolved_answers(db_path: Path, site: str, windows: Sequence[DumpWindow]) -> Iterator[pa.Table]:
+    """Answers of this load whose question is in a window, with `is_accepted` from the question.
 
     Reads `dump_answers_pending` joined to `questions` in DuckDB, in Arrow batches, so the id map of
     accepted answers never has to live in Python memory.
 
     Args:
         db_path: the warehouse file the posts were loaded into.
-        window: the load's question window (epoch seconds are compared).
+        site: the dump's site (domain).
+        windows: the load's question windows (epoch seconds are compared).
     """
     with duckdb.connect(str(db_path)) as connection:
         found = connection.execute(
@@ -103,7 +105,13 @@ def resolved_answers(db_path: Path, window: DumpWindow) -> Iterator[pa.Table]:
         ).fetchone()
         if not found or found[0] < 2:
             return
-        parameters = {"from_epoch": window.from_epoch, "end_epoch": window.end_epoch}
-        reader = connection.execute(_RESOLVE_SQL, parameters).to_arrow_reader(BATCH_ROWS)
+        spans = " or ".join(
+            ["(questions.creation_date >= ? and questions.creation_date < ?)"] * len(windows)
+        )
+        parameters: list[object] = [site]
+        for window in windows:
+            parameters += [window.from_epoch, window.end_epoch]
+        query = _RESOLVE_SQL.format(windows=spans)
+        reader = connection.execute(query, parameters).to_arrow_reader(BATCH_ROWS)
         for record_batch in reader:
             yield pa.Table.from_batches([record_batch]).cast(ANSWERS_SCHEMA)

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,7 +33,6 @@ from .settings import (
     BATCH_ROWS,
     COLLECTED_BY,
     DATA_SOURCE,
-    DOT_COM_SITES,
     PROGRESS_INTERVAL_SECONDS,
     QUESTION_POST_TYPE,
     READ_CHUNK_BYTES,
@@ -95,6 +94,8 @@ class PostBatch:
         posts_seen: posts (rows of any type) parsed so far, kept or not.
         posts_kept: questions and answers kept so far.
         other_post_types: posts so far that are neither question nor answer (tag wikis, ...).
+        newest_date: the newest `CreationDate`/`LastActivityDate` of any post so far (ISO text,
+            UTC), the dump's date when the file ends.
     """
 
     questions: pa.Table
@@ -104,6 +105,7 @@ class PostBatch:
     posts_seen: int
     posts_kept: int
     other_post_types: int
+    newest_date: str
 
     @property
     def kept_posts(self) -> int:
@@ -124,13 +126,6 @@ class DumpStream:
     reader: IO[bytes]
     bytes_read: Callable[[], int]
     total_bytes: int | None
-
-
-def site_domain(site: str) -> str:
-    """Return the web domain of a `site` parameter (`stackoverflow` -> `stackoverflow.com`)."""
-    if "." in site:
-        return site
-    return f"{site}.com" if site in DOT_COM_SITES else f"{site}.stackexchange.com"
 
 
 @contextmanager
@@ -200,14 +195,15 @@ class _CountingReader:
 class _PostCollector:
     """expat handler that keeps the attribute dicts of in-window posts until a batch is full."""
 
-    def __init__(self, window: DumpWindow) -> None:
+    def __init__(self, windows: Sequence[DumpWindow]) -> None:
         self.questions: list[dict[str, str]] = []
         self.answers: list[dict[str, str]] = []
         self.posts_seen = 0
         self.posts_kept = 0
         self.other_post_types = 0
-        self._from_iso = window.from_iso
-        self._end_iso = window.end_iso
+        self.newest_date = ""
+        self._spans = [(window.from_iso, window.end_iso) for window in windows]
+        self._first_iso = min(window.from_iso for window in windows)
 
     def start_element(self, _name: str, attributes: dict[str, str]) -> None:
         post_type = attributes.get("PostTypeId")
@@ -215,14 +211,17 @@ class _PostCollector:
             return
         self.posts_seen += 1
         created = attributes.get("CreationDate", "")
+        newest = max(created, attributes.get("LastActivityDate", ""))
+        if newest > self.newest_date:
+            self.newest_date = newest
         if post_type == QUESTION_POST_TYPE:
-            if self._from_iso <= created < self._end_iso:
+            if any(lo <= created < end for lo, end in self._spans):
                 self.questions.append(attributes)
                 self.posts_kept += 1
         elif post_type == ANSWER_POST_TYPE:
-            # An answer is never older than its question, so one before the window cannot belong
+            # An answer is never older than its question, so one before every window cannot belong
             # to it; later ones wait for their question (which may come later in the file).
-            if created >= self._from_iso:
+            if created >= self._first_iso:
                 self.answers.append(attributes)
                 self.posts_kept += 1
         else:
@@ -235,9 +234,10 @@ class _PostCollector:
 
 def iter_post_batches(
     stream: DumpStream,
-    window: DumpWindow,
+    windows: DumpWindow | Sequence[DumpWindow],
     *,
     site: str,
+    collected_at: int | None = None,
     include_bodies: bool = False,
     batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
@@ -252,8 +252,11 @@ def iter_post_batches(
 
     Args:
         stream: the dump, from `open_dump`.
-        window: questions created outside it are skipped; so are answers created before it.
-        site: the `site` the dump belongs to, for question links.
+        windows: questions created outside all of them are skipped; so are answers created
+            before the first.
+        site: the domain of the dump's site (`beer.stackexchange.com`), for keys and links.
+        collected_at: the dump's date in epoch seconds when known up front (`--dump-date`); else
+            null, and the runner fills it with the file's newest date once the file has ended.
         include_bodies: keep the HTML `Body` of questions (off: bodies are most of the bytes).
         batch_rows: target kept posts per batch.
         on_chunk: called after each chunk with (bytes read, posts seen, posts kept), for progress.
@@ -265,16 +268,16 @@ def iter_post_batches(
     Raises:
         DumpParseError: the XML is corrupt or truncated.
     """
-    collector = _PostCollector(window)
+    collector = _PostCollector([windows] if isinstance(windows, DumpWindow) else windows)
     parser = expat.ParserCreate()
     parser.StartElementHandler = collector.start_element
-    link_prefix = f"https://{site_domain(site)}/q/"
+    post = _PostContext(site, f"https://{site}/q/", collected_at, include_bodies)
     lines_fed = bytes_fed = 0
     chunk = b""
     error: DumpParseError | None = None
 
     def take_batch() -> PostBatch:
-        batch = _to_batch(collector, link_prefix, include_bodies, stream.bytes_read())
+        batch = _to_batch(collector, post, stream.bytes_read())
         collector.questions, collector.answers = [], []
         return batch
 
@@ -352,27 +355,38 @@ def _constant(value: Any, length: int, type_: pa.DataType) -> pa.Array:
     return pa.array([value] * length, type=type_)
 
 
-def _to_batch(
-    collector: _PostCollector, link_prefix: str, include_bodies: bool, bytes_read: int
-) -> PostBatch:
+@dataclass(frozen=True)
+class _PostContext:
+    """What every row of one dump shares: its site, link prefix, observation time, bodies or not."""
+
+    site: str
+    link_prefix: str
+    collected_at: int | None
+    include_bodies: bool
+
+
+def _to_batch(collector: _PostCollector, post: _PostContext, bytes_read: int) -> PostBatch:
     """Convert the collected attribute dicts into the three Arrow tables."""
-    questions = _questions_table(collector.questions, link_prefix, include_bodies)
+    questions = _questions_table(collector.questions, post)
     return PostBatch(
         questions=questions,
-        question_tags=_question_tags_table(collector.questions, questions.column("question_id")),
-        answers=_answers_table(collector.answers),
+        question_tags=_question_tags_table(
+            collector.questions, questions.column("question_id"), post.site
+        ),
+        answers=_answers_table(collector.answers, post.site),
         bytes_read=bytes_read,
         posts_seen=collector.posts_seen,
         posts_kept=collector.posts_kept,
         other_post_types=collector.other_post_types,
+        newest_date=collector.newest_date,
     )
 
 
-def _questions_table(
-    rows: list[dict[str, str]], link_prefix: str, include_bodies: bool
-) -> pa.Table:
+def _questions_table(rows: list[dict[str, str]], post: _PostContext) -> pa.Table:
     """Rows of `questions` in the API loader's Arrow schema (docs/contracts.md)."""
     n = len(rows)
+    include_bodies = post.include_bodies
+    link_prefix = post.link_prefix
     question_id = _int_column(rows, "Id")
     accepted_answer_id = _int_column(rows, "AcceptedAnswerId")
     answer_count = pc.fill_null(_int_column(rows, "AnswerCount"), 0)
@@ -381,6 +395,7 @@ def _questions_table(
     # question row allows is "has an accepted answer, or any answer".
     is_answered = pc.or_(pc.is_valid(accepted_answer_id), pc.greater(answer_count, 0))
     columns = {
+        "site": _constant(post.site, n, pa.string()),
         "question_id": question_id,
         "title": _html_encode(_column(rows, "Title")),
         "link": pc.binary_join_element_wise(link_prefix, question_id.cast(pa.string()), ""),
@@ -397,12 +412,13 @@ def _questions_table(
         "content_license": _column(rows, "ContentLicense"),
         "data_source": _constant(DATA_SOURCE, n, pa.string()),
         "collected_by": _constant(COLLECTED_BY, n, pa.string()),
+        "collected_at": _constant(post.collected_at, n, pa.int64()),
         "is_synthetic": _constant(False, n, pa.bool_()),
     }
     return pa.table(columns).cast(QUESTIONS_SCHEMA)
 
 
-def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array) -> pa.Table:
+def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array, site: str) -> pa.Table:
     """One row per (question, tag) from `<a><b>` or `|a|b|` tag strings, keeping the tags' order."""
     raw = pc.fill_null(_column(rows, "Tags"), "")
     tag_lists = pc.split_pattern(pc.replace_substring(pc.utf8_trim(raw, "<>|"), "><", "|"), "|")
@@ -412,6 +428,7 @@ def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array) -> p
     positions = np.arange(len(tags), dtype=np.int64) - offsets[parents]
     table = pa.table(
         {
+            "site": _constant(site, len(tags), pa.string()),
             "question_id": pc.take(question_id, pa.array(parents)),
             "tag": tags,
             "tag_position": pa.array(positions, type=pa.int64()),
@@ -420,11 +437,12 @@ def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array) -> p
     return table.filter(pc.not_equal(table.column("tag"), "")).cast(QUESTION_TAGS_SCHEMA)
 
 
-def _answers_table(rows: list[dict[str, str]]) -> pa.Table:
+def _answers_table(rows: list[dict[str, str]], site: str) -> pa.Table:
     """Answers as parsed, with their parent `question_id`; `is_accepted` is set on resolution."""
     n = len(rows)
     return pa.table(
         {
+            "site": _constant(site, n, pa.string()),
             "answer_id": _int_column(rows, "Id"),
             "question_id": _int_column(rows, "ParentId"),
             "is_accepted": _constant(None, n, pa.bool_()),

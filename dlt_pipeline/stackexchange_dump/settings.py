@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-DEFAULT_FROM_DATE = "2018-01-01"
-DEFAULT_TO_DATE = "2023-06-15"
-DEFAULT_SITE = "stackoverflow"
 PIPELINE_NAME = "stackexchange_dump"
 
 # Rows per Arrow batch handed to dlt (dlt normalises Arrow at >100k rows/s, dicts at ~1.7k/s).
@@ -25,8 +22,3 @@ PENDING_ANSWERS_TABLE = "dump_answers_pending"
 
 DATA_SOURCE = "dump"
 COLLECTED_BY = "dump"
-
-# Sites whose domain is `<site>.com`; every other site name is `<site>.stackexchange.com`.
-DOT_COM_SITES = frozenset(
-    {"stackoverflow", "serverfault", "superuser", "askubuntu", "mathoverflow"}
-)

@@ -103,7 +103,7 @@ def test_other_seed_gives_other_dataset() -> None:
 
 def test_dataset_is_flagged_synthetic(dataset: ApiDataset) -> None:
     assert dataset.is_synthetic is True
-    assert dataset.site == "stackoverflow"
+    assert dataset.site == "stackoverflow.com"
 
 
 # --- shapes ---------------------------------------------------------------------------------------

@@ -151,10 +151,10 @@ def test_literature_tags_are_in_the_served_tag_metadata(
     assert TOPICS["bigdata"][0] in related_names
     index = DatasetIndex(dataset)
     every_tag = [t for tags in TOPICS.values() for t in tags]
-    served, _ = route(index, f"/tags/{';'.join(every_tag)}/info", {"site": "stackoverflow"})
+    served, _ = route(index, f"/tags/{';'.join(every_tag)}/info", {"site": "stackoverflow.com"})
     assert [item["name"] for item in served] == every_tag
     for tag in every_tag:
-        related, _ = route(index, f"/tags/{tag}/related", {"site": "stackoverflow"})
+        related, _ = route(index, f"/tags/{tag}/related", {"site": "stackoverflow.com"})
         assert related == dataset.related_tags[tag]
 
 

@@ -23,7 +23,7 @@ def _client(
     url: str, clock: ManualClock, key: str | None = "k3y"
 ) -> tuple[StackExchangeClient, ApiRun]:
     run = ApiRun(clock=clock, progress=lambda line: None)
-    return StackExchangeClient(url, "stackoverflow", key, run), run
+    return StackExchangeClient(url, "stackoverflow.com", key, run), run
 
 
 def _ids(client: StackExchangeClient, tag: str) -> list[int]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dlt_pipeline.api_runner import run_api_load
+from dlt_pipeline.options import TagWindow
 from dlt_pipeline.results import LoadError
 from dlt_pipeline.stackexchange import settings
 from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
@@ -18,6 +19,7 @@ from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 KEY = "s3cr3t-KEY-value-42"
 TAGS = ["c#", "c++", ".net"]
 WINDOW = {"from_date": date(2020, 1, 1), "to_date": date(2022, 12, 31)}
+SITE = "stackoverflow.com"
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +28,15 @@ def _isolated_config(monkeypatch):
     monkeypatch.setenv("SOURCES__STACKEXCHANGE__KEY", KEY)
 
 
+def _topics(options: dict) -> dict:
+    """`run_api_load` options with one topic made of `tags`, `from_date` and `to_date`."""
+    options = {"tags": TAGS, **WINDOW, "site": SITE, **options}
+    topic = TagWindow(tuple(options.pop("tags")), options.pop("from_date"), options.pop("to_date"))
+    return {**options, "topics": [topic]}
+
+
 def _load(db: Path, url: str, lines: list[str] | None = None, **kwargs) -> object:
-    options = {"tags": TAGS, "site": "stackoverflow", "baseline": "none", **WINDOW, **kwargs}
+    options = _topics({"baseline": "none", **kwargs})
     sink = lines if lines is not None else []
     return run_api_load(db, base_url=url, progress=sink.append, clock=ManualClock(), **options)
 
@@ -38,14 +47,15 @@ def _query(db: Path, sql: str) -> list[tuple]:
 
 
 def _snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Table contents that must match between runs (load ids and volatile timestamps left out)."""
+    """Table contents that must match between runs (load ids and observation times left out)."""
     return {
         "questions": _query(
             db,
-            "select * exclude (_dlt_load_id) from raw_stackexchange.questions order by question_id",
+            "select * exclude (_dlt_load_id, collected_at) from raw_stackexchange.questions "
+            "order by site, question_id",
         ),
         "question_tags": _query(
-            db, "select * exclude (_dlt_load_id) from raw_stackexchange.question_tags order by 1, 2"
+            db, "select * exclude (_dlt_load_id) from raw_stackexchange.question_tags order by all"
         ),
         "answers": _query(
             db, "select * exclude (_dlt_load_id) from raw_stackexchange.answers order by answer_id"
@@ -54,7 +64,7 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
             db, "select * exclude (_dlt_load_id) from raw_stackexchange.tags order by name"
         ),
         "related_tags": _query(
-            db, "select * exclude (_dlt_load_id) from raw_stackexchange.related_tags order by 1, 2"
+            db, "select * exclude (_dlt_load_id) from raw_stackexchange.related_tags order by all"
         ),
     }
 
@@ -234,20 +244,14 @@ def test_malformed_json_fails_with_one_line_and_keeps_what_was_fetched(tmp_path)
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"tags": []}, "the tag list is empty"),
-        ({"tags": ["  "]}, "the tag list is empty"),
+        ({"tags": []}, "tag list is empty"),
+        ({"tags": ["  "]}, "tag list is empty"),
         ({"from_date": date(2023, 1, 2), "to_date": date(2023, 1, 1)}, "is after to date"),
         ({"baseline": "everything"}, "is not one of none, totals, sample, both"),
     ],
 )
 def test_bad_input_is_a_one_line_error(tmp_path, kwargs, expected):
-    options = {
-        "tags": TAGS,
-        **WINDOW,
-        "site": "stackoverflow",
-        "base_url": "http://127.0.0.1:9/2.3",
-        **kwargs,
-    }
+    options = _topics({"base_url": "http://127.0.0.1:9/2.3", **kwargs})
     with pytest.raises(LoadError, match=expected):
         run_api_load(tmp_path / "w.duckdb", progress=lambda line: None, **options)
     assert not (tmp_path / "w.duckdb").exists()
@@ -277,23 +281,25 @@ def test_baseline_totals_and_uniform_random_sample(tmp_path, monkeypatch):
     )
     run = _query(
         db,
-        "select seed, target_size, questions_found, topic_questions_dropped, ids_requested "
+        "select site, sample_run_id, seed, target_size, questions_found, ids_requested "
         "from raw_stackexchange.baseline_sample_runs",
     )
-    assert run[0][:3] == (settings.DEFAULT_SAMPLE_SEED, 600, 600) and run[0][3] > 0
-    sampled = [
-        r[0]
-        for r in _query(
-            db,
-            "select question_id from raw_stackexchange.questions "
-            "where collected_by = 'random_sample'",
-        )
-    ]
-    baseline_ids = sorted(
-        q["question_id"] for q in dataset.questions if not set(q["tags"]) & set(TAGS)
+    assert run[0][2:5] == (settings.DEFAULT_SAMPLE_SEED, 600, 600) and run[0][5] > 600
+    members = _query(
+        db,
+        "select m.question_id, q.collected_by from raw_stackexchange.baseline_sample_questions m "
+        "join raw_stackexchange.questions q using (site, question_id) "
+        f"where m.site = '{SITE}' and m.sample_run_id = '{run[0][1]}'",
     )
-    assert len(sampled) == 600 and set(sampled) <= set(baseline_ids)
-    median = baseline_ids[len(baseline_ids) // 2]
+    topic_ids = {q["question_id"] for q in dataset.questions if set(q["tags"]) & set(TAGS)}
+    all_ids = sorted(q["question_id"] for q in dataset.questions)
+    sampled = [question_id for question_id, _ in members]
+    assert len(sampled) == 600 and set(sampled) <= set(all_ids)
+    # Topic-tagged questions stay in the sample (another topic's baseline) and keep the row of
+    # their tag chain; the others arrived by the sample.
+    assert {by for qid, by in members if qid in topic_ids} == {"tag_query"}
+    assert {by for qid, by in members if qid not in topic_ids} == {"random_sample"}
+    median = all_ids[len(all_ids) // 2]
     assert 0.43 < sum(i <= median for i in sampled) / 600 < 0.57
     accepted = _query(
         db,
@@ -319,3 +325,66 @@ def test_anonymous_load_splits_long_histories_into_windows(tmp_path, monkeypatch
     assert max(pages) == 25 and len(pages) == 27
     assert result.row_counts["questions"] == 2_610
     assert "anonymous quota is 300 requests/day" in lines[0]
+
+
+def test_a_question_id_on_two_sites_is_two_rows(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCES__STACKEXCHANGE__SAMPLE_SIZE", "20")
+    db = tmp_path / "w.duckdb"
+    for site in ("stackoverflow.com", "beer.stackexchange.com"):
+        with serve(make_dataset({"c#": 30, "c++": 10}, site=site)) as url:
+            assert _load(db, url, site=site, baseline="sample").status == "completed"
+            assert {r.params["site"] for r in url.requests} == {site}
+    per_table = {
+        table: _query(
+            db,
+            f"select site, count(*) from raw_stackexchange.{table} group by site order by site",
+        )
+        for table in ("questions", "question_tags", "answers", "tags", "related_tags")
+    }
+    for table, counts in per_table.items():
+        assert [site for site, _ in counts] == ["beer.stackexchange.com", "stackoverflow.com"]
+        assert counts[0][1] == counts[1][1] > 0, table  # same ids on both sites: nothing replaced
+    links = _query(db, "select distinct site, link like 'https://stackoverflow.com/%' from "
+                   "raw_stackexchange.questions order by 1")  # fmt: skip
+    assert links == [("beer.stackexchange.com", True), ("stackoverflow.com", True)]  # as sent
+    members = _query(
+        db, "select site, count(*) from raw_stackexchange.baseline_sample_questions group by 1"
+    )
+    assert len(members) == 2
+
+
+def test_collected_at_is_the_responses_date_header(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCES__STACKEXCHANGE__SAMPLE_SIZE", "50")
+    crawled = int(datetime(2023, 6, 30, tzinfo=UTC).timestamp())
+    dataset = make_dataset({"c#": 40}, baseline=200)
+    dataset.collected_at = crawled
+    with serve(dataset) as url:
+        _load(tmp_path / "crawled.duckdb", url, baseline="sample")
+    assert _query(
+        tmp_path / "crawled.duckdb",
+        "select collected_by, collected_at, count(*) from raw_stackexchange.questions "
+        "group by all order by 1",
+    ) == [
+        ("random_sample", crawled, 50 - _topic_members(tmp_path / "crawled.duckdb")),
+        ("tag_query", crawled, 40),
+    ]
+    dataset.collected_at = None
+    before = datetime.now(UTC).timestamp()
+    with serve(dataset) as url:
+        _load(tmp_path / "now.duckdb", url)
+    ((low, high),) = _query(
+        tmp_path / "now.duckdb",
+        "select min(collected_at), max(collected_at) from raw_stackexchange.questions",
+    )
+    assert int(before) - 1 <= low <= high <= datetime.now(UTC).timestamp() + 1
+
+
+def _topic_members(db: Path) -> int:
+    """Sample members a tag chain fetched (their row says `tag_query`)."""
+    ((n,),) = _query(
+        db,
+        "select count(*) from raw_stackexchange.baseline_sample_questions m join "
+        "raw_stackexchange.questions q using (site, question_id) "
+        "where q.collected_by = 'tag_query'",
+    )
+    return n

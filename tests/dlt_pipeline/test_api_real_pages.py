@@ -11,6 +11,7 @@ import pytest
 
 from demo.replay_api import ApiDataset, serve
 from dlt_pipeline.api_runner import run_api_load
+from dlt_pipeline.options import TagWindow
 from dlt_pipeline.stackexchange.client import ApiFailure, ApiRun, ApiSession, QuotaExhausted
 from dlt_pipeline.stackexchange.rows import answer_row, question_rows, tag_row
 from tests.fakes import ManualClock
@@ -18,6 +19,7 @@ from tests.fakes import ManualClock
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
 PYTHON_PAGE = "se-api23-questions-tagged-python-2023/questions_tagged_python_2023-01-08.json"
 VCR = "se-api22-ruby-stackoverflow-vcr"
+SITE = "stackoverflow.com"
 ERRORS = "se-api-error-bodies"
 
 
@@ -33,10 +35,8 @@ def test_real_questions_page_loads_end_to_end(tmp_path, monkeypatch):
     with serve(dataset) as url:
         result = run_api_load(
             db,
-            tags=["python"],
-            from_date=date(2023, 1, 8),
-            to_date=date(2023, 1, 8),
-            site="stackoverflow",
+            topics=[TagWindow(("python",), date(2023, 1, 8), date(2023, 1, 8))],
+            site="stackoverflow.com",
             base_url=url,
             baseline="none",
             progress=lambda line: None,
@@ -53,7 +53,10 @@ def test_real_questions_page_loads_end_to_end(tmp_path, monkeypatch):
 
 def test_real_items_of_each_kind_become_rows():
     run = ApiRun(progress=lambda line: None)
-    questions = [question_rows(i, "tag_query", False, run) for i in _page(PYTHON_PAGE)["items"]]
+    questions = [
+        question_rows(i, "tag_query", False, run, site=SITE, observed_at=0)
+        for i in _page(PYTHON_PAGE)["items"]
+    ]
     assert all(q is not None for q in questions)
     row, tags = questions[0]
     assert (row["question_id"], row["owner_user_id"], tags[0]["tag"]) == (
@@ -61,11 +64,13 @@ def test_real_items_of_each_kind_become_rows():
         20953460,
         "python",
     )
-    answers = [answer_row(i, False, run) for i in _page(f"{VCR}/questions_answers.json")["items"]]
+    answers = [
+        answer_row(i, False, run, SITE) for i in _page(f"{VCR}/questions_answers.json")["items"]
+    ]
     assert [a["answer_id"] for a in answers][:1] == [19405900] and answers[0][
         "is_accepted"
     ] is False
-    tag_rows = [tag_row(i, False, run) for i in _page(f"{VCR}/users_tags.json")["items"]]
+    tag_rows = [tag_row(i, False, run, SITE) for i in _page(f"{VCR}/users_tags.json")["items"]]
     assert tag_rows[0]["name"] == "devise" and tag_rows[3]["has_synonyms"] is True
     assert not run.skipped
 

@@ -17,7 +17,8 @@ from dlt_pipeline.raw_contract import QUESTIONS_SCHEMA
 from dlt_pipeline.results import LoadError
 
 BEER = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "se-dump-beer"
-YEAR_2020 = {"from_date": date(2020, 1, 1), "to_date": date(2020, 12, 31)}
+SITE = "stackoverflow.com"
+YEAR_2020 = {"windows": [(date(2020, 1, 1), date(2020, 12, 31))], "site": SITE}
 
 
 def _query(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -34,8 +35,7 @@ def test_real_beer_dump_counts_match_the_file(tmp_path: Path) -> None:
     result = run_dump_load(
         db_path,
         BEER / "Posts.xml",
-        from_date=date(2014, 1, 1),
-        to_date=date(2014, 12, 31),
+        windows=[(date(2014, 1, 1), date(2014, 12, 31))],
         progress=_quiet,
         site="beer",
     )
@@ -119,7 +119,7 @@ def test_answers_get_is_accepted_and_follow_their_question_window(tmp_path: Path
         (
             "load-dump",
             "completed",
-            "stackoverflow",
+            SITE,
             date(2020, 1, 1),
             date(2020, 12, 31),
             0,
@@ -151,13 +151,17 @@ def test_rerun_is_idempotent(tmp_path: Path) -> None:
     assert distinct == [(2, 2)]
 
 
-def test_defaults_come_from_dlt_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCES__STACKEXCHANGE__FROM_DATE", "2020-06-01")
-    monkeypatch.setenv("SOURCES__STACKEXCHANGE__TO_DATE", "2020-06-30")
+def test_the_union_of_windows_is_kept(tmp_path: Path) -> None:
     db_path = tmp_path / "warehouse.duckdb"
-    result = run_dump_load(db_path, _small_dump(tmp_path / "Posts.xml"), progress=_quiet)
-    assert result.row_counts["questions"] == 1
-    assert "window 2020-06-01..2020-06-30" in result.message
+    windows = [(date(2020, 6, 1), date(2020, 6, 30)), (date(2019, 6, 1), date(2019, 6, 1))]
+    result = run_dump_load(
+        db_path, _small_dump(tmp_path / "Posts.xml"), windows=windows, site=SITE, progress=_quiet
+    )
+    questions = _query(db_path, "select question_id from raw_stackexchange.questions order by 1")
+    assert questions == [(10,), (20,)]
+    answers = _query(db_path, "select answer_id from raw_stackexchange.answers order by 1")
+    assert answers == [(11,), (12,), (21,)]
+    assert "window 2020-06-01..2020-06-30, 2019-06-01..2019-06-01" in result.message
 
 
 def test_corrupt_file_keeps_what_was_loaded_before(tmp_path: Path) -> None:
@@ -187,8 +191,8 @@ def test_reversed_window_is_a_one_line_error(tmp_path: Path) -> None:
         run_dump_load(
             tmp_path / "w.duckdb",
             _small_dump(tmp_path / "Posts.xml"),
-            from_date=date(2021, 1, 1),
-            to_date=date(2020, 1, 1),
+            windows=[(date(2021, 1, 1), date(2020, 1, 1))],
+            site=SITE,
             progress=_quiet,
         )
 
@@ -196,7 +200,7 @@ def test_reversed_window_is_a_one_line_error(tmp_path: Path) -> None:
 def test_dump_and_api_rows_share_the_raw_tables(tmp_path: Path) -> None:
     db_path = tmp_path / "warehouse.duckdb"
     api_question = {name: None for name in QUESTIONS_SCHEMA.names}
-    api_question.update(question_id=99, data_source="api", collected_by="tag_query")
+    api_question.update(site=SITE, question_id=99, data_source="api", collected_by="tag_query")
     api = dlt.pipeline(
         pipeline_name="api_like",
         destination=dlt.destinations.duckdb(credentials=str(db_path)),
@@ -209,7 +213,7 @@ def test_dump_and_api_rows_share_the_raw_tables(tmp_path: Path) -> None:
             pa.Table.from_pylist([api_question], schema=QUESTIONS_SCHEMA),
             table_name="questions",
             write_disposition={"disposition": "merge", "strategy": "delete-insert"},
-            primary_key="question_id",
+            primary_key=["site", "question_id"],
         )
 
     load_api_question()
@@ -230,9 +234,31 @@ def test_a_package_left_by_an_interrupted_load_does_not_replace_new_data(tmp_pat
         dataset_name="raw_stackexchange",
         pipelines_dir=str(tmp_path / ".dlt_pipelines" / "warehouse"),
     )
-    interrupted.extract([{"question_id": 777}], table_name="questions")
+    interrupted.extract([{"site": SITE, "question_id": 777}], table_name="questions")
     interrupted.normalize()  # extracted and normalised, never loaded: as if killed mid-load
     assert interrupted.has_pending_data
     run_dump_load(db_path, _small_dump(tmp_path / "Posts.xml"), **YEAR_2020, progress=_quiet)
     questions = _query(db_path, "select question_id from raw_stackexchange.questions order by 1")
     assert questions == [(10,), (30,)]
+
+
+def test_the_same_post_ids_on_two_sites_are_kept_apart(tmp_path: Path) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    dump = _small_dump(tmp_path / "Posts.xml")
+    for site in ("beer", SITE, "beer"):
+        run_dump_load(db_path, dump, **{**YEAR_2020, "site": site}, progress=_quiet)
+    rows = {
+        table: _query(
+            db_path,
+            f"select site, count(*) from raw_stackexchange.{table} group by 1 order by 1",
+        )
+        for table in ("questions", "question_tags", "answers")
+    }
+    assert rows == {
+        "questions": [("beer.stackexchange.com", 2), (SITE, 2)],
+        "question_tags": [("beer.stackexchange.com", 3), (SITE, 3)],
+        "answers": [("beer.stackexchange.com", 3), (SITE, 3)],
+    }
+    links = _query(db_path, "select site, link from raw_stackexchange.questions order by all")
+    assert links[0] == ("beer.stackexchange.com", "https://beer.stackexchange.com/q/10")
+    assert links[-1] == (SITE, "https://stackoverflow.com/q/30")

@@ -18,7 +18,6 @@ from dlt_pipeline.stackexchange_dump.helpers import (
     ProgressReporter,
     iter_post_batches,
     open_dump,
-    site_domain,
 )
 
 WINDOW = DumpWindow(date(2020, 1, 1), date(2020, 12, 31))
@@ -49,7 +48,7 @@ def write_dump(path: Path, rows: list[str], *, close: bool = True) -> Path:
 
 def _parse(path: Path, window: DumpWindow = WINDOW, **options: object) -> list[PostBatch]:
     with open_dump(path) as stream:
-        return list(iter_post_batches(stream, window, site="stackoverflow", **options))  # type: ignore[arg-type]
+        return list(iter_post_batches(stream, window, site="stackoverflow.com", **options))  # type: ignore[arg-type]
 
 
 def _rows(batches: list[PostBatch], table: str) -> list[dict[str, object]]:
@@ -95,6 +94,7 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
     )
     (question,) = _rows(_parse(path), "questions")
     assert question == {
+        "site": "stackoverflow.com",
         "question_id": 7,
         "title": "T",
         "link": "https://stackoverflow.com/q/7",
@@ -111,6 +111,7 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
         "content_license": "CC BY-SA 4.0",
         "data_source": "dump",
         "collected_by": "dump",
+        "collected_at": None,
         "is_synthetic": False,
     }
 
@@ -157,7 +158,7 @@ def test_truncated_file_yields_rows_before_and_names_the_line(tmp_path: Path) ->
     path.write_bytes(path.read_bytes() + rows[0][:40].encode())  # half a row, then the file ends
     batches: list[PostBatch] = []
     with pytest.raises(DumpParseError) as raised, open_dump(path) as stream:
-        for batch in iter_post_batches(stream, WINDOW, site="stackoverflow"):
+        for batch in iter_post_batches(stream, WINDOW, site="stackoverflow.com"):
             batches.append(batch)
     assert [r["question_id"] for r in _rows(batches, "questions")] == [1, 2, 3]
     message = str(raised.value)
@@ -173,7 +174,7 @@ def test_corrupt_row_names_its_line_and_byte_offset(tmp_path: Path) -> None:
     offset = path.read_bytes().index(rows[1].encode())
     batches: list[PostBatch] = []
     with pytest.raises(DumpParseError) as raised, open_dump(path) as stream:
-        batches.extend(iter_post_batches(stream, WINDOW, site="stackoverflow"))
+        batches.extend(iter_post_batches(stream, WINDOW, site="stackoverflow.com"))
     assert [r["question_id"] for r in _rows(batches, "questions")] == [1]
     assert f"line 4 (byte {offset} of the XML)" in str(raised.value)
 
@@ -226,12 +227,6 @@ def test_seven_zip_is_streamed_through_the_7z_program(
 def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="dump file not found"), open_dump(tmp_path / "nope.xml"):
         pass
-
-
-def test_site_domain() -> None:
-    assert site_domain("stackoverflow") == "stackoverflow.com"
-    assert site_domain("beer") == "beer.stackexchange.com"
-    assert site_domain("math.stackexchange.com") == "math.stackexchange.com"
 
 
 def test_progress_reports_at_most_once_a_second_with_eta() -> None:

@@ -41,7 +41,7 @@ def make_dataset(
     baseline: int = 0,
     seed: int = 7,
     max_answers: int = 2,
-    site: str = "stackoverflow",
+    site: str = "stackoverflow.com",
 ) -> ApiDataset:
     """Build a dataset with `tag_counts[tag]` questions per tag (and `shared` with the first two).
 

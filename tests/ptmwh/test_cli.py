@@ -17,10 +17,28 @@ from ptmwh.settings import warehouse_path
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["load", "--from", "2020-13-01"], "'2020-13-01' is not a date: use YYYY-MM-DD"),
-        (["load", "--tags", " , "], "the tag list is empty"),
-        (["load", "--from", "2021-01-01", "--to", "2020-01-01"], "is after --to 2020-01-01"),
+        (["load", "--tags", "a,b"], "--tags without a topic: define it first: ptmwh topic add"),
+        (["load", "--from", "2021-01-01", "--to", "2022-01-01"], "--from/--to without a topic"),
+        (["run", "--site", "beer"], "--site without a topic: define it first"),
+        (["load", "--topic", "ptm", "--tags", "a"], "--tags cannot be combined with --topic"),
+        (["load", "--topic", "ptm", "--from", "2020-01-01"], "--from cannot be combined"),
         (["load-dump", "x.xml", "--to", "June"], "'June' is not a date"),
+        (["load-dump", "x.xml", "--from", "2020-01-01"], "--from and --to go together"),
+        (["load-dump", "x.xml", "--from", "2021-01-01", "--to", "2020-01-01"], "swap them"),
+        (
+            ["topic", "add", "x", "--tags", " , ", "--from", "2020-01-01", "--to", "2020-12-31"],
+            "the tag list is empty",
+        ),
+        (
+            ["topic", "add", "x", "--tags", "a", "--from", "2020-13-01", "--to", "2020-12-31"],
+            "'2020-13-01' is not a date: use YYYY-MM-DD",
+        ),
+        (
+            ["topic", "add", "x", "--tags", "a", "--from", "2021-01-01", "--to", "2020-01-01"],
+            "--from 2021-01-01 is after --to 2020-01-01: swap them",
+        ),
+        (["topic", "add", "x", "--tags", "a", "--from", "2020-01-01"], "--to"),
+        (["build", "--topic", "ptm"], "unrecognized arguments: --topic ptm"),
     ],
 )
 def test_usage_errors_are_one_clear_line(argv, expected, capsys):

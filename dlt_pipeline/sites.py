@@ -1,0 +1,47 @@
+"""Stack Exchange sites as the raw tables name them: by their web domain (`stackoverflow.com`).
+
+Post ids are unique per site only, so the domain is part of every raw key; the API accepts the
+domain as its `site` parameter and the dump archives are named after it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .results import LoadError
+
+_DOT_COM_SITES = frozenset(
+    {"stackoverflow", "serverfault", "superuser", "askubuntu", "mathoverflow"}
+)
+"""Sites whose domain is `<site>.com`; every other short name is `<site>.stackexchange.com`."""
+
+_DOMAIN_IN_NAME = re.compile(r"^((?:[a-z0-9-]+\.)+(?:com|net))(?:-.*|\.7z)?$", re.IGNORECASE)
+"""A dump archive or folder named after its site: `beer.stackexchange.com.7z`,
+`stackoverflow.com-Posts.7z`, `beer.stackexchange.com/`."""
+
+
+def site_domain(site: str) -> str:
+    """The domain of a site given by domain or by API short name (`beer.stackexchange.com`)."""
+    site = site.strip().lower()
+    if "." in site:
+        return site
+    return f"{site}.com" if site in _DOT_COM_SITES else f"{site}.stackexchange.com"
+
+
+def dump_site(path: Path, site: str | None) -> str:
+    """The site of a dump: `site` when given, else the domain in the path's nearest matching name.
+
+    Raises:
+        LoadError: neither names a site (a plain `Posts.xml` needs `--site`).
+    """
+    if site:
+        return site_domain(site)
+    for part in reversed(Path(path).parts):
+        match = _DOMAIN_IN_NAME.match(part)
+        if match:
+            return match.group(1).lower()
+    raise LoadError(
+        f"cannot tell the site of {path}: its name names none; pass --site "
+        "(e.g. --site beer.stackexchange.com) or load the archive named after its site"
+    )

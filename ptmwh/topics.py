@@ -1,0 +1,213 @@
+"""The topics the warehouse studies, as the dbt seeds define them: read, appended, summarised.
+
+A topic is data: one row of `dbt_project/seeds/topics.csv` (site, window, title, reference) and
+its rows of `topic_tags.csv`. This module is the only Python that reads or writes those files
+(docs/ARCHITECTURE.md, "Topics are data"); the CLI hands tags, window and site down to the
+loaders as plain arguments, and dbt reads the same seeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from dlt_pipeline.options import TagWindow
+from dlt_pipeline.sites import site_domain
+
+from .settings import DBT_PROJECT_DIR
+
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+"""Where the two seeds live (tests point it at a copy)."""
+DEFAULT_TOPIC = "ptm"
+"""The paper's topic, what `ptmwh load` loads when no `--topic` is given."""
+ALL_TOPICS = "all"
+"""`--topic all`: every topic of the seeds."""
+DEFAULT_SITE = "stackoverflow.com"
+"""The site of a topic added without `--site` (the paper's)."""
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_TAG = re.compile(r"[a-z0-9][a-z0-9.#+_-]{0,34}")
+_ADDED_TAG_KIND = "other"
+"""`tag_kind` of the tags of a topic added on the command line (its tags are not classified)."""
+
+
+class TopicError(ValueError):
+    """A topic named or defined is unknown or invalid; the text is one line with the fix."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic of the seeds.
+
+    Attributes:
+        name: the seed key (`ptm`).
+        title: a human title.
+        site: the site's domain.
+        window_start: first day (inclusive).
+        window_end: last day (inclusive).
+        tags: its tags, in seed order.
+    """
+
+    name: str
+    title: str
+    site: str
+    window_start: date
+    window_end: date
+    tags: tuple[str, ...]
+
+    @property
+    def tag_window(self) -> TagWindow:
+        """The topic as the API loader takes it: tags over the window."""
+        return TagWindow(self.tags, self.window_start, self.window_end)
+
+
+def read_topics(seeds_dir: Path | None = None) -> dict[str, Topic]:
+    """Every topic of the seeds, by name, in seed order."""
+    seeds = seeds_dir or SEEDS_DIR
+    tags: dict[str, list[str]] = {}
+    for row in _rows(seeds / "topic_tags.csv"):
+        tags.setdefault(row["topic"], []).append(row["tag"])
+    return {
+        row["topic"]: Topic(
+            name=row["topic"],
+            title=row["title"],
+            site=row["site"],
+            window_start=date.fromisoformat(row["window_start"]),
+            window_end=date.fromisoformat(row["window_end"]),
+            tags=tuple(tags.get(row["topic"], ())),
+        )
+        for row in _rows(seeds / "topics.csv")
+    }
+
+
+def select_topics(names: list[str] | None, seeds_dir: Path | None = None) -> list[Topic]:
+    """The topics `--topic` names (default the paper's; `all` = every one), each once.
+
+    Raises:
+        TopicError: a name is not in the seeds.
+    """
+    topics = read_topics(seeds_dir)
+    wanted = names or [DEFAULT_TOPIC]
+    if ALL_TOPICS in wanted:
+        return list(topics.values())
+    unknown = [name for name in wanted if name not in topics]
+    if unknown:
+        raise TopicError(
+            f"unknown topic {unknown[0]!r}; known: {', '.join(topics)} "
+            "(list them with `ptmwh topics`, define one with `ptmwh topic add`)"
+        )
+    return [topics[name] for name in dict.fromkeys(wanted)]
+
+
+def by_site(topics: list[Topic]) -> dict[str, list[Topic]]:
+    """Topics grouped by site, in order: one API load serves every topic of a site."""
+    grouped: dict[str, list[Topic]] = {}
+    for topic in topics:
+        grouped.setdefault(topic.site, []).append(topic)
+    return grouped
+
+
+def site_windows(site: str, seeds_dir: Path | None = None) -> list[tuple[date, date]]:
+    """The windows of every topic on `site` (a dump of the site keeps their union)."""
+    return [
+        (topic.window_start, topic.window_end)
+        for topic in read_topics(seeds_dir).values()
+        if topic.site == site
+    ]
+
+
+def add_topic(
+    name: str,
+    *,
+    tags: list[str],
+    window_start: date,
+    window_end: date,
+    site: str = DEFAULT_SITE,
+    title: str | None = None,
+    seeds_dir: Path | None = None,
+) -> Topic:
+    """Append a topic to both seeds (dbt builds it on the next `ptmwh build`).
+
+    Raises:
+        TopicError: the name is taken or malformed, the tag list is empty or has a malformed tag,
+            or the window ends before it starts.
+    """
+    seeds = seeds_dir or SEEDS_DIR
+    if not _NAME.fullmatch(name):
+        raise TopicError(
+            f"bad topic name {name!r}: use lower-case letters, digits and _ (e.g. ml_ops)"
+        )
+    if name == ALL_TOPICS or name in read_topics(seeds):
+        raise TopicError(f"topic {name!r} exists already; choose another name")
+    clean = list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    if not clean:
+        raise TopicError("the tag list is empty: give tags as --tags a,b,c")
+    bad = next((tag for tag in clean if not _TAG.fullmatch(tag)), None)
+    if bad is not None:
+        raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
+    if window_start > window_end:
+        raise TopicError(f"--from {window_start} is after --to {window_end}: swap them")
+    topic = Topic(name, title or name, site_domain(site), window_start, window_end, tuple(clean))
+    _append(
+        seeds / "topics.csv",
+        [
+            topic.name,
+            topic.title,
+            topic.site,
+            window_start.isoformat(),
+            window_end.isoformat(),
+            f"Added with `ptmwh topic add`: questions tagged {', '.join(clean)}.",
+            "",
+        ],
+    )
+    for tag in clean:
+        _append(seeds / "topic_tags.csv", [name, tag, _ADDED_TAG_KIND, "true"])
+    return topic
+
+
+def loaded_questions(db_path: Path, topics: list[Topic]) -> dict[str, int] | None:
+    """Questions in the raw tables per topic (its site, any of its tags, inside its window).
+
+    Read-only; None when the warehouse or its raw questions do not exist yet.
+    """
+    if not db_path.is_file():
+        return None
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        found = connection.execute(
+            "select count(*) from information_schema.tables where table_schema = "
+            "'raw_stackexchange' and table_name in ('questions', 'question_tags')"
+        ).fetchone()
+        if not found or found[0] < 2:
+            return None
+        counts = {}
+        for topic in topics:
+            row = connection.execute(
+                "select count(distinct q.question_id) from raw_stackexchange.questions as q "
+                "inner join raw_stackexchange.question_tags as t "
+                "on t.site = q.site and t.question_id = q.question_id "
+                "where q.site = ? and list_contains(?, t.tag) "
+                "and q.creation_date >= epoch(?::date) "
+                "and q.creation_date < epoch(?::date + interval 1 day)",
+                [topic.site, list(topic.tags), topic.window_start, topic.window_end],
+            ).fetchone()
+            counts[topic.name] = int(row[0]) if row else 0
+        return counts
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _append(path: Path, row: list[str]) -> None:
+    """Append one CSV row, first ending the file's last line if it lacks a newline."""
+    text = path.read_text(encoding="utf-8")
+    with path.open("a", newline="", encoding="utf-8") as handle:
+        if text and not text.endswith("\n"):
+            handle.write("\n")
+        csv.writer(handle, lineterminator="\n").writerow(row)

@@ -1,0 +1,141 @@
+"""`ptmwh topics`, `ptmwh topic add` and `ptmwh load-dump`'s site: topics are seed rows."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ptmwh import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+BEER = ROOT / "tests" / "fixtures" / "real" / "se-dump-beer" / "Posts.xml"
+
+
+def _add(*extra: str) -> list[str]:
+    return ["topic", "add", "brewing", "--tags", "Hops,yeast", "--from", "2014-01-01",
+            "--to", "2014-12-31", *extra]  # fmt: skip
+
+
+def test_topics_lists_every_seed_topic_without_a_warehouse(seeds, capsys):
+    assert cli.main(["topics"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("ptm: stackoverflow.com 2018-01-01..2023-06-15, 18 tags (")
+    assert out[0].endswith("; no warehouse yet")
+    assert [line.split(":")[0] for line in out[:5]] == [
+        "ptm", "bigdata", "concurrency", "mobile", "security"
+    ]  # fmt: skip
+    assert out[-1] == "5 topics (dbt_project/seeds/topics.csv, topic_tags.csv)"
+
+
+def test_topic_add_appends_both_seeds_and_topics_shows_it(seeds, capsys):
+    assert cli.main([*_add("--site", "beer", "--title", "Brewing")]) == 0
+    assert "topic brewing added: 2 tags on beer.stackexchange.com" in capsys.readouterr().out
+    assert (
+        (seeds / "topics.csv")
+        .read_text()
+        .splitlines()[-1]
+        .startswith("brewing,Brewing,beer.stackexchange.com,2014-01-01,2014-12-31,")
+    )
+    assert (seeds / "topic_tags.csv").read_text().splitlines()[-2:] == [
+        "brewing,hops,other,true",
+        "brewing,yeast,other,true",
+    ]
+    assert cli.main(["topics"]) == 0
+    assert (
+        "brewing: beer.stackexchange.com 2014-01-01..2014-12-31, 2 tags (hops, yeast); "
+        "no warehouse yet" in capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["topic", "add", "ptm", "--tags", "a", "--from", "2020-01-01", "--to", "2020-12-31"],
+         "topic 'ptm' exists already; choose another name"),
+        (["topic", "add", "all", "--tags", "a", "--from", "2020-01-01", "--to", "2020-12-31"],
+         "topic 'all' exists already"),
+        (["topic", "add", "Bad Name", "--tags", "a", "--from", "2020-01-01", "--to", "2020-12-31"],
+         "bad topic name 'Bad Name'"),
+        (["topic", "add", "x", "--tags", "a b", "--from", "2020-01-01", "--to", "2020-12-31"],
+         "bad tag 'a b'"),
+        (["load", "--topic", "nope"], "unknown topic 'nope'; known: ptm, bigdata"),
+    ],
+)  # fmt: skip
+def test_topic_refusals_are_one_line_and_change_nothing(seeds, argv, expected, capsys):
+    before = {name: (seeds / name).read_text() for name in ("topics.csv", "topic_tags.csv")}
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and expected in err and err.startswith(f"ptmwh {argv[0]}: error:")
+    assert {name: (seeds / name).read_text() for name in before} == before
+
+
+def test_load_dump_refuses_a_plain_posts_xml_without_site(seeds, tmp_path, capsys):
+    plain = tmp_path / "Posts.xml"
+    shutil.copy(BEER, plain)
+    assert cli.main(["load-dump", str(plain)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pass --site (e.g. --site beer.stackexchange.com)" in err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_load_dump_takes_the_site_from_the_name_and_keeps_its_topic_windows(
+    seeds, tmp_path, capsys
+):
+    folder = tmp_path / "beer.stackexchange.com"
+    folder.mkdir()
+    shutil.copy(BEER, folder / "Posts.xml")
+    assert cli.main(["load-dump", str(folder / "Posts.xml")]) == 1  # no topic on beer yet
+    assert "no topic on beer.stackexchange.com: define one" in capsys.readouterr().err
+    assert cli.main(_add("--site", "beer.stackexchange.com")) == 0
+    assert cli.main(["load-dump", str(folder / "Posts.xml")]) == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        sites = con.execute(
+            "select site, count(*), min(link), count(distinct collected_at), max(collected_at), "
+            "min(creation_date) >= epoch(date '2014-01-01'), "
+            "max(creation_date) < epoch(date '2015-01-01') from raw_stackexchange.questions "
+            "group by site"
+        ).fetchall()
+        answer_sites = con.execute("select distinct site from raw_stackexchange.answers").fetchall()
+        run = con.execute("select site, dump_date from raw_stackexchange.load_runs").fetchall()
+    ((site, n, link, n_dates, collected_at, after_start, before_end),) = sites
+    assert (site, n, n_dates, after_start, before_end) == (
+        "beer.stackexchange.com", 244, 1, True, True
+    )  # fmt: skip
+    assert link.startswith("https://beer.stackexchange.com/q/")
+    assert answer_sites == [("beer.stackexchange.com",)]
+    newest = _newest_post_date(BEER)
+    assert collected_at == int(newest.timestamp())
+    assert run == [("beer.stackexchange.com", newest.date())]
+    assert cli.main(["topics"]) == 0
+    assert "brewing: beer.stackexchange.com 2014-01-01..2014-12-31, 2 tags (hops, yeast); " in (
+        capsys.readouterr().out
+    )
+
+
+def test_load_dump_takes_the_dump_date_when_given(seeds, tmp_path):
+    plain = tmp_path / "Posts.xml"
+    shutil.copy(BEER, plain)
+    argv = ["load-dump", str(plain), "--site", "beer", "--from", "2014-01-01", "--to", "2014-12-31"]
+    assert cli.main([*argv, "--dump-date", "2024-04-01"]) == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        dates = con.execute("select distinct collected_at from raw_stackexchange.questions")
+        assert dates.fetchall() == [(int(datetime(2024, 4, 1, tzinfo=UTC).timestamp()),)]
+        run = con.execute("select dump_date from raw_stackexchange.load_runs").fetchall()
+    assert run == [(date(2024, 4, 1),)]
+
+
+def _newest_post_date(path: Path) -> datetime:
+    """The newest CreationDate/LastActivityDate of any post, read independently of the loader."""
+    import xml.etree.ElementTree as ET
+
+    stamps = [
+        row.get(name)
+        for row in ET.parse(path).getroot()
+        for name in ("CreationDate", "LastActivityDate")
+        if row.get(name)
+    ]
+    return datetime.fromisoformat(max(stamps)).replace(tzinfo=UTC, microsecond=0)
