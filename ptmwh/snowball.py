@@ -265,7 +265,13 @@ def _status_line(topic: str, view: RoundView, decisions: list[Decision]) -> str:
 def _build_selection(db_path: Path) -> None:
     from .build import run_dbt
 
-    run_dbt(db_path, "build", extra_args=["--select", SELECTION_SELECTOR], quiet=True)
+    # cautious: only the tests of selected nodes, not those that also read marts left unbuilt
+    run_dbt(
+        db_path,
+        "build",
+        extra_args=["--select", SELECTION_SELECTOR, "--indirect-selection", "cautious"],
+        quiet=True,
+    )
 
 
 def _append_decisions(path: Path, rows: list[Decision]) -> None:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from importlib import metadata
 from typing import Any
 
-from . import annotation_study, charts
+from . import annotation_study, charts, tag_selection
 from .marts_reader import MartsReader, Row
 
 # Packages whose versions explain how the numbers were made, in the order shown.
@@ -89,6 +89,7 @@ def _topic_section(warehouse: MartsReader, topic: str) -> dict[str, Any]:
             (row["window_end_date"] for row in difficulty if row.get("window_end_date")), None
         ),
         **_rq1(warehouse, topic),
+        **tag_selection.gather(warehouse, topic),
         **_rq2(warehouse, topic),
     }
 
