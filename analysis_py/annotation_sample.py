@@ -44,11 +44,13 @@ _POPULATION_SQL = """
         questions.tags,
         questions.score,
         bodies.body
-    from marts.fct_questions as questions
+    from marts.fct_topic_question_groups as groups
+    inner join marts.fct_questions as questions
+        on groups.site = questions.site and groups.question_id = questions.question_id
     left join staging.stg_stackexchange__questions as bodies
-        on questions.question_id = bodies.question_id
-    where questions.topic = ?
-        and questions.question_group = 'topic'
+        on questions.site = bodies.site and questions.question_id = bodies.question_id
+    where groups.topic = ?
+        and groups.question_group = 'topic'
         and questions.is_high_quality
     order by questions.question_id
 """
@@ -123,7 +125,7 @@ def draw_annotation_sample(
     Args:
         db_path: The warehouse file; `ptmwh build` must have built `marts.fct_questions`.
         out_dir: Folder for the CSV (created if missing).
-        topic: The topic of `marts.fct_questions` to sample.
+        topic: The topic to sample (its `topic` group of `marts.fct_topic_question_groups`).
         seed: Seed of the random draw, recorded with the sample.
         sample_date: Date in the file name and sample id; today (UTC) by default.
 
@@ -192,7 +194,8 @@ def _read_population(con: duckdb.DuckDBPyConnection, db_path: Path, topic: str) 
         population = con.execute(_POPULATION_SQL, [topic]).fetchall()
     except duckdb.CatalogException as exc:
         raise SampleError(
-            f"{db_path} has no built marts (marts.fct_questions or its staging is missing): "
+            f"{db_path} has no built marts (marts.fct_questions, fct_topic_question_groups or "
+            "the staging of questions is missing): "
             "run `ptmwh build` first"
         ) from exc
     if not population:

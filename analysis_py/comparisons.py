@@ -26,7 +26,7 @@ from .bootstrap import (
 )
 from .effect_sizes import DEFAULT_MAX_UNITS as EFFECT_MAX_UNITS
 from .effect_sizes import CliffsDeltaBootstrap, phi_with_interval
-from .marts import GroupData
+from .marts import GroupData, TopicData
 from .stats import (
     MannWhitneyReference,
     MannWhitneyResult,
@@ -34,7 +34,7 @@ from .stats import (
     proportion_test,
     wilson_interval,
 )
-from .survival import censor_at_cutoff, kaplan_meier, logrank_test
+from .survival import censor_at_collection, kaplan_meier, logrank_test
 
 Row = dict[str, Any]
 
@@ -54,13 +54,11 @@ class Settings:
         seed: The run's seed; every bootstrap stream derives from it.
         n_bootstrap: Bootstrap replicates per interval.
         computed_at: Run time (UTC), written to every row.
-        cutoff: Censoring cut-off (latest `created_at` in the data).
     """
 
     seed: int
     n_bootstrap: int
     computed_at: datetime
-    cutoff: datetime
 
 
 @dataclass(frozen=True)
@@ -103,24 +101,18 @@ class _Sample:
     replicates: NDArray[np.float64]
 
 
-def analyze_topic(
-    topic: str,
-    groups: Mapping[str, GroupData],
-    tags: Sequence[str],
-    settings: Settings,
-) -> dict[str, list[Row]]:
+def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
     """Compute every test, estimate and curve for one topic.
 
     Args:
-        topic: The topic's name.
-        groups: `topic` and (when loaded) `baseline` question groups.
-        tags: The topic's tags that get per-tag tests against the baseline.
+        data: The topic's groups, its seed tags (each gets per-tag tests against the baseline) and
+            when its questions were collected.
         settings: Seed, replicates, timestamps.
 
     Returns:
         Table name (`stat_tests`, `metric_estimates`, `survival_curves`) -> rows.
     """
-    input_rows = sum(group.n_rows for group in groups.values())
+    topic, groups, input_rows = data.topic, data.groups, data.n_rows
     base = {"topic": topic, "computed_at": settings.computed_at}
     tests: list[Row] = []
     estimates: list[Row] = []
@@ -139,7 +131,9 @@ def analyze_topic(
                 )
             )
         if group.n_rows:
-            survival[name] = censor_at_cutoff(group.response_minutes, group.minutes_to_cutoff)
+            survival[name] = censor_at_collection(
+                group.response_minutes, group.minutes_to_collection
+            )
             km = kaplan_meier(*survival[name])
             estimates += _km_rows(base, name, km, group.methods["response_minutes"])
             curves += _curve_rows(topic, name, km)
@@ -147,16 +141,40 @@ def analyze_topic(
         answered_b = _answered(groups["baseline"])
         reference = _Reference.of(answered_b, settings, topic)
         samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
-        tests += _topic_vs_baseline(groups, samples, survival, settings, input_rows)
+        tests += _topic_vs_baseline(
+            groups, samples, survival, settings, input_rows, censoring_note(data)
+        )
         estimates += _ratio_rows(base, per_view, groups["baseline"].methods)
         tag_tests, tag_estimates = _tag_rows(
-            base, groups, tags, reference, per_view["baseline"], settings, input_rows
+            base, groups, data.seed_tags, reference, per_view["baseline"], settings, input_rows
         )
         tests += tag_tests
         estimates += tag_estimates
     for row in tests:
         row.update(base)
     return {"stat_tests": tests, "metric_estimates": estimates, "survival_curves": curves}
+
+
+def censoring_note(data: TopicData) -> str:
+    """The censoring rule and the topic's collection times, in words, for the log-rank row.
+
+    Stored with the test so that a reader of `analysis.stat_tests` alone knows until when each
+    question was followed.
+    """
+    if data.collected_from is None or data.collected_to is None:
+        period = "no collection time recorded"
+    elif data.collected_from == data.collected_to:
+        period = f"collected at {data.collected_to:%Y-%m-%d %H:%M} UTC"
+    else:
+        period = (
+            f"collected between {data.collected_from:%Y-%m-%d %H:%M} and "
+            f"{data.collected_to:%Y-%m-%d %H:%M} UTC"
+        )
+    return (
+        "a question without an accepted answer is right-censored at its own collected_at (when "
+        "its data was observed: the load's time for API loads, the dump's date for dumps; "
+        f"{period}); no answer accepted after that can be in the data."
+    )
 
 
 def _group_estimates(
@@ -215,6 +233,7 @@ def _topic_vs_baseline(
     survival: Mapping[str, tuple[NDArray[np.float64], NDArray[np.bool_]]],
     settings: Settings,
     input_rows: int,
+    censoring: str,
 ) -> list[Row]:
     topic, baseline = groups["topic"], groups["baseline"]
     shared = {"comparison": "topic_vs_baseline", "tag": None, "input_rows": input_rows}
@@ -277,10 +296,10 @@ def _topic_vs_baseline(
                 "n_a": topic.n_rows,
                 "n_b": baseline.n_rows,
                 "method_notes": f"Log-rank chi-square (z^2, df 1; z = {logrank.z:.3f}, < 0: the "
-                "topic gets accepted answers later) over all questions; no accepted answer = "
-                f"right-censored at the data cut-off {settings.cutoff:%Y-%m-%d %H:%M} UTC (the "
-                "latest created_at in marts.fct_questions); answers accepted after it are "
-                "censored there too. " + _baseline_note(baseline, "response_minutes"),
+                "topic gets accepted answers later) over all questions; "
+                + censoring
+                + " "
+                + _baseline_note(baseline, "response_minutes"),
             }
         )
     per_view = samples["answers_per_view"]
@@ -396,7 +415,10 @@ def _tag_rows(
     settings: Settings,
     input_rows: int,
 ) -> tuple[list[Row], list[Row]]:
-    """Each tag's estimates, and its chi-square, Mann–Whitney and PD tests against the baseline.
+    """Each seed tag's estimates and its χ², Mann–Whitney and PD tests against the baseline.
+
+    The family of each test is exactly the topic's seed tags for which the test is defined (a tag
+    without an answered question has no Mann–Whitney row), so Holm's m is the number of tests made.
 
     Returns:
         `(tests, estimates)`; tests carry `p_value_holm`, Holm-adjusted across tags per test.
@@ -562,7 +584,7 @@ def _tag_group(group: GroupData, tag: str) -> GroupData:
         no_accepted_answer=(int((~has_accepted).sum()), int(mask.sum())),
         has_accepted_answer=has_accepted,
         response_minutes=group.response_minutes[mask],
-        minutes_to_cutoff=group.minutes_to_cutoff[mask],
+        minutes_to_collection=group.minutes_to_collection[mask],
         answer_count=group.answer_count[mask],
         view_count=group.view_count[mask],
         tags=(),

@@ -1,8 +1,10 @@
-"""Read the marts the analysis needs into numpy arrays (DuckDB -> Arrow -> numpy).
+"""Read one topic's comparison groups from the marts into numpy arrays (DuckDB -> Arrow -> numpy).
 
-Only the columns a statistic uses are read, so 10^7 baseline questions cost a few hundred MB and
-one scan. Baseline rows of a topic are those with `question_group = 'baseline'` and that topic, or
-with no topic at all (a baseline shared by every topic).
+The groups come from their one definition, `marts.fct_topic_question_groups` (which questions are a
+topic's `topic` and `baseline` questions), joined to `marts.fct_questions` for each question's
+figures; nothing here re-derives a group, so the analysis counts exactly the questions
+`marts.rpt_difficulty` counts. Only the columns a statistic uses are read, so 10^7 baseline
+questions cost a few hundred MB and one scan.
 """
 
 from __future__ import annotations
@@ -17,21 +19,29 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
-REQUIRED_TABLES = ("fct_questions", "rpt_difficulty")
+REQUIRED_TABLES = (
+    "fct_questions",
+    "fct_topic_question_groups",
+    "rpt_difficulty",
+    "rpt_tag_frequency",
+)
+GROUPS = ("topic", "baseline")
 METRIC_METHOD_COLUMNS = {
     "no_accepted_answer_rate": "no_accepted_answer_rate_method",
     "response_minutes": "response_minutes_method",
     "answers_per_view": "answers_per_view_method",
 }
 
-_GROUP_CONDITIONS = {
-    "topic": "question_group = 'topic' and topic = $topic",
-    "baseline": "question_group = 'baseline' and (topic = $topic or topic is null)",
-}
+_GROUP_QUESTIONS = """
+    from marts.fct_topic_question_groups as groups
+    inner join marts.fct_questions as questions
+        on groups.site = questions.site and groups.question_id = questions.question_id
+    where groups.topic = $topic
+"""
 
 
 class MartsMissingError(RuntimeError):
-    """The marts the analysis reads do not exist (yet)."""
+    """The marts the analysis reads do not exist (yet), or lack what a statistic needs."""
 
 
 @dataclass(frozen=True)
@@ -39,12 +49,13 @@ class GroupData:
     """One question group (topic or baseline) of one topic, as arrays with one entry per question.
 
     Attributes:
-        n_rows: Questions in `marts.fct_questions` for this group.
+        n_rows: The group's questions in `marts.fct_topic_question_groups`.
         no_accepted_answer: (k, n) for the rate: from the rows, or from `rpt_difficulty`'s exact API
             counts when its rate method is `exact_count`.
         has_accepted_answer: Per question.
         response_minutes: Minutes to the accepted answer; NaN without one.
-        minutes_to_cutoff: Minutes from creation to the data cut-off.
+        minutes_to_collection: Minutes from creation to `collected_at`, when the question's data
+            was observed (the censoring time of a question without an accepted answer).
         answer_count: Answers per question (NaN where unknown).
         view_count: Views per question (NaN where unknown).
         tags: Each question's tags (topic group only; empty for the baseline).
@@ -56,11 +67,36 @@ class GroupData:
     no_accepted_answer: tuple[int, int]
     has_accepted_answer: NDArray[np.bool_]
     response_minutes: NDArray[np.float64]
-    minutes_to_cutoff: NDArray[np.float64]
+    minutes_to_collection: NDArray[np.float64]
     answer_count: NDArray[np.float64]
     view_count: NDArray[np.float64]
     tags: tuple[tuple[str, ...], ...]
     methods: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class TopicData:
+    """What the analysis of one topic reads.
+
+    Attributes:
+        topic: The topic's name.
+        groups: `topic` and (when loaded) `baseline`.
+        seed_tags: The topic's own tags (its `marts.rpt_tag_frequency` rows) carried by at least one
+            of its questions, most frequent first: the family of the per-tag tests.
+        collected_from: Earliest `collected_at` of the topic's questions (UTC), None without any.
+        collected_to: Latest `collected_at` of the topic's questions (UTC), None without any.
+    """
+
+    topic: str
+    groups: Mapping[str, GroupData]
+    seed_tags: tuple[str, ...]
+    collected_from: datetime | None
+    collected_to: datetime | None
+
+    @property
+    def n_rows(self) -> int:
+        """Questions read over both groups."""
+        return sum(group.n_rows for group in self.groups.values())
 
 
 def connect_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
@@ -83,48 +119,25 @@ def check_marts(con: duckdb.DuckDBPyConnection) -> None:
             raise MartsMissingError(f"marts.{table} missing: run `ptmwh build` first")
 
 
-def data_cutoff(con: duckdb.DuckDBPyConnection) -> datetime:
-    """The censoring cut-off: the latest `created_at` in `marts.fct_questions` (UTC)."""
-    cutoff = con.execute("select max(created_at) from marts.fct_questions").fetchone()[0]
-    if cutoff is None:
-        raise MartsMissingError("marts.fct_questions is empty: run `ptmwh load` and `ptmwh build`")
-    return cutoff
-
-
 def topics(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Topics that have topic questions, sorted."""
-    rows = con.execute(
-        "select distinct topic from marts.fct_questions"
-        " where question_group = 'topic' and topic is not null order by 1"
-    ).fetchall()
+    """The topics of `marts.rpt_difficulty`, sorted: the topics the marts were built for."""
+    rows = con.execute("select distinct topic from marts.rpt_difficulty order by 1").fetchall()
     return [row[0] for row in rows]
 
 
-def load_groups(
-    con: duckdb.DuckDBPyConnection, topic: str, cutoff: datetime
-) -> dict[str, GroupData]:
-    """Read the topic's and its baseline's questions and their `rpt_difficulty` rows.
+def load_topic(con: duckdb.DuckDBPyConnection, topic: str) -> TopicData:
+    """Read the topic's groups, their `rpt_difficulty` rows, its seed tags and collection times.
 
     Groups with neither questions nor a `rpt_difficulty` row are left out (e.g. no baseline yet).
+
+    Raises:
+        MartsMissingError: a group has questions but no `rpt_difficulty` row, or a question has no
+            `collected_at` (its censoring time would be unknown).
     """
     difficulty = _difficulty_rows(con, topic)
     groups = {}
-    for group, condition in _GROUP_CONDITIONS.items():
-        tags_column = ", tags" if group == "topic" else ""
-        rows = con.execute(
-            f"""
-            select
-                coalesce(has_accepted_answer, false) as has_accepted_answer,
-                response_minutes::double as response_minutes,
-                greatest(date_diff('minute', created_at, $cutoff::timestamp), 0)::double
-                    as minutes_to_cutoff,
-                answer_count::double as answer_count,
-                view_count::double as view_count{tags_column}
-            from marts.fct_questions
-            where {condition}
-            """,
-            {"topic": topic, "cutoff": cutoff},
-        ).to_arrow_table()
+    for group in GROUPS:
+        rows = _group_rows(con, topic, group)
         if rows.num_rows == 0 and group not in difficulty:
             continue
         if group not in difficulty:
@@ -137,46 +150,65 @@ def load_groups(
             no_accepted_answer=_rate_counts(difficulty[group], has_accepted),
             has_accepted_answer=has_accepted,
             response_minutes=_numpy(rows, "response_minutes"),
-            minutes_to_cutoff=_numpy(rows, "minutes_to_cutoff"),
+            minutes_to_collection=_numpy(rows, "minutes_to_collection"),
             answer_count=_numpy(rows, "answer_count"),
             view_count=_numpy(rows, "view_count"),
             tags=tuple(tuple(t or ()) for t in rows.column("tags").to_pylist())
-            if tags_column
+            if group == "topic"
             else (),
             methods=_methods(difficulty[group]),
         )
-    return groups
+    collected_from, collected_to, n_unknown = con.execute(
+        "select min(questions.collected_at), max(questions.collected_at),"
+        " count(*) filter (where questions.collected_at is null)" + _GROUP_QUESTIONS,
+        {"topic": topic},
+    ).fetchone()
+    if n_unknown:
+        raise MartsMissingError(
+            f"{n_unknown} question(s) of topic {topic!r} have no collected_at in"
+            " marts.fct_questions, so their censoring time is unknown: reload them and rebuild"
+        )
+    return TopicData(topic, groups, _seed_tags(con, topic), collected_from, collected_to)
 
 
-def tags_in_baseline(con: duckdb.DuckDBPyConnection, topic: str, tags: list[str]) -> set[str]:
-    """Which of `tags` some baseline question of the topic carries (a topic's own tags never do)."""
-    if not tags:
-        return set()
-    found = con.execute(
+def _group_rows(con: duckdb.DuckDBPyConnection, topic: str, group: str) -> Any:
+    """One group's questions in key order: a join's row order varies between runs, and the
+    bootstrap's random groups of rows must not, or one seed would give two intervals."""
+    tags_column = ", questions.tags" if group == "topic" else ""
+    return con.execute(
         f"""
-        select [{", ".join("bool_or(list_contains(tags, ?))" for _ in tags)}]
-        from marts.fct_questions
-        where {_GROUP_CONDITIONS["baseline"].replace("$topic", "?")}
+        select
+            coalesce(questions.has_accepted_answer, false) as has_accepted_answer,
+            questions.response_minutes::double as response_minutes,
+            greatest(
+                (epoch(questions.collected_at) - epoch(questions.created_at)) / 60.0, 0
+            )::double as minutes_to_collection,
+            questions.answer_count::double as answer_count,
+            questions.view_count::double as view_count{tags_column}
+        {_GROUP_QUESTIONS}
+            and groups.question_group = $group
+        order by questions.site, questions.question_id
         """,
-        [*tags, topic],
-    ).fetchone()[0]
-    return {tag for tag, carried in zip(tags, found or (), strict=False) if carried}
+        {"topic": topic, "group": group},
+    ).to_arrow_table()
+
+
+def _seed_tags(con: duckdb.DuckDBPyConnection, topic: str) -> tuple[str, ...]:
+    rows = con.execute(
+        "select tag from marts.rpt_tag_frequency where topic = $topic and n_questions >= 1"
+        " order by n_questions desc, tag",
+        {"topic": topic},
+    ).fetchall()
+    return tuple(row[0] for row in rows)
 
 
 def _difficulty_rows(con: duckdb.DuckDBPyConnection, topic: str) -> dict[str, dict[str, Any]]:
     cursor = con.execute(
-        "select * from marts.rpt_difficulty where topic = $topic or"
-        " (question_group = 'baseline' and topic is null)",
-        {"topic": topic},
+        "select * from marts.rpt_difficulty where topic = $topic", {"topic": topic}
     )
     names = [column[0] for column in cursor.description]
-    rows: dict[str, dict[str, Any]] = {}
-    for values in cursor.fetchall():
-        row = dict(zip(names, values, strict=True))
-        # A topic's own baseline row wins over a shared one.
-        if row["question_group"] not in rows or row["topic"] == topic:
-            rows[row["question_group"]] = row
-    return rows
+    rows = (dict(zip(names, values, strict=True)) for values in cursor.fetchall())
+    return {row["question_group"]: row for row in rows}
 
 
 def _methods(row: Mapping[str, Any]) -> dict[str, str]:

@@ -43,7 +43,7 @@ from .survival import (
     KaplanMeierResult,
     LogRankResult,
     SurvivalCurve,
-    censor_at_cutoff,
+    censor_at_collection,
     kaplan_meier,
     logrank_test,
 )
@@ -65,7 +65,7 @@ __all__ = [
     "answers_per_view",
     "bootstrap_difference",
     "bootstrap_estimate",
-    "censor_at_cutoff",
+    "censor_at_collection",
     "cliffs_delta",
     "cliffs_delta_label",
     "cochran_sample_size",

@@ -1,9 +1,9 @@
 """Time to an accepted answer as survival data: Kaplan–Meier curves and the log-rank test.
 
 The paper drops questions without an accepted answer when it reports response times; here they are
-right-censored at the data's cut-off instead, so the 74% of topic questions that never got one still
-count as "waited at least this long". Built on `scipy.stats.ecdf` (with `CensoredData`) and
-`scipy.stats.logrank`.
+right-censored at the time their data was collected (`fct_questions.collected_at`) instead, so the
+74% of topic questions that never got one still count as "waited at least this long". Built on
+`scipy.stats.ecdf` (with `CensoredData`) and `scipy.stats.logrank`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class KaplanMeierResult:
 
     Attributes:
         n: Questions in the group.
-        n_events: Questions whose accepted answer came before the cut-off.
+        n_events: Questions whose accepted answer came before their collection.
         median: KM median minutes to an accepted answer; NaN (with NaN bounds) when the
             survival curve never falls to 0.5, i.e. fewer than half get an accepted answer.
         p_accepted_within: Horizon minutes -> probability of an accepted answer by then, 1 - S(t),
@@ -76,25 +76,31 @@ class LogRankResult:
     p_value: float
 
 
-def censor_at_cutoff(
-    response_minutes: ArrayLike, minutes_to_cutoff: ArrayLike
+def censor_at_collection(
+    response_minutes: ArrayLike, minutes_to_collection: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Turn response times into right-censored survival data observed until a common cut-off.
+    """Turn response times into right-censored survival data, each observed until its collection.
+
+    A question without an accepted answer is known to have waited at least from its creation to
+    the moment its data was observed (the API response's time, the dump's date); after that nothing
+    is known, so that is where it is censored. A common cut-off for every question would claim a
+    question collected early was watched longer than it was.
 
     Args:
         response_minutes: Minutes from question to accepted answer; NaN where there is none.
-        minutes_to_cutoff: Minutes from the question's creation to the data cut-off (>= 0).
+        minutes_to_collection: Minutes from the question's creation to its `collected_at` (>= 0).
 
     Returns:
-        `(times, events)`: the time to the accepted answer where it came before the cut-off
-        (event), else the time to the cut-off (censored). Answers accepted after the cut-off count
-        as censored, so every question is followed over the same calendar period.
+        `(times, events)`: the time to the accepted answer (event), else the time to the
+        collection (censored). An answer accepted after the collection cannot be in real data;
+        should inconsistent data (clock skew, synthetic rows) hold one, it is censored there too.
     """
     response = np.asarray(response_minutes, dtype=np.float64)
-    follow_up = finite_array(minutes_to_cutoff, "minutes_to_cutoff", non_negative=True)
+    follow_up = finite_array(minutes_to_collection, "minutes_to_collection", non_negative=True)
     if response.shape != follow_up.shape:
         raise ValueError(
-            f"response_minutes has {response.size} rows but minutes_to_cutoff has {follow_up.size}"
+            f"response_minutes has {response.size} rows but minutes_to_collection has "
+            f"{follow_up.size}"
         )
     if (response < 0).any():
         raise ValueError("response_minutes contains negative minutes")

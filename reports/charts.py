@@ -20,7 +20,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 _GROUP_COLOURS = {"topic": "#c0392b", "baseline": "#2c6fbb"}
 _TAG_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
-_STYLE: dict[str, Any] = {
+STYLE: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.image_inline": True,
     "font.family": "sans-serif",
@@ -38,8 +38,12 @@ _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _COMMENTS = re.compile(r"<!--.*?-->\s*", re.DOTALL)
 
 
-def _to_svg(fig: Figure, salt: str) -> str:
-    """Serialise `fig` as an inline `<svg>` element without prologue, metadata or comments."""
+def to_svg(fig: Figure, salt: str) -> str:
+    """Serialise `fig` as an inline `<svg>` element without prologue, metadata or comments.
+
+    `salt` must be unique in the page: it seeds the SVG's internal ids and names the figure's
+    caption (`<salt>-caption`), so two charts never share an id.
+    """
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": f"ptmwh-{salt}"}):
         fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
@@ -58,12 +62,27 @@ def _log_minutes_axis(axis: Any) -> None:
     axis.set_xlabel("minutes from question to accepted answer (log scale)")
 
 
-def popularity_yearly(rows: Sequence[dict[str, Any]]) -> str:
-    """Fig. 1a: topic questions per year (bars) and their share of all questions (line)."""
-    with matplotlib.rc_context(_STYLE):
+def year_label(row: dict[str, Any]) -> str:
+    """A year as an axis label, starred when the window covers only part of it."""
+    return f"{row['year']}*" if row.get("is_partial_year") else str(row["year"])
+
+
+def popularity_yearly(rows: Sequence[dict[str, Any]], salt: str) -> str:
+    """Fig. 1a: topic questions per year (bars) and their share of all questions (line).
+
+    A partial year's bar is hatched and its label starred: its count covers fewer days than a
+    whole year, so it would read as a decline otherwise.
+    """
+    with matplotlib.rc_context(STYLE):
         fig, axis = plt.subplots()
-        years = [str(row["year"]) for row in rows]
-        axis.bar(years, [row["n_topic_questions"] for row in rows], color=_GROUP_COLOURS["topic"])
+        years = [year_label(row) for row in rows]
+        bars = axis.bar(
+            years, [row["n_topic_questions"] for row in rows], color=_GROUP_COLOURS["topic"]
+        )
+        for bar, row in zip(bars, rows, strict=True):
+            if row.get("is_partial_year"):
+                bar.set_alpha(0.45)
+                bar.set_hatch("//")
         axis.set_ylabel("topic questions")
         axis.set_xlabel("year")
         shares = [row.get("topic_share") for row in rows]
@@ -78,16 +97,21 @@ def popularity_yearly(rows: Sequence[dict[str, Any]]) -> str:
             )
             share_axis.set_ylabel("share of all questions (%)")
             share_axis.set_ylim(bottom=0)
-        return _to_svg(fig, "fig1a")
+        return to_svg(fig, salt)
 
 
-def tag_yearly(series: dict[str, list[tuple[int, int]]]) -> str:
-    """Fig. 1b: questions per year for each of the most popular tags, one line per tag."""
-    with matplotlib.rc_context(_STYLE):
+def tag_yearly(series: dict[str, list[tuple[str, int]]], salt: str) -> str:
+    """Fig. 1b: questions per year for each of the most popular tags, one line per tag.
+
+    Args:
+        series: tag -> (year label, questions) points; a partial year's label is starred.
+        salt: the figure's unique id in the page.
+    """
+    with matplotlib.rc_context(STYLE):
         fig, axis = plt.subplots()
         for colour, (tag, points) in zip(_TAG_COLOURS, series.items(), strict=False):
             axis.plot(
-                [str(year) for year, _ in points],
+                [year for year, _ in points],
                 [n for _, n in points],
                 marker="o",
                 color=colour,
@@ -97,16 +121,16 @@ def tag_yearly(series: dict[str, list[tuple[int, int]]]) -> str:
         axis.set_xlabel("year")
         if series:
             axis.legend(loc="upper left", frameon=False, fontsize=9)
-        return _to_svg(fig, "fig1b")
+        return to_svg(fig, salt)
 
 
-def response_time_boxes(stats: Sequence[dict[str, Any]]) -> str:
+def response_time_boxes(stats: Sequence[dict[str, Any]], salt: str) -> str:
     """Fig. 2a: one horizontal box per group, drawn from the mart's stored quantiles.
 
     Args:
         stats: per group, `label`, `med`, `q1`, `q3`, `whislo`, `whishi` in minutes.
     """
-    with matplotlib.rc_context(_STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, axis = plt.subplots(figsize=(8.0, 1.2 + 0.8 * max(len(stats), 1)))
         boxes = [{**box, "fliers": []} for box in stats]
         if boxes:
@@ -115,12 +139,12 @@ def response_time_boxes(stats: Sequence[dict[str, Any]]) -> str:
                 patch.set_facecolor(_GROUP_COLOURS.get(box["group"], "#888888"))
                 patch.set_alpha(0.6)
         _log_minutes_axis(axis)
-        return _to_svg(fig, "fig2a")
+        return to_svg(fig, salt)
 
 
-def survival(curves: dict[str, list[dict[str, Any]]]) -> str:
+def survival(curves: dict[str, list[dict[str, Any]]], salt: str) -> str:
     """Fig. 2b: Kaplan–Meier curves of "still no accepted answer" per group, with 95% bands."""
-    with matplotlib.rc_context(_STYLE):
+    with matplotlib.rc_context(STYLE):
         fig, axis = plt.subplots()
         for group, points in curves.items():
             colour = _GROUP_COLOURS.get(group, "#888888")
@@ -147,4 +171,4 @@ def survival(curves: dict[str, list[dict[str, Any]]]) -> str:
         axis.set_ylim(0, 1.02)
         if curves:
             axis.legend(frameon=False)
-        return _to_svg(fig, "fig2b")
+        return to_svg(fig, salt)

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from importlib import metadata
 from typing import Any
 
 from . import annotation_study, charts, tag_selection
+from .forest import ForestRow, forest_plot
+from .formatting import fmt_points, is_missing
 from .marts_reader import MartsReader, Row
+from .topic_index import topic_index
 
 # Packages whose versions explain how the numbers were made, in the order shown.
 _TOOLS = (
@@ -41,6 +45,8 @@ _COMPARISON_METRICS = (
 )
 _TEST_ORDER = ("no_accepted_answer_rate", "response_minutes", "answers_per_view")
 _QUANTILE_COLUMN = re.compile(r"^p(\d+)(?:_minutes)?$")
+# Table II's forest plot: a tag's rate difference is significant when its χ² survives Holm.
+_HOLM_ALPHA = 0.05
 
 
 def tool_versions() -> list[tuple[str, str]]:
@@ -58,6 +64,8 @@ def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
     """Everything the templates render except the generated-at line."""
     overview = warehouse.question_overview()
     rq3 = annotation_study.gather(warehouse)
+    topics = warehouse.topics()
+    collected = warehouse.collection_times()
     return {
         "build": build,
         "load_runs": warehouse.table("marts", "rpt_load_runs", order_by="started_at, load_run_id"),
@@ -68,57 +76,94 @@ def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
         "window": warehouse.question_window(),
         "row_counts": warehouse.row_counts(),
         "versions": tool_versions(),
-        "topics": [_topic_section(warehouse, topic) for topic in warehouse.topics()],
+        "index": topic_index(warehouse, topics),
+        "topics": [
+            _topic_section(warehouse, topic, number, collected.get(topic, {}))
+            for number, topic in enumerate(topics, start=1)
+        ],
         **rq3,
     }
 
 
-def _topic_section(warehouse: MartsReader, topic: str) -> dict[str, Any]:
-    """RQ1 and RQ2 content for one topic."""
+def _topic_section(
+    warehouse: MartsReader, topic: str, number: int, collected: Row
+) -> dict[str, Any]:
+    """RQ1 and RQ2 content for one topic; `number` keeps its figures' ids unique in the page."""
     difficulty = warehouse.topic_table(
         "marts", "rpt_difficulty", topic, order_by="question_group desc"
     )
+    window = (
+        next((row["window_start_date"] for row in difficulty if row["window_start_date"]), None),
+        next((row["window_end_date"] for row in difficulty if row["window_end_date"]), None),
+    )
     return {
         "topic": topic,
+        "number": number,
         "tags": warehouse.seed("topic_tags", topic, order_by="tag"),
         "difficulty": difficulty,
-        "window_start_date": next(
-            (row["window_start_date"] for row in difficulty if row.get("window_start_date")), None
-        ),
-        "window_end_date": next(
-            (row["window_end_date"] for row in difficulty if row.get("window_end_date")), None
-        ),
-        **_rq1(warehouse, topic),
+        "window_start_date": window[0],
+        "window_end_date": window[1],
+        "first_collected_at": collected.get("first_collected_at"),
+        "last_collected_at": collected.get("last_collected_at"),
+        **_rq1(warehouse, topic, number, window),
         **tag_selection.gather(warehouse, topic),
-        **_rq2(warehouse, topic),
+        **_rq2(warehouse, topic, number),
     }
 
 
-def _rq1(warehouse: MartsReader, topic: str) -> dict[str, Any]:
-    """Table I and Fig. 1 (yearly popularity, overall and for the most popular tags)."""
+def _rq1(
+    warehouse: MartsReader, topic: str, number: int, window: tuple[date | None, date | None]
+) -> dict[str, Any]:
+    """Table I and Fig. 1 (yearly popularity, overall and for the most popular tags).
+
+    A partial year (the window covers part of it) is marked with the days it covers, so its
+    smaller count is not read as a decline.
+    """
     tag_frequency = warehouse.topic_table("marts", "rpt_tag_frequency", topic, "rank, tag")
-    yearly = warehouse.topic_table("marts", "rpt_popularity_yearly", topic, "year")
+    yearly = [
+        {**row, "span": _year_span(row["year"], *window) if row.get("is_partial_year") else None}
+        for row in warehouse.topic_table("marts", "rpt_popularity_yearly", topic, "year")
+    ]
+    partial = {row["year"]: row for row in yearly if row.get("is_partial_year")}
     top_tags = [row["tag"] for row in tag_frequency[:_N_TOP_TAGS]]
     tag_yearly = warehouse.topic_table("marts", "rpt_popularity_tag_yearly", topic, "tag, year")
     counts = {(row["tag"], row["year"]): row["n_questions"] for row in tag_yearly}
     years = sorted({row["year"] for row in tag_yearly} | {row["year"] for row in yearly})
-    series = {tag: [(year, counts.get((tag, year), 0)) for year in years] for tag in top_tags}
+    labels = {
+        year: charts.year_label({"year": year, "is_partial_year": year in partial})
+        for year in years
+    }
+    series = {
+        tag: [(labels[year], counts.get((tag, year), 0)) for year in years] for tag in top_tags
+    }
     return {
         "tag_frequency": tag_frequency,
         "yearly": yearly,
+        "partial_years": list(partial.values()),
         "has_share": any(row.get("topic_share") is not None for row in yearly),
-        "fig1a": charts.popularity_yearly(yearly),
+        "fig1a": charts.popularity_yearly(yearly, f"fig1a-{number}"),
         "top_tags": top_tags,
         "tag_yearly_table": [
-            {"year": year, "counts": [counts.get((tag, year), 0) for tag in top_tags]}
+            {
+                "year": year,
+                "partial": partial.get(year),
+                "counts": [counts.get((tag, year), 0) for tag in top_tags],
+            }
             for year in years
         ],
-        "fig1b": charts.tag_yearly(series),
+        "fig1b": charts.tag_yearly(series, f"fig1b-{number}"),
     }
 
 
-def _rq2(warehouse: MartsReader, topic: str) -> dict[str, Any]:
-    """Table II, the topic-vs-baseline comparison, Fig. 2, the tests and the literature."""
+def _year_span(year: int, start: date | None, end: date | None) -> str:
+    """The days of `year` inside the window, e.g. "Jan 1–Jun 15" (a label, not a statistic)."""
+    first = max(start, date(year, 1, 1)) if start else date(year, 1, 1)
+    last = min(end, date(year, 12, 31)) if end else date(year, 12, 31)
+    return f"{first:%b} {first.day}–{last:%b} {last.day}"
+
+
+def _rq2(warehouse: MartsReader, topic: str, number: int) -> dict[str, Any]:
+    """Table II with its forest plot, the topic-vs-baseline comparison, Fig. 2, the tests."""
     estimates = warehouse.topic_table(
         "analysis", "metric_estimates", topic, "question_group, tag nulls first, metric"
     )
@@ -127,15 +172,25 @@ def _rq2(warehouse: MartsReader, topic: str) -> dict[str, Any]:
     )
     quantiles, boxes = _quantiles(warehouse, topic)
     curves = _curves(warehouse, topic)
+    by_tag = _by_tag(warehouse, topic, tests)
+    tag_forest = _tag_forest(by_tag)
     return {
-        "by_tag": _by_tag(warehouse, topic, tests),
+        "by_tag": by_tag,
+        "tag_forest": tag_forest,
+        "fig_tags": forest_plot(
+            [row["forest"] for row in tag_forest],
+            salt=f"fig-tags-{number}",
+            xlabel="no-accepted-answer rate, tag minus baseline (percentage points)",
+            reference_line=0.0,
+            reference_label="as the baseline",
+            tick_format=lambda value: fmt_points(value).replace(" pp", ""),
+        ),
         "comparison": _comparison(estimates),
         "tests": _overall_tests(tests),
         "quantiles": quantiles,
-        "fig2a": charts.response_time_boxes(boxes),
+        "fig2a": charts.response_time_boxes(boxes, f"fig2a-{number}"),
         "survival_table": _survival_table(estimates),
-        "fig2b": charts.survival(curves),
-        "literature": warehouse.seed("literature_baselines", order_by="topic, reference"),
+        "fig2b": charts.survival(curves, f"fig2b-{number}"),
     }
 
 
@@ -147,6 +202,39 @@ def _by_tag(warehouse: MartsReader, topic: str, tests: list[Row]) -> list[Row]:
             tag_tests[row["tag"]].append(row)
     rows = warehouse.topic_table("marts", "rpt_difficulty_by_tag", topic, "n_questions desc, tag")
     return [{**row, "tests": tag_tests.get(row["tag"], [])} for row in rows]
+
+
+def _tag_forest(by_tag: list[Row]) -> list[dict[str, Any]]:
+    """Per tested seed tag: its rate difference from the baseline and whether χ² survives Holm.
+
+    The difference and its Newcombe interval come from the `rate_difference` row, the Holm p-value
+    from the `chi_square` row of the same tag (the difference's test).
+    """
+    rows = []
+    for row in by_tag:
+        tests = {test["test"]: test for test in row["tests"]}
+        difference, chi_square = tests.get("rate_difference"), tests.get("chi_square")
+        if difference is None:
+            continue
+        holm = None if chi_square is None else chi_square.get("p_value_holm")
+        significant = not is_missing(holm) and holm < _HOLM_ALPHA
+        rows.append(
+            {
+                "tag": row["tag"],
+                "n_questions": row["n_questions"],
+                "difference": difference,
+                "p_value_holm": holm,
+                "significant": significant,
+                "forest": ForestRow(
+                    label=row["tag"],
+                    estimate=difference["effect_size"],
+                    ci_low=difference["ci_low"],
+                    ci_high=difference["ci_high"],
+                    significant=significant,
+                ),
+            }
+        )
+    return rows
 
 
 def _comparison(estimates: list[Row]) -> list[dict[str, Any]]:

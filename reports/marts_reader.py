@@ -19,6 +19,7 @@ Row = dict[str, Any]
 # Tables the report cannot do without, with the step that creates them.
 REQUIRED_TABLES: dict[tuple[str, str], str] = {
     ("marts", "fct_questions"): "ptmwh build",
+    ("marts", "fct_topic_question_groups"): "ptmwh build",
     ("marts", "rpt_tag_frequency"): "ptmwh build",
     ("marts", "rpt_popularity_yearly"): "ptmwh build",
     ("marts", "rpt_popularity_tag_yearly"): "ptmwh build",
@@ -149,19 +150,42 @@ class MartsReader:
         ]
 
     def question_overview(self) -> list[Row]:
-        """Question counts by topic, group, data source and synthetic flag, with date range."""
+        """Question counts by topic, group, data source and synthetic flag, with date range.
+
+        The groups are the marts' one definition (`fct_topic_question_groups`), so a question of
+        two topics is counted in each.
+        """
         return self.rows(
             """
             select
-                topic, question_group, data_source, is_synthetic,
+                groups.topic, groups.question_group, questions.data_source,
+                questions.is_synthetic,
                 count(*) as n_questions,
-                min(created_at) as first_created_at,
-                max(created_at) as last_created_at
-            from marts.fct_questions
+                min(questions.created_at) as first_created_at,
+                max(questions.created_at) as last_created_at
+            from marts.fct_topic_question_groups as groups
+            inner join marts.fct_questions as questions
+                on groups.site = questions.site and groups.question_id = questions.question_id
             group by all
             order by all
             """
         )
+
+    def collection_times(self) -> dict[str, Row]:
+        """Per topic, the first and last `collected_at` of its questions (the censoring times)."""
+        rows = self.rows(
+            """
+            select
+                groups.topic,
+                min(questions.collected_at) as first_collected_at,
+                max(questions.collected_at) as last_collected_at
+            from marts.fct_topic_question_groups as groups
+            inner join marts.fct_questions as questions
+                on groups.site = questions.site and groups.question_id = questions.question_id
+            group by 1
+            """
+        )
+        return {row["topic"]: row for row in rows}
 
     def question_window(self) -> Row:
         """First and last question creation times in `marts.fct_questions`."""

@@ -124,6 +124,7 @@ def _environment(*, markdown: bool) -> jinja2.Environment:
         metric=lambda value, metric: formatting.fmt_metric(metric, value),
         interval=lambda row, metric: formatting.fmt_interval(metric, row["ci_low"], row["ci_high"]),
         p=formatting.fmt_p,
+        points=formatting.fmt_points,
         test_words=formatting.describe_test,
         metric_name=formatting.metric_name,
         sentence=lambda text: text[:1].upper() + text[1:],

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from .charts import _STYLE, _to_svg  # noqa: E402  (one SVG style for every figure of the report)
+from .charts import STYLE, to_svg  # noqa: E402  (one SVG style for every figure of the report)
 
 # One hue per category in the paper's order; sub-categories and codes are lighter tints of it.
 _CATEGORY_COLOURS = ("#2c6fbb", "#c0392b", "#1b9e77", "#7570b3", "#e6ab02")
@@ -58,7 +58,7 @@ def icicle(taxonomy: Sequence[dict[str, Any]]) -> str:
             annotated questions, as fractions).
     """
     total = sum(category["n"] or 0 for category in taxonomy) or 1
-    with matplotlib.rc_context({**_STYLE, "axes.grid": False}):
+    with matplotlib.rc_context({**STYLE, "axes.grid": False}):
         fig, axis = plt.subplots(figsize=(8.6, 10.0))
         category_top = 0.0
         for index, category in enumerate(taxonomy):
@@ -83,7 +83,7 @@ def icicle(taxonomy: Sequence[dict[str, Any]]) -> str:
         axis.set_yticks([])
         for side in ("left", "bottom", "top", "right"):
             axis.spines[side].set_visible(False)
-        return _to_svg(fig, "fig3")
+        return to_svg(fig, "fig3")
 
 
 def _node(

@@ -31,7 +31,7 @@ def _build_warehouse(db_path: Path) -> None:
         con.execute("create schema staging")
         con.execute(
             """
-            create table marts.fct_questions as
+            create temp table shaped as
             select *, score >= 1 as is_high_quality from (
             select
                 1000 + i as question_id,
@@ -57,9 +57,19 @@ def _build_warehouse(db_path: Path) -> None:
             [HIGH_SCORE, POPULATION],
         )
         con.execute(
+            "create table marts.fct_questions as select 'stackoverflow.com' as site,"
+            " * exclude (topic, question_group) from shaped"
+        )
+        con.execute(
+            "create table marts.fct_topic_question_groups as select topic, 'stackoverflow.com'"
+            " as site, question_id, question_group, 'full_population' as sampling_method"
+            " from shaped"
+        )
+        con.execute(
             """
             create table staging.stg_stackexchange__questions as
             select
+                site,
                 question_id,
                 '<p>How do I <b>fine-tune</b> &amp; save?</p><pre>x = 1</pre>' as body
             from marts.fct_questions

@@ -12,11 +12,11 @@ import pytest
 
 from analysis_py import store
 from analysis_py.bootstrap import derive_rng
-from analysis_py.marts import MartsMissingError
+from analysis_py.marts import MartsMissingError, connect_read_only, load_topic
 from analysis_py.runner import run_analysis
 from analysis_py.stats import (
     bootstrap_difference,
-    censor_at_cutoff,
+    censor_at_collection,
     kaplan_meier,
     logrank_test,
     mann_whitney_test,
@@ -26,20 +26,16 @@ from analysis_py.stats import (
 
 TOPIC = "ptm"
 TOPIC_TAGS = ("huggingface-transformers", "bert-language-model", "openai-api")
+SITE = "stackoverflow.com"
 WINDOW_START = datetime(2018, 1, 1)
 WINDOW_MINUTES = 5 * 365 * 24 * 60
+COLLECTED_AT = datetime(2023, 6, 30)
 N_BOOTSTRAP = 200
 
 
-def make_warehouse(
-    path: Path,
-    *,
-    n_topic: int = 600,
-    n_baseline: int = 3000,
-    exact_baseline: bool = False,
-    seed: int = 7,
-) -> Path:
-    """Write `marts.fct_questions` and `marts.rpt_difficulty` the way the dbt marts shape them."""
+def make_questions(n_topic: int = 600, n_baseline: int = 3000, seed: int = 7) -> pa.Table:
+    """`marts.fct_questions` rows: the first `n_topic` carry topic tags (and often `pytorch`, a
+    frequent tag that is no seed tag and absent from the baseline), the others do not."""
     rng = np.random.default_rng(seed)
     n = n_topic + n_baseline
     is_topic = np.arange(n) < n_topic
@@ -50,20 +46,18 @@ def make_warehouse(
     for topic_row in is_topic:
         if topic_row:
             own = list(rng.choice(TOPIC_TAGS, size=rng.integers(1, 3), replace=False))
-            tags.append(own + ["python"])
+            tags.append(own + ["python"] + (["pytorch"] if rng.random() < 0.5 else []))
         else:
             tags.append(["python"] if rng.random() < 0.5 else ["javascript"])
-    table = pa.table(
+    return pa.table(
         {
+            "site": [SITE] * n,
             "question_id": np.arange(1, n + 1),
-            "topic": [TOPIC] * n,
-            "question_group": np.where(is_topic, "topic", "baseline"),
             "tags": pa.array(tags, type=pa.list_(pa.string())),
             "created_at": pa.array(created, type=pa.timestamp("us")),
+            "collected_at": pa.array([COLLECTED_AT] * n, type=pa.timestamp("us")),
             "has_accepted_answer": accepted,
-            "response_minutes": pa.array(
-                np.where(accepted, response, np.nan), from_pandas=True
-            ).cast(pa.int64()),
+            "response_minutes": pa.array(np.where(accepted, response, np.nan), from_pandas=True),
             "answer_count": rng.poisson(np.where(is_topic, 0.9, 1.4)),
             "view_count": rng.poisson(np.where(is_topic, 15, 12)) + 1,
             "score": rng.integers(-2, 10, n),
@@ -71,34 +65,80 @@ def make_warehouse(
             "is_synthetic": np.ones(n, dtype=bool),
         }
     )
+
+
+def topic_groups(topic: str, topic_ids: list[int], baseline_ids: list[int]) -> list[dict]:
+    """Rows of `marts.fct_topic_question_groups` for one topic with a random-sample baseline."""
+    return [
+        {
+            "topic": topic,
+            "site": SITE,
+            "question_id": question_id,
+            "question_group": group,
+            "sampling_method": "full_population" if group == "topic" else "random_sample",
+        }
+        for group, ids in (("topic", topic_ids), ("baseline", baseline_ids))
+        for question_id in ids
+    ]
+
+
+def write_marts(
+    path: Path,
+    questions: pa.Table,
+    groups: list[dict],
+    seed_tags: dict[str, tuple[str, ...]],
+    *,
+    exact_baseline: bool = False,
+) -> Path:
+    """Write the marts the analysis reads, shaped as the dbt marts shape them: the groups' one
+    definition, the questions, `rpt_difficulty` counted from the groups, `rpt_tag_frequency`."""
+    seed_rows = pa.Table.from_pylist(
+        [{"topic": topic, "tag": tag} for topic, tags in seed_tags.items() for tag in tags]
+    )
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists marts")
-        con.register("generated", table)
+        con.register("generated", questions)
+        con.register("generated_groups", pa.Table.from_pylist(groups))
+        con.register("generated_seed_tags", seed_rows)
         con.execute("create or replace table marts.fct_questions as select * from generated")
+        con.execute(
+            "create or replace table marts.fct_topic_question_groups as"
+            " select * from generated_groups"
+        )
         baseline_method = "exact_count" if exact_baseline else "random_sample"
         con.execute(
             f"""
             create or replace table marts.rpt_difficulty as
             select
-                topic,
-                question_group,
+                groups.topic,
+                groups.question_group,
                 count(*) as n_questions,
                 count(*) filter (where not has_accepted_answer) as n_no_accepted_answer,
                 avg((not has_accepted_answer)::int) as no_accepted_answer_rate,
                 count(response_minutes) as n_with_response_time,
-                avg(response_minutes) as mean_response_minutes,
                 median(response_minutes) as median_response_minutes,
-                avg(answer_count) as avg_answer_count,
-                avg(view_count) as avg_view_count,
                 avg(answer_count) / avg(view_count) as answers_per_view,
-                case when question_group = 'topic' then 'full_population'
-                    else 'random_sample' end as method,
-                count(*) as n_sampled,
-                case when question_group = 'topic' then 'full_population'
+                case when groups.question_group = 'topic' then 'full_population'
+                    else 'random_sample' end as question_count_method,
+                case when groups.question_group = 'topic' then 'full_population'
                     else '{baseline_method}' end as no_accepted_answer_rate_method,
-                method as response_minutes_method,
-                method as answers_per_view_method
-            from marts.fct_questions
+                question_count_method as response_minutes_method,
+                question_count_method as answers_per_view_method
+            from marts.fct_topic_question_groups as groups
+            inner join marts.fct_questions as questions using (site, question_id)
+            group by 1, 2
+            """
+        )
+        con.execute(
+            """
+            create or replace table marts.rpt_tag_frequency as
+            select seed.topic, seed.tag, count(groups.question_id) as n_questions
+            from generated_seed_tags as seed
+            left join marts.fct_topic_question_groups as groups
+                on groups.topic = seed.topic and groups.question_group = 'topic'
+            left join marts.fct_questions as questions
+                on questions.site = groups.site and questions.question_id = groups.question_id
+                and list_contains(questions.tags, seed.tag)
             group by 1, 2
             """
         )
@@ -111,21 +151,40 @@ def make_warehouse(
     return path
 
 
+def make_warehouse(
+    path: Path,
+    *,
+    n_topic: int = 600,
+    n_baseline: int = 3000,
+    exact_baseline: bool = False,
+    seed: int = 7,
+) -> Path:
+    """One topic, `ptm`: its questions and a random-sample baseline of the others."""
+    ids = list(range(1, n_topic + n_baseline + 1))
+    return write_marts(
+        path,
+        make_questions(n_topic, n_baseline, seed),
+        topic_groups(TOPIC, ids[:n_topic], ids[n_topic:]),
+        {TOPIC: TOPIC_TAGS},
+        exact_baseline=exact_baseline,
+    )
+
+
 def _read(path: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
-def _groups(path: Path) -> dict[str, dict[str, np.ndarray]]:
+def _groups(path: Path, topic: str = TOPIC) -> dict[str, dict[str, np.ndarray]]:
     with duckdb.connect(str(path), read_only=True) as con:
-        cutoff = con.execute("select max(created_at) from marts.fct_questions").fetchone()[0]
         data = {}
         for group in ("topic", "baseline"):
             rows = con.execute(
                 "select has_accepted_answer, response_minutes::double,"
-                " date_diff('minute', created_at, $cutoff)::double"
-                " from marts.fct_questions where question_group = $group",
-                {"group": group, "cutoff": cutoff},
+                " (epoch(collected_at) - epoch(created_at)) / 60.0"
+                " from marts.fct_questions inner join marts.fct_topic_question_groups"
+                " using (site, question_id) where topic = $topic and question_group = $group",
+                {"topic": topic, "group": group},
             ).fetchnumpy()
             values = list(rows.values())
             data[group] = {
@@ -217,12 +276,13 @@ def test_stat_tests_equal_the_stats_functions_on_the_same_data(warehouse: Path) 
         (np.median(answered_a), *np.quantile(median_a, [0.025, 0.975]))
     )
 
-    times_a, events_a = censor_at_cutoff(topic["response"], topic["follow_up"])
-    times_b, events_b = censor_at_cutoff(baseline["response"], baseline["follow_up"])
+    times_a, events_a = censor_at_collection(topic["response"], topic["follow_up"])
+    times_b, events_b = censor_at_collection(baseline["response"], baseline["follow_up"])
     logrank = logrank_test(times_a, events_a, times_b, events_b)
     row = _test_row(warehouse, "topic_vs_baseline", "response_minutes", "logrank")
     assert row[0] == pytest.approx(logrank.statistic, rel=1e-9)
-    assert "right-censored at the data cut-off" in row[10]
+    assert "right-censored at its own collected_at" in row[10]
+    assert "collected at 2023-06-30 00:00 UTC" in row[10]
 
     km = kaplan_meier(times_a, events_a)
     [(p_day, low, high)] = _read(
@@ -237,7 +297,9 @@ def test_stat_tests_equal_the_stats_functions_on_the_same_data(warehouse: Path) 
     assert result.n_tests == _read(warehouse, "select count(*) from analysis.stat_tests")[0][0]
 
 
-def test_per_tag_tests_cover_only_the_topics_own_tags_with_holm(warehouse: Path) -> None:
+def test_per_tag_tests_cover_only_the_topics_seed_tags_with_holm(warehouse: Path) -> None:
+    from statsmodels.stats.multitest import multipletests
+
     run_analysis(warehouse, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
     tags = {
         row[0]
@@ -246,16 +308,102 @@ def test_per_tag_tests_cover_only_the_topics_own_tags_with_holm(warehouse: Path)
             "select distinct tag from analysis.stat_tests where comparison = 'tag_vs_baseline'",
         )
     }
-    assert tags == set(TOPIC_TAGS)  # 'python' is carried by baseline questions too
-    rows = _read(
-        warehouse,
-        "select p_value, p_value_holm from analysis.stat_tests"
-        " where comparison = 'tag_vs_baseline' and test = 'chi_square' order by p_value",
-    )
-    from statsmodels.stats.multitest import multipletests
+    # `pytorch` is on half the topic's questions and on no baseline question, but no seed tag
+    assert tags == set(TOPIC_TAGS)
+    for metric, test in (
+        ("no_accepted_answer_rate", "chi_square"),
+        ("response_minutes", "mann_whitney_u"),
+        ("answers_per_view", "bootstrap_difference"),
+    ):
+        rows = _read(
+            warehouse,
+            "select tag, p_value, p_value_holm from analysis.stat_tests where comparison ="
+            f" 'tag_vs_baseline' and metric = '{metric}' and test = '{test}' order by tag",
+        )
+        assert [tag for tag, _, _ in rows] == sorted(TOPIC_TAGS)
+        expected = multipletests([p for _, p, _ in rows], method="holm")[1]
+        assert [holm for _, _, holm in rows] == pytest.approx(list(expected))
 
-    expected = multipletests([p for p, _ in rows], method="holm")[1]
-    assert [holm for _, holm in rows] == pytest.approx(list(expected))
+
+def test_groups_come_from_the_marts_definition_for_every_topic(tmp_path: Path) -> None:
+    """Two topics share question 1; question 2 is ptm's and in nlp's baseline sample."""
+    questions = make_questions(n_topic=600, n_baseline=3000)
+    tags = questions.column("tags").to_pylist()
+    tags[0] = tags[0] + ["nlp"]
+    for row in range(3000, 3600):  # questions 3001..3600: nlp's own, in no group of ptm
+        tags[row] = ["nlp"]
+    questions = questions.set_column(
+        questions.schema.get_field_index("tags"), "tags", pa.array(tags, pa.list_(pa.string()))
+    )
+    groups = topic_groups(TOPIC, list(range(1, 601)), list(range(601, 3001)))
+    groups += topic_groups("nlp", [1, *range(3001, 3601)], [2, *range(601, 2001)])
+    path = write_marts(
+        tmp_path / "w.duckdb", questions, groups, {TOPIC: TOPIC_TAGS, "nlp": ("nlp",)}
+    )
+    result = run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    assert result.topics == ("nlp", TOPIC)
+    expected = _read(
+        path, "select topic, question_group, n_questions from marts.rpt_difficulty order by all"
+    )
+    assert expected == [
+        ("nlp", "baseline", 1401),
+        ("nlp", "topic", 601),
+        (TOPIC, "baseline", 2400),
+        (TOPIC, "topic", 600),
+    ]
+    assert (
+        _read(
+            path,
+            "select topic, question_group, n from analysis.metric_estimates"
+            " where tag is null and metric = 'no_accepted_answer_rate' order by all",
+        )
+        == expected
+    )
+    sizes = _read(
+        path,
+        "select topic, n_a, n_b from analysis.stat_tests where test = 'logrank' order by topic",
+    )
+    assert sizes == [("nlp", 601, 1401), (TOPIC, 600, 2400)]
+    assert _read(
+        path, "select distinct tag from analysis.stat_tests where topic = 'nlp' and tag is not null"
+    ) == [("nlp",)]
+
+
+def test_unanswered_questions_are_censored_at_their_own_collection_time(tmp_path: Path) -> None:
+    """Question 1, created in the window's first minute and never answered, is followed until its
+    data was collected (2023-06-30), not until the last question's creation (2022-12-31)."""
+    path = make_warehouse(tmp_path / "w.duckdb")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.fct_questions set created_at = timestamp '2018-01-01 00:00',"
+            " has_accepted_answer = false, response_minutes = null where question_id = 1"
+        )
+        con.execute(
+            "update marts.fct_questions set collected_at = timestamp '2023-05-01 00:00'"
+            " where question_id % 2 = 0"
+        )
+        last_created = con.execute("select max(created_at) from marts.fct_questions").fetchone()[0]
+    assert last_created < COLLECTED_AT - timedelta(days=100)
+    with connect_read_only(path) as con:
+        data = load_topic(con, TOPIC)
+    follow_up = data.groups["topic"].minutes_to_collection
+    assert follow_up[0] == (COLLECTED_AT - datetime(2018, 1, 1)).total_seconds() / 60
+    assert (data.collected_from, data.collected_to) == (datetime(2023, 5, 1), COLLECTED_AT)
+
+    run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    [(longest,)] = _read(
+        path,
+        "select max(minutes) from analysis.survival_curves where question_group = 'topic'",
+    )
+    assert longest == round((COLLECTED_AT - datetime(2018, 1, 1)).total_seconds() / 60)
+    data = _groups(path)
+    logrank = logrank_test(
+        *censor_at_collection(data["topic"]["response"], data["topic"]["follow_up"]),
+        *censor_at_collection(data["baseline"]["response"], data["baseline"]["follow_up"]),
+    )
+    row = _test_row(path, "topic_vs_baseline", "response_minutes", "logrank")
+    assert row[0] == pytest.approx(logrank.statistic, rel=1e-9)
+    assert "collected between 2023-05-01 00:00 and 2023-06-30 00:00 UTC" in row[10]
 
 
 def test_contract_columns_and_estimates(warehouse: Path) -> None:
@@ -321,7 +469,8 @@ def test_exact_count_baseline_feeds_the_chi_square(tmp_path: Path) -> None:
     k, n = _read(
         path,
         "select count(*) filter (where not has_accepted_answer), count(*)"
-        " from marts.fct_questions where question_group = 'topic'",
+        " from marts.fct_questions inner join marts.fct_topic_question_groups"
+        " using (site, question_id) where question_group = 'topic'",
     )[0]
     row = _test_row(path, "topic_vs_baseline", "no_accepted_answer_rate", "chi_square")
     assert row[0] == pytest.approx(proportion_test(k, n, 5548800, 9600000).chi_square)
@@ -382,7 +531,7 @@ def test_missing_marts_raise_one_clear_line(tmp_path: Path) -> None:
 def test_topic_without_baseline_gets_estimates_but_no_comparisons(tmp_path: Path) -> None:
     path = make_warehouse(tmp_path / "w.duckdb")
     with duckdb.connect(str(path)) as con:
-        con.execute("delete from marts.fct_questions where question_group = 'baseline'")
+        con.execute("delete from marts.fct_topic_question_groups where question_group = 'baseline'")
         con.execute("delete from marts.rpt_difficulty where question_group = 'baseline'")
     lines: list[str] = []
     result = run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lines.append)

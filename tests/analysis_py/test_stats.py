@@ -15,7 +15,7 @@ from analysis_py.stats import (
     MannWhitneyReference,
     answers_per_view,
     bootstrap_estimate,
-    censor_at_cutoff,
+    censor_at_collection,
     cliffs_delta,
     cliffs_delta_label,
     cochran_sample_size,
@@ -254,10 +254,14 @@ def test_kaplan_meier_median_is_undefined_when_most_never_get_an_answer() -> Non
     assert km.p_accepted_within[60].estimate == pytest.approx(0.4)
 
 
-def test_censoring_at_the_cutoff() -> None:
-    times, events = censor_at_cutoff([30.0, np.nan, 500.0], [100.0, 80.0, 200.0])
+def test_censoring_at_the_collection_time() -> None:
+    times, events = censor_at_collection([30.0, np.nan, 500.0], [100.0, 80.0, 200.0])
     assert list(times) == [30, 80, 200]
-    assert list(events) == [True, False, False]  # accepted after the cut-off counts as censored
+    assert list(events) == [
+        True,
+        False,
+        False,
+    ]  # accepted after the collection time (inconsistent data) counts as censored
 
 
 def test_logrank_is_scipys_squared() -> None:

@@ -44,6 +44,10 @@ create table analysis.runs (run_id varchar, computed_at timestamp, n_tests integ
 create table seeds.topic_tags (
     topic varchar, tag varchar, tag_kind varchar, in_initial_set boolean
 );
+create table seeds.topics (
+    topic varchar, title varchar, site varchar, window_start date, window_end date,
+    description varchar, reference varchar
+);
 create table seeds.literature_baselines (
     topic varchar, reference varchar, no_accepted_answer_rate double,
     median_response_minutes double, answers_per_view double
@@ -57,19 +61,35 @@ create table ops.build_runs (
 _ROWS_SQL = (
     """
 insert into marts.fct_questions (
-    question_id, created_at, creation_year, topic, question_group, tags, title, link, score,
+    site, question_id, created_at, creation_year, tags, title, link, score,
     view_count, answer_count, has_accepted_answer, response_minutes, is_high_quality,
-    data_source, is_synthetic
+    collected_at, data_source, is_synthetic
 ) values
-    (1, '2019-03-01 10:00', 2019, 'ptm', 'topic', ['bert-language-model'], 'How to fine-tune BERT?',
-     'https://stackoverflow.com/q/1', 3, 120, 1, true, 851, true, 'api', true),
-    (2, '2021-05-01 10:00', 2021, 'ptm', 'topic', ['huggingface-transformers', 'gpt-2'],
+    ('stackoverflow.com', 1, '2019-03-01 10:00', 2019, ['bert-language-model'],
+     'How to fine-tune BERT?', 'https://stackoverflow.com/q/1', 3, 120, 1, true, 851, true,
+     '2023-06-30 00:00', 'api', true),
+    ('stackoverflow.com', 2, '2021-05-01 10:00', 2021, ['huggingface-transformers', 'gpt-2'],
      '"""
     + XSS_TITLE
     + """', 'https://stackoverflow.com/q/2', 0, 80, 0, false, null, false,
-     'api', true),
-    (3, '2022-07-01 10:00', 2022, 'ptm', 'baseline', ['python'], 'List comprehension',
-     'https://stackoverflow.com/q/3', 1, 300, 2, true, 55, true, 'api', false);
+     '2023-06-30 00:00', 'api', true),
+    ('stackoverflow.com', 3, '2022-07-01 10:00', 2022, ['python'], 'List comprehension',
+     'https://stackoverflow.com/q/3', 1, 300, 2, true, 55, true, '2023-06-30 00:00', 'api',
+     false),
+    ('stackoverflow.com', 4, '2020-02-01 10:00', 2020, ['multithreading'], 'Deadlock?',
+     'https://stackoverflow.com/q/4', 2, 50, 1, false, null, true, '2023-06-30 00:00', 'api',
+     true),
+    ('stackoverflow.com', 5, '2023-02-01 10:00', 2023, ['mutex', 'multithreading'], 'Lock order',
+     'https://stackoverflow.com/q/5', 1, 40, 2, true, 30, true, '2023-06-30 00:00', 'api', true);
+
+insert into marts.fct_topic_question_groups values
+    ('ptm', 'stackoverflow.com', 1, 'topic', 'full_population'),
+    ('ptm', 'stackoverflow.com', 2, 'topic', 'full_population'),
+    ('ptm', 'stackoverflow.com', 3, 'baseline', 'random_sample'),
+    ('concurrency', 'stackoverflow.com', 4, 'topic', 'full_population'),
+    ('concurrency', 'stackoverflow.com', 5, 'topic', 'full_population'),
+    ('concurrency', 'stackoverflow.com', 3, 'baseline', 'random_sample'),
+    ('concurrency', 'stackoverflow.com', 1, 'baseline', 'random_sample');
 
 insert into marts.rpt_tag_frequency (
     topic, tag, n_questions, share_of_topic_questions, rank
@@ -82,17 +102,22 @@ insert into marts.rpt_tag_frequency (
     ('ptm', 'huggingface', 403, 0.0684, 6),
     ('ptm', '"""
     + XSS_TITLE
-    + """', 245, 0.0416, 7);
+    + """', 245, 0.0416, 7),
+    ('concurrency', 'multithreading', 900, 0.75, 1),
+    ('concurrency', 'mutex', 300, 0.25, 2);
 
 insert into marts.rpt_popularity_yearly (
-    topic, year, n_topic_questions, n_all_questions, topic_share
+    topic, year, n_topic_questions, n_all_questions, topic_share, is_partial_year,
+    n_days_in_window, topic_questions_per_day, annualised_topic_questions
 ) values
-    ('ptm', 2018, 60, 1800000, 0.0000333),
-    ('ptm', 2019, 450, 1700000, 0.000265),
-    ('ptm', 2020, 900, 1750000, 0.000514),
-    ('ptm', 2021, 1200, 1500000, 0.0008),
-    ('ptm', 2022, 2050, 1300000, 0.001577),
-    ('ptm', 2023, 1236, 500000, 0.002472);
+    ('ptm', 2018, 60, 1800000, 0.0000333, false, 365, 0.1644, 60),
+    ('ptm', 2019, 450, 1700000, 0.000265, false, 365, 1.2329, 450),
+    ('ptm', 2020, 900, 1750000, 0.000514, false, 366, 2.459, 900),
+    ('ptm', 2021, 1200, 1500000, 0.0008, false, 365, 3.2877, 1200),
+    ('ptm', 2022, 2050, 1300000, 0.001577, false, 365, 5.6164, 2050),
+    ('ptm', 2023, 1236, 500000, 0.002472, true, 166, 7.4458, 2717.7),
+    ('concurrency', 2022, 700, 1300000, 0.000538, false, 365, 1.9178, 700),
+    ('concurrency', 2023, 500, 500000, 0.001, true, 166, 3.012, 1099.4);
 
 insert into marts.rpt_popularity_tag_yearly (
     topic, tag, year, n_questions
@@ -117,6 +142,12 @@ insert into marts.rpt_difficulty (
      '2023-06-15'),
     ('ptm', 'baseline', 'random_sample', 2000, 2000, 1156, 0.578, 'exact_count', 844, 9745, 55,
      'random_sample', 1.3, 1100, 0.12, 'random_sample', 'api', false, '2018-01-01',
+     '2023-06-15'),
+    ('concurrency', 'topic', 'full_population', null, 1200, 526, 0.438, 'full_population', 674,
+     3000, 42, 'full_population', 1.5, 900, 0.0017, 'full_population', 'api', true,
+     '2022-01-01', '2023-06-15'),
+    ('concurrency', 'baseline', 'random_sample', 1999, 1999, 1155, 0.578, 'random_sample', 844,
+     9745, 55, 'random_sample', 1.3, 1100, 0.0012, 'random_sample', 'api', false, '2022-01-01',
      '2023-06-15');
 
 insert into marts.rpt_difficulty_by_tag (
@@ -128,7 +159,9 @@ insert into marts.rpt_difficulty_by_tag (
     ('ptm', 'bert-language-model', 1763, 1305, 0.74, 458, 25000, 900, 1.0, 1400, 0.05),
     ('ptm', '"""
     + XSS_TITLE
-    + """', 245, 191, 0.78, 54, 30000, 1000, 1.1, 900, 0.08);
+    + """', 245, 191, 0.78, 54, 30000, 1000, 1.1, 900, 0.08),
+    ('concurrency', 'multithreading', 900, 400, 0.444, 500, 3000, 40, 1.5, 900, 0.0017),
+    ('concurrency', 'mutex', 300, 126, 0.42, 174, 3100, 45, 1.4, 880, 0.0016);
 
 insert into marts.rpt_response_time_distribution (
     topic, question_group, sampling_method, bucket_index, bucket_low_minutes, bucket_high_minutes,
@@ -189,7 +222,31 @@ insert into analysis.stat_tests values
     ('ptm', 'tag_vs_baseline', 'bert-language-model', 'no_accepted_answer_rate',
      'chi_square', 210.5,
      1, 1e-47, 2e-47, null, 'phi', 0.2, 'small', null, null, 1763, 2000, null, '2024-01-01 00:00',
-     3763);
+     3763),
+    ('ptm', 'tag_vs_baseline', 'bert-language-model', 'no_accepted_answer_rate',
+     'rate_difference', 0.162, null, null, null, null, 'rate_difference', 0.162, null, 0.14,
+     0.184, 1763, 2000, null, '2024-01-01 00:00', 3763),
+    ('ptm', 'tag_vs_baseline', 'huggingface-transformers', 'no_accepted_answer_rate',
+     'chi_square', 1.2, 1, 0.27, 0.27, null, 'phi', 0.01, null, null, null, 2563, 2000, null,
+     '2024-01-01 00:00', 4563),
+    ('ptm', 'tag_vs_baseline', 'huggingface-transformers', 'no_accepted_answer_rate',
+     'rate_difference', 0.122, null, null, null, null, 'rate_difference', 0.122, null, -0.01,
+     0.25, 2563, 2000, null, '2024-01-01 00:00', 4563),
+    ('concurrency', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'chi_square', 60.1, 1,
+     9e-15, null, null, 'phi', -0.11, null, -0.13, -0.09, 1200, 1999, null, '2024-01-01 00:00',
+     3199),
+    ('concurrency', 'tag_vs_baseline', 'multithreading', 'no_accepted_answer_rate',
+     'chi_square', 50.2, 1, 0.004, 0.049, null, 'phi', -0.1, null, null, null, 900, 1999, null,
+     '2024-01-01 00:00', 2899),
+    ('concurrency', 'tag_vs_baseline', 'multithreading', 'no_accepted_answer_rate',
+     'rate_difference', -0.134, null, null, null, null, 'rate_difference', -0.134, null, -0.17,
+     -0.1, 900, 1999, null, '2024-01-01 00:00', 2899),
+    ('concurrency', 'tag_vs_baseline', 'mutex', 'no_accepted_answer_rate',
+     'chi_square', 3.1, 1, 0.05, 0.051, null, 'phi', -0.05, null, null, null, 300, 1999, null,
+     '2024-01-01 00:00', 2299),
+    ('concurrency', 'tag_vs_baseline', 'mutex', 'no_accepted_answer_rate',
+     'rate_difference', -0.158, null, null, null, null, 'rate_difference', -0.158, null, -0.21,
+     -0.1, 300, 1999, null, '2024-01-01 00:00', 2299);
 
 insert into analysis.metric_estimates values
     ('ptm', 'topic', null, 'no_accepted_answer_rate', 0.739, 0.728, 0.750, 'wilson', 5896,
@@ -211,7 +268,23 @@ insert into analysis.metric_estimates values
     ('ptm', 'topic', null, 'p_accepted_within_1440_minutes', 0.035, 0.03, 0.04, 'kaplan_meier',
      5896, 'full_population', '2024-01-01 00:00'),
     ('ptm', 'baseline', null, 'p_accepted_within_1440_minutes', 0.381, 0.36, 0.40, 'kaplan_meier',
-     2000, 'random_sample', '2024-01-01 00:00');
+     2000, 'random_sample', '2024-01-01 00:00'),
+    ('ptm', 'topic', null, 'answers_per_view_ratio', 0.5, 0.42, 0.58, 'bootstrap', 7896,
+     'random_sample', '2024-01-01 00:00'),
+    ('concurrency', 'topic', null, 'no_accepted_answer_rate', 0.438, 0.41, 0.466, 'wilson', 1200,
+     'full_population', '2024-01-01 00:00'),
+    ('concurrency', 'baseline', null, 'no_accepted_answer_rate', 0.578, 0.556, 0.599, 'wilson',
+     1999, 'random_sample', '2024-01-01 00:00'),
+    ('concurrency', 'topic', null, 'median_response_minutes', 42, 38, 47, 'bootstrap', 674,
+     'full_population', '2024-01-01 00:00'),
+    ('concurrency', 'baseline', null, 'median_response_minutes', 55, 45, 66, 'bootstrap', 844,
+     'random_sample', '2024-01-01 00:00'),
+    ('concurrency', 'topic', null, 'answers_per_view', 0.0017, 0.0015, 0.0019, 'bootstrap', 1200,
+     'full_population', '2024-01-01 00:00'),
+    ('concurrency', 'baseline', null, 'answers_per_view', 0.0012, 0.0011, 0.0013, 'bootstrap',
+     1999, 'random_sample', '2024-01-01 00:00'),
+    ('concurrency', 'topic', null, 'answers_per_view_ratio', 1.42, 1.25, 1.61, 'bootstrap', 3199,
+     'random_sample', '2024-01-01 00:00');
 
 insert into analysis.survival_curves
 select 'ptm', g, m, exp(-m / s), greatest(exp(-m / s) - 0.02, 0), least(exp(-m / s) + 0.02, 1),
@@ -221,6 +294,12 @@ cross join (values (1.0), (10.0), (60.0), (600.0), (1440.0), (10000.0), (43200.0
     as r(m);
 
 insert into analysis.runs values ('run-1', '2024-01-01 00:00', 5, 42);
+
+insert into seeds.topics values
+    ('ptm', 'Pre-trained models', 'stackoverflow.com', '2018-01-01', '2023-06-15', 'PTMs', 'Tan'),
+    ('concurrency', '"""
+    + XSS_TITLE
+    + """ Concurrency', 'stackoverflow.com', '2022-01-01', '2023-06-15', 'threads', 'Ahmed');
 
 insert into seeds.topic_tags values
     ('ptm', 'bert-language-model', 'model', true),
@@ -232,7 +311,8 @@ insert into seeds.literature_baselines values
     ('concurrency', 'Ahmed and Bagherzadeh 2018 [26]', 0.438, 42, null),
     ('mobile', 'Rosen and Shihab 2016 [27]', 0.550, 55, null),
     ('security', 'Yang et al. 2016 [28]', null, null, 0.07),
-    ('ptm', 'This paper (PTM)', 0.739, 851, 0.06);
+    ('ptm', 'This paper (PTM)', 0.739, 851, 0.06),
+    ('unrelated', 'This paper (baseline)', 0.578, 55, 0.12);
 
 insert into ops.build_runs values
     ('inv-1', '2024-01-01 00:00', '2024-01-01 00:01', 'success', 80, 0, null, '1.11.16');
@@ -245,6 +325,25 @@ insert into marts.rpt_load_runs (
      '2018-01-01 00:00', '2023-06-15 00:00', 12, '{"questions": 3}');
 """
 )
+
+
+# ---- Assumed mart columns: delete this block once the marts' yml declares them ----
+# The many-topics change of the marts adds these; the report relies on them. Built after the yml's
+# tables, and `if not exists`, so the block is harmless once dbt's contract declares them too.
+_ASSUMED_MART_COLUMNS_SQL = """
+alter table marts.fct_questions add column if not exists site varchar;
+alter table marts.fct_questions add column if not exists collected_at timestamp;
+create table if not exists marts.fct_topic_question_groups (
+    topic varchar, site varchar, question_id bigint, question_group varchar,
+    sampling_method varchar
+);
+alter table marts.rpt_popularity_yearly add column if not exists is_partial_year boolean;
+alter table marts.rpt_popularity_yearly add column if not exists n_days_in_window integer;
+alter table marts.rpt_popularity_yearly add column if not exists topic_questions_per_day double;
+alter table marts.rpt_popularity_yearly add column if not exists
+    annualised_topic_questions double;
+"""
+# ---- end of the assumed mart columns ----
 
 
 def marts_contract_ddl() -> str:
@@ -263,6 +362,7 @@ def build_fixture_warehouse(db_path: Path) -> Path:
     """Write the fixture warehouse to `db_path` and return the path."""
     with duckdb.connect(str(db_path)) as con:
         con.execute(marts_contract_ddl())
+        con.execute(_ASSUMED_MART_COLUMNS_SQL)
         con.execute(_SCHEMA_SQL)
         con.execute(_ROWS_SQL)
     return db_path

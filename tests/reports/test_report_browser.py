@@ -48,7 +48,7 @@ def test_report_loads_cleanly_in_chromium(chromium: str, fixture_db: Path, tmp_p
     report = inspect_page(chromium, url, tmp_path / "profile")
     assert report.console_errors == []
     assert report.requests == [url]
-    assert report.title == "ptm-warehouse report: ptm"
+    assert report.title == "ptm-warehouse report: concurrency, ptm"
     assert report.screenshot_png.startswith(b"\x89PNG")
     own_copy = tmp_path / "screenshot.png"
     own_copy.write_bytes(report.screenshot_png)

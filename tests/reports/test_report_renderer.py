@@ -45,15 +45,19 @@ def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp
     assert re.search(r"73\.9%</td><td>\[72\.8%, 75\.0%\]</td>", html)
     assert "| 73.9% | [72.8%, 75.0%] | 57.8% | [55.6%, 59.9%] | wilson |" in md
     assert "| 2,563 | 43.5% |" in md  # Table I
-    assert "| 2022 | 2,050 | 1,300,000 | 0.158% |" in md  # Fig. 1a numbers
+    assert "| 2022 | 2,050 | 365 | 5.62 | 2,050 | 1,300,000 | 0.158% |" in md  # Fig. 1a numbers
     assert "| p50 | 850 | 55 |" in md  # Fig. 2a numbers
     assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b: 1 - P(accepted within 1 day), stored
     assert "| alice | bob | 301 | 0.83 | [0.78, 0.88] | 0.024 | 86.0% |" in md
     assert "Environment: 45 (60.00%); paper: 11.36%" in md
-    assert html.count("<figure>") == 5 and html.count("<figcaption") == 5
-    assert html.count("<svg ") == 5
+    # per topic Fig. 1a, 1b, 2a, 2b and Table II's forest plot; four in the index; Fig. 3
+    assert html.count("<figure>") == 15 and html.count("<figcaption") == 15
+    assert html.count("<svg ") == 15
     assert '<tr class="sub"><td>Model Training</td><td class="num">30</td>' in html
-    assert "| big_data | Bagherzadeh and Khatchadourian 2019 [30] | 60.5% | 198 | – |" in md
+    assert (
+        "| big_data | Bagherzadeh and Khatchadourian 2019 [30] | 60.5% | not built | 198 |"
+        " not built | – |"
+    ) in md
 
 
 def test_titles_and_tags_from_the_internet_render_as_text(
@@ -97,7 +101,7 @@ def test_warehouse_is_opened_read_only_and_closed(fixture_db: Path, tmp_path: Pa
     render_report(fixture_db, tmp_path / "site", generated_at=_AT)
     assert fixture_db.read_bytes() == before
     with duckdb.connect(str(fixture_db)) as con:  # a read-write open fails if ours were still open
-        assert con.execute("select count(*) from marts.rpt_difficulty").fetchone() == (2,)
+        assert con.execute("select count(*) from marts.rpt_difficulty").fetchone() == (4,)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +157,7 @@ def test_synthetic_banner_only_when_data_is_synthetic(fixture_db: Path, tmp_path
     result = render_report(fixture_db, tmp_path / "b", generated_at=_AT)
     assert "Synthetic data." not in result.html_path.read_text(encoding="utf-8")
     assert result.summary_line() == (
-        f"report for ptm written to {result.html_path} and {result.md_path}"
+        f"report for concurrency, ptm written to {result.html_path} and {result.md_path}"
     )
 
 
@@ -200,7 +204,7 @@ def test_without_annotations_rq3_explains_how_to_sample(
     )
     html, md = _render(fixture_db, tmp_path / "a")
     assert "No annotations yet" in html and "<code>ptmwh sample</code>" in html
-    assert "run `ptmwh sample`" in md and "<details" not in html
+    assert "run `ptmwh sample`" in md and 'class="taxonomy"' not in html
     sql_runner(
         fixture_db,
         "drop table marts.rpt_taxonomy_distribution; drop table marts.rpt_annotation_agreement; "
@@ -216,19 +220,21 @@ def test_without_baseline_totals_fig_1a_has_no_share(fixture_db: Path, tmp_path:
         "update marts.rpt_popularity_yearly set n_all_questions = null, topic_share = null",
     )
     html, md = _render(fixture_db, tmp_path / "site")
-    assert "| 2022 | 2,050 |\n" in md
+    assert "| 2022 | 2,050 | 365 | 5.62 | 2,050 |\n" in md
     assert "share of all questions posted" not in html
 
 
 def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sql_runner):
     sql_runner(
         fixture_db,
-        "insert into marts.fct_questions (question_id, created_at, creation_year, topic, "
-        "question_group, tags, title, link, score, view_count, answer_count, has_accepted_answer, "
-        "response_minutes, is_high_quality, data_source, is_synthetic) "
-        "select range + 10, timestamp '2020-01-01' + "
-        "to_minutes(range), 2020, 'ptm', 'baseline', ['python'], 't', 'l', 0, 1, 0, false, null, "
-        "false, 'dump', false from range(500000)",
+        "insert into marts.fct_questions (site, question_id, created_at, creation_year, "
+        "tags, title, link, score, view_count, answer_count, has_accepted_answer, "
+        "response_minutes, is_high_quality, collected_at, data_source, is_synthetic) "
+        "select 'stackoverflow.com', range + 10, timestamp '2020-01-01' + "
+        "to_minutes(range), 2020, ['python'], 't', 'l', 0, 1, 0, false, null, "
+        "false, timestamp '2023-06-30', 'dump', false from range(500000); "
+        "insert into marts.fct_topic_question_groups select 'ptm', 'stackoverflow.com', "
+        "range + 10, 'baseline', 'full_population' from range(500000)",
     )
     started = time.perf_counter()
     _, md = _render(fixture_db, tmp_path / "site")
