@@ -65,6 +65,7 @@ def gather(warehouse: MartsReader, topic: str) -> dict[str, Any]:
                 "n_questions": last["n_topic_questions_before"],
             },
             "is_complete": last["status"] == "complete",
+            "is_snowballed": any(row["decided_round"] is not None for row in rows),
             "rounds": ordered,
             "paper": {"initial": PAPER_INITIAL, "full": PAPER_FULL} if topic == "ptm" else None,
         }

@@ -60,3 +60,17 @@ def test_both_partials_render_the_rounds_beside_the_paper():
     assert "| 1 | 10 | 4,303 | 3 | huggingface | pytorch | 1,593 | 5,896 |" in md
     assert "| 2 | 18 | 5,896 | 2 | – | spacy | 0 | 5,896 |" in md
     assert "the selection is complete" in md
+
+
+def test_a_topic_without_decisions_is_described_as_taken_as_given():
+    reader = _reader()
+    reader._con.execute(
+        "insert into marts.rpt_tag_selection values "
+        "('bigdata', 1, 'java', null, null, 12, 1800, 1800, 0, 'open', true)"
+    )
+    topic = {"topic": "bigdata", **tag_selection.gather(reader, "bigdata")}
+    md = _environment(markdown=True).get_template("_tag_selection.md.j2").render(topic=topic)
+    assert md.strip() == (
+        "Tag selection: the topic's 12 tags (1,800 questions) are taken as given; "
+        "no snowball round is recorded (`ptmwh snowball --topic bigdata` starts one)."
+    )
