@@ -12,7 +12,7 @@ import pytest
 from .dbt_helpers import run_dbt
 from .expected import seed_topic_tags
 from .raw_fixture import write_raw_tables
-from .sample_rows import RawRows, add_baseline_totals, make_rows
+from .sample_rows import SITE, RawRows, add_baseline_totals, make_rows
 
 
 @dataclass
@@ -55,9 +55,15 @@ def api_warehouse(
     rows = make_rows()
     add_baseline_totals(rows, seed_topic_tags())
     rows.related_tags = [
-        {"tag": "bert-language-model", "related_tag": "nlp", "count": 50, "related_rank": 1},
-        {"tag": "gpt-2", "related_tag": "gpt-3", "count": 9, "related_rank": 1},
-        {"tag": "gpt-2", "related_tag": "langchain", "count": 5, "related_rank": 2},
+        {
+            "site": SITE,
+            "tag": "bert-language-model",
+            "related_tag": "nlp",
+            "count": 50,
+            "related_rank": 1,
+        },
+        {"site": SITE, "tag": "gpt-2", "related_tag": "gpt-3", "count": 9, "related_rank": 1},
+        {"site": SITE, "tag": "gpt-2", "related_tag": "langchain", "count": 5, "related_rank": 2},
     ]
     yield _build(tmp_path_factory.mktemp("api"), dbt_work_dir, rows)
 

@@ -95,7 +95,6 @@ COLUMNS: dict[str, dict[str, str]] = {
         "id_max": "bigint",
         "ids_requested": "bigint",
         "questions_found": "bigint",
-        "topic_questions_dropped": "bigint",
         "sampled_at": "bigint",
     },
     "baseline_sample_questions": {
@@ -114,6 +113,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "tags": "varchar",
         "from_date": "bigint",
         "to_date": "bigint",
+        "dump_date": "date",
         "requests_made": "bigint",
         "items_loaded": "varchar",
         "items_skipped": "bigint",

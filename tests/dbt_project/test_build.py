@@ -14,6 +14,8 @@ pytestmark = pytest.mark.slow
 
 MARTS = [
     "fct_questions",
+    "fct_topic_questions",
+    "fct_topic_question_groups",
     "dim_tags",
     "rpt_tag_frequency",
     "rpt_popularity_yearly",

@@ -12,18 +12,26 @@ pytestmark = pytest.mark.slow
 
 
 def _by_group(warehouse: BuiltWarehouse) -> dict[str, dict]:
-    rows = warehouse.query("select * from marts.rpt_difficulty")
+    rows = warehouse.query("select * from marts.rpt_difficulty where topic = 'ptm'")
     return {row["question_group"]: row for row in rows}
 
 
 def test_fct_questions_holds_each_window_question_once(api_warehouse: BuiltWarehouse) -> None:
     expected = {q["question_id"]: q for q in questions_in_window(api_warehouse.rows)}
     actual = api_warehouse.query("select * from marts.fct_questions")
+    groups = {
+        row["question_id"]: row["question_group"]
+        for row in api_warehouse.query(
+            "select question_id, question_group from marts.fct_topic_question_groups "
+            "where topic = 'ptm'"
+        )
+    }
     assert len(actual) == len(expected)
     assert {row["question_id"] for row in actual} == set(expected)
     for row in actual:
         want = expected[row["question_id"]]
-        assert row["question_group"] == want["question_group"]
+        assert row["site"] == "stackoverflow.com"
+        assert groups[row["question_id"]] == want["question_group"]
         assert row["tags"] == want["tags"]
         assert row["has_accepted_answer"] == want["has_accepted_answer"]
         assert row["response_minutes"] == pytest.approx(want["response_minutes"])
@@ -93,7 +101,10 @@ def test_tag_frequency_counts_multi_tag_questions_once_per_tag(
     questions = [
         q for q in questions_in_window(api_warehouse.rows) if q["question_group"] == "topic"
     ]
-    rows = {r["tag"]: r for r in api_warehouse.query("select * from marts.rpt_tag_frequency")}
+    rows = {
+        r["tag"]: r
+        for r in api_warehouse.query("select * from marts.rpt_tag_frequency where topic = 'ptm'")
+    }
     assert set(rows) == set(seed_topic_tags())
     for tag, row in rows.items():
         n = sum(1 for q in questions if tag in q["tags"])
@@ -105,14 +116,16 @@ def test_tag_frequency_counts_multi_tag_questions_once_per_tag(
 
 def test_difficulty_by_tag_matches_python(api_warehouse: BuiltWarehouse) -> None:
     questions = questions_in_window(api_warehouse.rows)
-    for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag"):
+    for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag where topic = 'ptm'"):
         want = difficulty(q for q in questions if row["tag"] in q["tags"])
         for key, value in want.items():
             assert row[key] == pytest.approx(value), (row["tag"], key)
 
 
 def test_popularity_yearly(api_warehouse: BuiltWarehouse, dump_warehouse: BuiltWarehouse) -> None:
-    api_rows = api_warehouse.query("select * from marts.rpt_popularity_yearly order by year")
+    api_rows = api_warehouse.query(
+        "select * from marts.rpt_popularity_yearly where topic = 'ptm' order by year"
+    )
     questions = questions_in_window(api_warehouse.rows)
     assert [r["year"] for r in api_rows] == list(range(2018, 2024))
     for row in api_rows:
@@ -125,7 +138,16 @@ def test_popularity_yearly(api_warehouse: BuiltWarehouse, dump_warehouse: BuiltW
         assert row["n_topic_questions"] == n_topic
         assert row["n_all_questions"] == 1_000_000 + row["year"]
         assert row["n_all_questions_method"] == "exact_count"
-    dump_rows = dump_warehouse.query("select * from marts.rpt_popularity_yearly")
+        assert row["is_partial_year"] == (row["year"] == 2023)
+        assert row["n_days_in_window"] == (
+            166 if row["year"] == 2023 else _year_length(row["year"]) // 86_400
+        )
+        assert row["annualised_topic_questions"] == pytest.approx(
+            n_topic * (365 / 166 if row["year"] == 2023 else 1)
+        )
+    dump_rows = dump_warehouse.query(
+        "select * from marts.rpt_popularity_yearly where topic = 'ptm'"
+    )
     assert sum(r["n_all_questions"] or 0 for r in dump_rows) == len(
         questions_in_window(dump_warehouse.rows)
     )
@@ -134,7 +156,8 @@ def test_popularity_yearly(api_warehouse: BuiltWarehouse, dump_warehouse: BuiltW
 def test_response_time_distribution(api_warehouse: BuiltWarehouse) -> None:
     questions = questions_in_window(api_warehouse.rows)
     rows = api_warehouse.query(
-        "select * from marts.rpt_response_time_distribution order by question_group, bucket_index"
+        "select * from marts.rpt_response_time_distribution where topic = 'ptm' "
+        "order by question_group, bucket_index"
     )
     for group in ("topic", "baseline"):
         minutes = [
@@ -154,7 +177,10 @@ def test_response_time_distribution(api_warehouse: BuiltWarehouse) -> None:
 
 
 def test_tag_candidates(api_warehouse: BuiltWarehouse) -> None:
-    rows = {r["tag"]: r for r in api_warehouse.query("select * from marts.rpt_tag_candidates")}
+    rows = {
+        r["tag"]: r
+        for r in api_warehouse.query("select * from marts.rpt_tag_candidates where topic = 'ptm'")
+    }
     assert not set(rows) & set(seed_topic_tags())
     assert rows["nlp"]["is_related_tag"] and rows["nlp"]["is_co_occurring"]
     assert rows["langchain"]["is_related_tag"] and not rows["langchain"]["is_co_occurring"]
@@ -190,7 +216,7 @@ def test_dump_intervals_match_python(dump_warehouse: BuiltWarehouse) -> None:
 
 def test_difficulty_by_tag_intervals_match_python(api_warehouse: BuiltWarehouse) -> None:
     questions = questions_in_window(api_warehouse.rows)
-    for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag"):
+    for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag where topic = 'ptm'"):
         want = difficulty_intervals(q for q in questions if row["tag"] in q["tags"])
         _assert_intervals(row, want, row["tag"])
 

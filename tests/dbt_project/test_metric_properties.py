@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from .raw_fixture import COLUMNS
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-MARTS = ("fct_questions", "rpt_difficulty", "rpt_tag_frequency")
+MARTS = ("fct_questions", "fct_topic_question_groups", "rpt_difficulty", "rpt_tag_frequency")
 CATALOG = "warehouse"  # the compile warehouse's file stem: compiled relation names carry it
 LOAD_ID = "1700000000.000001"
 WINDOW_START = date(2018, 1, 1)
@@ -37,8 +37,10 @@ DAY = 86_400
 START_EPOCH = int(datetime(2018, 1, 1, tzinfo=UTC).timestamp())
 END_EPOCH = int(datetime(2023, 6, 16, tzinfo=UTC).timestamp())  # first second after the window
 RAW_COLUMNS = {
-    table: COLUMNS[table] for table in ("questions", "question_tags", "answers")
+    table: COLUMNS[table]
+    for table in ("questions", "question_tags", "answers", "baseline_sample_questions")
 }  # the raw contract's columns, shared with the fixture of the dbt tests
+SITE = "stackoverflow.com"
 OTHER_TAGS = ("python", "pytorch", "nlp", "javascript", "tag-1")
 
 
@@ -223,19 +225,23 @@ def question_sets(draw: st.DrawFn) -> list[Question]:
 
 def _raw_rows(questions: list[Question]) -> dict[str, list[tuple]]:
     """The raw tables' rows (columns in RAW_COLUMNS order, then _dlt_load_id, _dlt_id)."""
-    rows: dict[str, list[tuple]] = {"questions": [], "question_tags": [], "answers": []}
+    rows: dict[str, list[tuple]] = {table: [] for table in RAW_COLUMNS}
     for q in questions:
         accepted_id = None if q.accepted == "none" else q.question_id + 1
         source = "dump" if q.collected_by == "dump" else "api"
         rows["questions"].append((
-            q.question_id, f"question {q.question_id}", f"https://so/q/{q.question_id}", None,
-            1, q.view_count, q.answer_count, q.answer_count > 0, accepted_id, q.creation_date,
-            q.creation_date, None, None, None, source, q.collected_by, True,
-            LOAD_ID, f"q{q.question_id}",
+            SITE, q.question_id, f"question {q.question_id}", f"https://so/q/{q.question_id}",
+            None, 1, q.view_count, q.answer_count, q.answer_count > 0, accepted_id,
+            q.creation_date, q.creation_date, None, None, None, source, q.collected_by,
+            END_EPOCH + 14 * DAY, True, LOAD_ID, f"q{q.question_id}",
         ))  # fmt: skip
+        if q.collected_by == "random_sample":
+            rows["baseline_sample_questions"].append(
+                (SITE, "sample-1", q.question_id, LOAD_ID, f"s{q.question_id}")
+            )
         for position, tag in enumerate(q.tags):
             rows["question_tags"].append(
-                (q.question_id, tag, position, LOAD_ID, f"t{q.question_id}{position}")
+                (SITE, q.question_id, tag, position, LOAD_ID, f"t{q.question_id}{position}")
             )
         answers = []
         if q.accepted == "present":
@@ -246,8 +252,8 @@ def _raw_rows(questions: list[Question]) -> dict[str, list[tuple]]:
             answers.append((q.question_id + 2 + k, False, q.creation_date + 60 * (k + 1)))
         for answer_id, is_accepted, created in answers:
             rows["answers"].append((
-                answer_id, q.question_id, is_accepted, created, created, 0, None, source, True,
-                LOAD_ID, f"a{answer_id}",
+                SITE, answer_id, q.question_id, is_accepted, created, created, 0, None, source,
+                True, LOAD_ID, f"a{answer_id}",
             ))  # fmt: skip
     return rows
 
@@ -285,7 +291,8 @@ def _response_minutes(q: Question) -> float | None:
 
 
 def _sampling_method(q: Question, has_dump_baseline: bool) -> str | None:
-    """Which per-question population a question belongs to (the most complete source wins)."""
+    """Which per-question population a question belongs to (the most complete source wins);
+    `random_sample` questions are the members of `baseline_sample_questions`."""
     if _is_topic(q):
         return "full_population"
     if has_dump_baseline:
@@ -363,16 +370,26 @@ def test_marts_equal_an_independent_computation(
         facts = {
             row[0]: row[1:]
             for row in con.execute(
-                "select question_id, question_group, has_accepted_answer, response_minutes, tags "
-                "from marts.fct_questions"
+                "select questions.question_id, coalesce(groups.question_group, 'neither'), "
+                "questions.has_accepted_answer, questions.response_minutes, questions.tags "
+                "from marts.fct_questions as questions "
+                "left join marts.fct_topic_question_groups as groups "
+                "on questions.site = groups.site and questions.question_id = groups.question_id "
+                "and groups.topic = 'ptm'"
             ).fetchall()
         }
+        has_dump = any(
+            q.collected_by == "dump" for q in questions if _in_window(q) and not _is_topic(q)
+        )
         assert set(facts) == {q.question_id for q in questions if _in_window(q)}
         for q in questions:
             if not _in_window(q):
                 continue
             group, has_accepted, minutes, tags = facts[q.question_id]
-            assert group == ("topic" if _is_topic(q) else "baseline")
+            if _sampling_method(q, has_dump) is None:
+                assert group == "neither"
+            else:
+                assert group == ("topic" if _is_topic(q) else "baseline")
             assert has_accepted == (q.accepted != "none")
             assert _close(minutes, _response_minutes(q))
             assert list(tags) == [tag.lower() for tag in q.tags]
@@ -380,7 +397,8 @@ def test_marts_equal_an_independent_computation(
         cursor = con.execute(
             "select question_group, question_count_method, n_questions, n_no_accepted_answer, "
             "no_accepted_answer_rate, n_with_response_time, mean_response_minutes, "
-            "median_response_minutes, answers_per_view from marts.rpt_difficulty"
+            "median_response_minutes, answers_per_view from marts.rpt_difficulty "
+            "where topic = 'ptm'"
         )
         names = [column[0] for column in cursor.description]
         actual = {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor.fetchall()}

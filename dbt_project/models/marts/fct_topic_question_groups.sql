@@ -45,19 +45,35 @@ members as (
 
 ),
 
-{# Questions of each topic's site and window that a dump loaded, members or not. #}
-window_dump_questions as (
+{#
+    Each dump question once with the list of topics it belongs to (a small aggregate), then the
+    per-topic join: probing the members once per question, not once per topic and question.
+#}
+member_topics as (
 
     select
-        topics.topic,
-        questions.site,
-        questions.question_id
+        site,
+        question_id,
+        list(topic) as topics
 
-    from topics
-    inner join questions
+    from topic_questions
+    group by 1, 2
+
+),
+
+dump_questions as (
+
+    select
+        questions.site,
+        questions.question_id,
+        questions.created_at,
+        member_topics.topics as member_of_topics
+
+    from questions
+    left join member_topics
         on
-            topics.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
+            questions.site = member_topics.site
+            and questions.question_id = member_topics.question_id
     where questions.collected_by = 'dump'
 
 ),
@@ -65,19 +81,18 @@ window_dump_questions as (
 dump_baselines as (
 
     select
-        window_dump_questions.topic,
-        window_dump_questions.site,
-        window_dump_questions.question_id,
+        topics.topic,
+        dump_questions.site,
+        dump_questions.question_id,
         'baseline' as question_group,
         'full_population' as sampling_method
 
-    from window_dump_questions
-    left join topic_questions
+    from dump_questions
+    inner join topics
         on
-            window_dump_questions.topic = topic_questions.topic
-            and window_dump_questions.site = topic_questions.site
-            and window_dump_questions.question_id = topic_questions.question_id
-    where topic_questions.question_id is null
+            dump_questions.site = topics.site
+            and {{ in_topic_window('dump_questions.created_at', 'topics') }}
+    where not coalesce(list_contains(dump_questions.member_of_topics, topics.topic), false)
 
 ),
 

@@ -15,49 +15,16 @@
 
 with
 
-all_labels as (
+labels as (
 
     select * from {{ ref('stg_annotations__labels') }}
     where not is_resolution and phase = 'independent'
 
 ),
 
-topic_questions as (
-
-    select * from {{ ref('fct_topic_questions') }}
-
-),
-
-{#
-    Raw labels carry no topic or site yet: a label counts for every topic that has a question of
-    its id (fct_topic_questions); labels of questions in no topic are left out.
-#}
-labelled_topics as (
-
-    select distinct
-        topic,
-        question_id
-
-    from topic_questions
-
-),
-
-labels as (
-
-    select
-        labelled_topics.topic,
-        all_labels.*
-
-    from all_labels
-    inner join labelled_topics
-        on all_labels.question_id = labelled_topics.question_id
-
-),
-
 label_pairs as (
 
     select
-        labels_a.topic,
         labels_a.annotator as annotator_a,
         labels_b.annotator as annotator_b,
         labels_a.question_id,
@@ -67,8 +34,7 @@ label_pairs as (
     from labels as labels_a
     inner join labels as labels_b
         on
-            labels_a.topic = labels_b.topic
-            and labels_a.question_id = labels_b.question_id
+            labels_a.question_id = labels_b.question_id
             and labels_a.annotator < labels_b.annotator
 
 ),
@@ -76,40 +42,37 @@ label_pairs as (
 pair_totals as (
 
     select
-        topic,
         annotator_a,
         annotator_b,
         count(*) as n_questions,
         sum(case when code_a = code_b then 1 else 0 end) as n_agreed,
         bool_or(is_synthetic) as is_synthetic
     from label_pairs
-    group by 1, 2, 3
+    group by 1, 2
 
 ),
 
 code_counts_a as (
 
     select
-        topic,
         annotator_a,
         annotator_b,
         code_a as code,
         count(*) as n_labelled
     from label_pairs
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 
 ),
 
 code_counts_b as (
 
     select
-        topic,
         annotator_a,
         annotator_b,
         code_b as code,
         count(*) as n_labelled
     from label_pairs
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 
 ),
 
@@ -129,25 +92,22 @@ cell_counts as (
 chance_products as (
 
     select
-        code_counts_a.topic,
         code_counts_a.annotator_a,
         code_counts_a.annotator_b,
         sum(code_counts_a.n_labelled * code_counts_b.n_labelled) as sum_count_products
     from code_counts_a
     inner join code_counts_b
         on
-            code_counts_a.topic = code_counts_b.topic
-            and code_counts_a.annotator_a = code_counts_b.annotator_a
+            code_counts_a.annotator_a = code_counts_b.annotator_a
             and code_counts_a.annotator_b = code_counts_b.annotator_b
             and code_counts_a.code = code_counts_b.code
-    group by 1, 2, 3
+    group by 1, 2
 
 ),
 
 agreement_rates as (
 
     select
-        pair_totals.topic,
         pair_totals.annotator_a,
         pair_totals.annotator_b,
         pair_totals.n_questions,
@@ -160,8 +120,7 @@ agreement_rates as (
     from pair_totals
     left join chance_products
         on
-            pair_totals.topic = chance_products.topic
-            and pair_totals.annotator_a = chance_products.annotator_a
+            pair_totals.annotator_a = chance_products.annotator_a
             and pair_totals.annotator_b = chance_products.annotator_b
 
 ),
@@ -263,7 +222,6 @@ standard_errors as (
 final as (
 
     select
-        topic,
         annotator_a,
         annotator_b,
         n_questions,

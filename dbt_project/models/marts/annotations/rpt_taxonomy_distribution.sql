@@ -8,41 +8,9 @@
 #}
 with
 
-all_labels as (
-
-    select * from {{ ref('stg_annotations__labels') }}
-
-),
-
-topic_questions as (
-
-    select * from {{ ref('fct_topic_questions') }}
-
-),
-
-{#
-    Raw labels carry no topic or site yet: a label counts for every topic that has a question of
-    its id (fct_topic_questions); labels of questions in no topic are left out.
-#}
-labelled_topics as (
-
-    select distinct
-        topic,
-        question_id
-
-    from topic_questions
-
-),
-
 labels as (
 
-    select
-        labelled_topics.topic,
-        all_labels.*
-
-    from all_labels
-    inner join labelled_topics
-        on all_labels.question_id = labelled_topics.question_id
+    select * from {{ ref('stg_annotations__labels') }}
 
 ),
 
@@ -55,25 +23,23 @@ taxonomy_codes as (
 code_votes as (
 
     select
-        topic,
         question_id,
         code,
         max(case when is_resolution then 1 else 0 end) as has_resolution,
         count(*) as n_votes,
         min(annotator) as first_annotator
     from labels
-    group by 1, 2, 3
+    group by 1, 2
 
 ),
 
 ranked_votes as (
 
     select
-        topic,
         question_id,
         code,
         row_number() over (
-            partition by topic, question_id
+            partition by question_id
             order by has_resolution desc, n_votes desc, first_annotator asc
         ) as vote_rank
     from code_votes
@@ -83,7 +49,6 @@ ranked_votes as (
 question_labels as (
 
     select
-        topic,
         question_id,
         code
     from ranked_votes
@@ -95,19 +60,17 @@ question_phases as (
 
     {#- one phase per question is tested (assert_one_phase_per_annotated_question) -#}
     select
-        topic,
         question_id,
         max(phase) as phase,
         bool_or(is_synthetic) as is_synthetic
     from labels
-    group by 1, 2
+    group by 1
 
 ),
 
 annotation_totals as (
 
     select
-        question_labels.topic,
         count(*) as n_annotated_questions,
         sum(case when question_labels.code = 'False positive' then 1 else 0 end)
             as n_false_positive,
@@ -117,17 +80,14 @@ annotation_totals as (
         bool_or(question_phases.is_synthetic) as is_synthetic
     from question_labels
     inner join question_phases
-        on
-            question_labels.topic = question_phases.topic
-            and question_labels.question_id = question_phases.question_id
-    group by 1
+        on question_labels.question_id = question_phases.question_id
+    having count(*) > 0
 
 ),
 
 code_counts as (
 
     select
-        annotation_totals.topic,
         taxonomy_codes.category,
         taxonomy_codes.sub_category,
         taxonomy_codes.code,
@@ -135,21 +95,17 @@ code_counts as (
         taxonomy_codes.paper_category_share,
         taxonomy_codes.paper_sub_category_share,
         count(question_labels.question_id) as n_questions
-    from annotation_totals
-    cross join taxonomy_codes
+    from taxonomy_codes
     left join question_labels
-        on
-            annotation_totals.topic = question_labels.topic
-            and taxonomy_codes.code = question_labels.code
+        on taxonomy_codes.code = question_labels.code
     where taxonomy_codes.code != 'False positive'
-    group by 1, 2, 3, 4, 5, 6, 7
+    group by 1, 2, 3, 4, 5, 6
 
 ),
 
 category_rows as (
 
     select
-        topic,
         'category' as taxonomy_level,
         category,
         cast(null as {{ dbt.type_string() }}) as sub_category,
@@ -158,14 +114,13 @@ category_rows as (
         max(paper_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2, 3
+    group by 1, 2
 
 ),
 
 sub_category_rows as (
 
     select
-        topic,
         'sub_category' as taxonomy_level,
         category,
         sub_category,
@@ -174,14 +129,13 @@ sub_category_rows as (
         max(paper_sub_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2, 3, 4
+    group by 1, 2, 3
 
 ),
 
 leaf_rows as (
 
     select
-        topic,
         'code' as taxonomy_level,
         category,
         sub_category,
@@ -206,7 +160,6 @@ all_levels as (
 final as (
 
     select
-        all_levels.topic,
         all_levels.taxonomy_level,
         all_levels.category,
         all_levels.sub_category,
@@ -226,8 +179,7 @@ final as (
         annotation_totals.n_independent_questions,
         annotation_totals.is_synthetic
     from all_levels
-    inner join annotation_totals
-        on all_levels.topic = annotation_totals.topic
+    cross join annotation_totals
 
 )
 
