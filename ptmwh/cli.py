@@ -228,7 +228,7 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
                 is_synthetic=True if args.synthetic_sample else None,
                 progress=_progress,
             )
-            lines.append(f"{site}: {result.summary_line()}")
+            lines.append(f"{result.summary_line()} (site {site})")
             if result.status != "completed":
                 break
     counts = ", ".join(f"{table}={n}" for table, n in sorted(result.row_counts.items()))

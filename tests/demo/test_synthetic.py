@@ -104,6 +104,22 @@ def test_other_seed_gives_other_dataset() -> None:
 def test_dataset_is_flagged_synthetic(dataset: ApiDataset) -> None:
     assert dataset.is_synthetic is True
     assert dataset.site == "stackoverflow.com"
+    assert dataset.collected_at == cal.COLLECTED_AT
+
+
+def test_the_replay_dates_its_responses_at_the_synthetic_crawl() -> None:
+    """The loader takes `collected_at` from the HTTP `Date`: the sample's is its notional crawl."""
+    import urllib.request
+    from email.utils import parsedate_to_datetime
+
+    from demo.replay_api import serve
+
+    crawled = ApiDataset(collected_at=cal.COLLECTED_AT)
+    with serve(crawled) as url:
+        with urllib.request.urlopen(f"{url}/questions?site=stackoverflow.com") as response:
+            date_header = response.headers["Date"]
+    assert parsedate_to_datetime(date_header).timestamp() == cal.COLLECTED_AT
+    assert date_header == "Fri, 30 Jun 2023 00:00:00 GMT"
 
 
 # --- shapes ---------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_load_topic_loads_exactly_its_tags_window_and_site(seeds, tmp_path, monk
         }
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "x.com: completed:" in out and "raw_stackexchange rows:" in out
+    assert "completed:" in out and "(site x.com)" in out and "raw_stackexchange rows:" in out
     assert chains == {("c#", "x.com", str(start), str(end)), ("c++", "x.com", str(start), str(end))}
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         loaded = con.execute("select site, question_id from raw_stackexchange.questions").fetchall()
