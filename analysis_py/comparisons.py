@@ -142,7 +142,7 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
         reference = _Reference.of(answered_b, settings, topic)
         samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
         tests += _topic_vs_baseline(
-            groups, samples, survival, settings, input_rows, censoring_note(data)
+            groups, samples, survival, settings, input_rows, _censoring_note(data)
         )
         estimates += _ratio_rows(base, per_view, groups["baseline"].methods)
         tag_tests, tag_estimates = _tag_rows(
@@ -155,7 +155,7 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
     return {"stat_tests": tests, "metric_estimates": estimates, "survival_curves": curves}
 
 
-def censoring_note(data: TopicData) -> str:
+def _censoring_note(data: TopicData) -> str:
     """The censoring rule and the topic's collection times, in words, for the log-rank row.
 
     Stored with the test so that a reader of `analysis.stat_tests` alone knows until when each
