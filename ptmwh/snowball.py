@@ -141,8 +141,11 @@ def run_snowball(
         SnowballError: a request the user can fix (unknown topic, tag in the topic, no reason...).
     """
     seeds = seeds_dir or topic_seeds.SEEDS_DIR
-    accepts = _clean(accept)
-    rejects = _clean(reject)
+    try:
+        accepts = topic_seeds.clean_tags(accept or [])
+        rejects = topic_seeds.clean_tags(reject or [])
+    except topic_seeds.TopicError as exc:
+        raise SnowballError(str(exc)) from None
     known = topic_seeds.read_topics(seeds)
     if topic not in known:
         raise SnowballError(f"unknown topic {topic!r}: `ptmwh topics` lists them")
@@ -284,10 +287,6 @@ def _append_decisions(path: Path, rows: list[Decision]) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         for row in rows:
             writer.writerow([row.topic, row.round, row.tag, row.decision, row.reason])
-
-
-def _clean(tags: list[str] | None) -> list[str]:
-    return list(dict.fromkeys(tag.strip().lower() for tag in tags or [] if tag.strip()))
 
 
 def _count(n: int | None, source: str | None) -> str:

@@ -231,11 +231,20 @@ def add_topic_tags(
     topics = read_topics(seeds)
     if name not in topics:
         raise TopicError(f"unknown topic {name!r}: `ptmwh topics` lists them")
+    added = [tag for tag in clean_tags(tags) if tag not in topics[name].tags]
+    for tag in added:
+        _append(seeds / "topic_tags.csv", [name, tag, tag_kind, "false"])
+    return added
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Tags lower-cased, stripped and each once, in order: seed rows spell tags as the site does.
+
+    Raises:
+        TopicError: a tag is malformed.
+    """
     clean = list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
     bad = next((tag for tag in clean if not _TAG.fullmatch(tag)), None)
     if bad is not None:
         raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
-    added = [tag for tag in clean if tag not in topics[name].tags]
-    for tag in added:
-        _append(seeds / "topic_tags.csv", [name, tag, tag_kind, "false"])
-    return added
+    return clean

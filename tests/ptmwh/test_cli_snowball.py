@@ -125,6 +125,10 @@ def test_recording_is_idempotent(decision_seeds, capsys):
             "hadoop is already a tag of bigdata; candidates are tags outside its tag set",
         ),
         (
+            ["--topic", "bigdata", "--accept", "big data"],
+            "bad tag 'big data': Stack Exchange tags are lower-case, e.g. apache-spark",
+        ),
+        (
             ["--topic", "bigdata", "--reject", "java"],
             "--reject needs --reason TEXT saying why the tags are not on topic",
         ),
