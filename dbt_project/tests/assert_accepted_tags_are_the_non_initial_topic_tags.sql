@@ -1,7 +1,8 @@
 {#
     The snowball decisions and the topic's tags tell one story: every tag accepted in a round is a
-    topic tag outside the initial set, every such topic tag was accepted once, and no initial tag
-    was decided. A row here names the topic, the tag and what disagrees.
+    topic tag outside the initial set, every such tag of a snowballed topic (one with decisions) was
+    accepted once, and no initial tag was decided. A topic without decisions was not snowballed, so
+    its tags outside the initial set need no decision. A row names the topic, the tag and the problem.
 #}
 with
 
@@ -30,14 +31,24 @@ accepted as (
 
 ),
 
+snowballed_topics as (
+
+    select distinct topic
+
+    from decisions
+
+),
+
 non_initial as (
 
     select
-        topic,
-        lower(tag) as tag
+        topic_tags.topic,
+        lower(topic_tags.tag) as tag
 
     from topic_tags
-    where not in_initial_set
+    inner join snowballed_topics
+        on topic_tags.topic = snowballed_topics.topic
+    where not topic_tags.in_initial_set
 
 ),
 
