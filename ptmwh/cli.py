@@ -136,6 +136,16 @@ def _build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=STUDY_SEED)
     sample.add_argument("--out", type=Path, default=ANNOTATION_DIR)
 
+    snowball = verbs.add_parser(
+        "snowball", help="show a snowball round's candidate tags and record decisions (§III)"
+    )
+    snowball.add_argument("--topic", required=True, help="a topic of the seeds")
+    snowball.add_argument("--accept", type=_tag_list, default=[], help="tags to add to the topic")
+    snowball.add_argument("--reject", type=_tag_list, default=[], help="tags not on topic")
+    snowball.add_argument("--reason", help="why (required with --reject)")
+    snowball.add_argument("--tag-kind", default="other", help="tag_kind of accepted tags")
+    snowball.add_argument("--limit", type=int, default=30, help="candidates shown")
+
     annotations = verbs.add_parser("annotations", help="annotation files")
     annotation_verbs = annotations.add_subparsers(dest="annotations_verb", required=True)
     annotation_import = annotation_verbs.add_parser("import", help="import labelled CSVs")
@@ -314,6 +324,20 @@ def _sample(db_path: Path, args: argparse.Namespace) -> str:
     return result.summary_line()
 
 
+def _snowball(db_path: Path, args: argparse.Namespace) -> str:
+    from .snowball import run_snowball
+
+    return run_snowball(
+        db_path,
+        args.topic,
+        accept=args.accept,
+        reject=args.reject,
+        reason=args.reason,
+        tag_kind=args.tag_kind,
+        limit=args.limit,
+    )
+
+
 def _annotations(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.annotation_runner import import_annotations
 
@@ -330,6 +354,7 @@ _VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {
     "report": _report,
     "run": _run,
     "sample": _sample,
+    "snowball": _snowball,
     "annotations": _annotations,
 }
 _READ_ONLY_VERBS = {"report", "topics", "topic"}

@@ -211,3 +211,40 @@ def _append(path: Path, row: list[str]) -> None:
         if text and not text.endswith("\n"):
             handle.write("\n")
         csv.writer(handle, lineterminator="\n").writerow(row)
+
+
+def add_topic_tags(
+    name: str, tags: list[str], *, tag_kind: str = _ADDED_TAG_KIND, seeds_dir: Path | None = None
+) -> list[str]:
+    """Append tags a snowball round accepted to an existing topic's `topic_tags` rows.
+
+    They are not in the initial set (in_initial_set false), so the marts can tell the paper's 10
+    initial tags from the 8 it added (§III). Tags the topic has already are skipped.
+
+    Returns:
+        The tags appended, lower case, in the order given.
+
+    Raises:
+        TopicError: the topic is unknown or a tag is malformed.
+    """
+    seeds = seeds_dir or SEEDS_DIR
+    topics = read_topics(seeds)
+    if name not in topics:
+        raise TopicError(f"unknown topic {name!r}: `ptmwh topics` lists them")
+    added = [tag for tag in clean_tags(tags) if tag not in topics[name].tags]
+    for tag in added:
+        _append(seeds / "topic_tags.csv", [name, tag, tag_kind, "false"])
+    return added
+
+
+def clean_tags(tags: list[str]) -> list[str]:
+    """Tags lower-cased, stripped and each once, in order: seed rows spell tags as the site does.
+
+    Raises:
+        TopicError: a tag is malformed.
+    """
+    clean = list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    bad = next((tag for tag in clean if not _TAG.fullmatch(tag)), None)
+    if bad is not None:
+        raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
+    return clean

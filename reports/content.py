@@ -12,7 +12,7 @@ from datetime import date
 from importlib import metadata
 from typing import Any
 
-from . import annotation_study, charts
+from . import annotation_study, charts, tag_selection
 from .forest import ForestRow, forest_plot
 from .formatting import fmt_points, is_missing
 from .marts_reader import MartsReader, Row
@@ -106,6 +106,7 @@ def _topic_section(
         "first_collected_at": collected.get("first_collected_at"),
         "last_collected_at": collected.get("last_collected_at"),
         **_rq1(warehouse, topic, number, window),
+        **tag_selection.gather(warehouse, topic),
         **_rq2(warehouse, topic, number),
     }
 

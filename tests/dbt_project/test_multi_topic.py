@@ -85,6 +85,8 @@ def _write_seeds(project: Path) -> None:
         for topic in TOPICS:
             for tag, initial in topic.tags.items():
                 writer.writerow([topic.name, tag, "concept", str(initial).lower()])
+    # No snowball rounds: the decisions of the real seed name topics these seeds do not hold.
+    (seeds / "topic_tag_decisions.csv").write_text("topic,round,tag,decision,reason\n")
 
 
 def _raw_rows(seed: int = 3) -> dict[str, list[dict[str, Any]]]:
