@@ -141,16 +141,12 @@ class MannWhitneyResult:
 
 
 @dataclass(frozen=True)
-class ResponseTimeTestResult:
-    """Comparison of minutes to an accepted answer between two groups (answered questions only).
+class ResponseTimeTestResult(MannWhitneyResult):
+    """Comparison of minutes to an accepted answer between two groups (answered questions only):
+    the Mann–Whitney test of its base class (n_a, n_b answered questions; Cliff's delta > 0 when a
+    waits longer) plus bootstrap medians and means.
 
     Attributes:
-        n_a: Answered questions in group a.
-        n_b: Answered questions in group b.
-        u_statistic: Mann–Whitney U of group a.
-        p_value: Two-sided Mann–Whitney p-value.
-        cliffs_delta: Effect size in [-1, 1]; positive when a waits longer.
-        effect_label: `negligible`, `small`, `medium` or `large`.
         median_a: Median minutes of a with a bootstrap interval.
         median_b: Median minutes of b with a bootstrap interval.
         mean_a: Mean minutes of a with a bootstrap interval.
@@ -158,12 +154,6 @@ class ResponseTimeTestResult:
         median_difference: median_a - median_b with a bootstrap interval and p-value.
     """
 
-    n_a: int
-    n_b: int
-    u_statistic: float
-    p_value: float
-    cliffs_delta: float
-    effect_label: str
     median_a: Estimate
     median_b: Estimate
     mean_a: Estimate
@@ -350,12 +340,7 @@ def response_time_test(
         for values in (first, second)
     )
     return ResponseTimeTestResult(
-        n_a=int(first.size),
-        n_b=int(second.size),
-        u_statistic=mwu.u_statistic,
-        p_value=mwu.p_value,
-        cliffs_delta=mwu.cliffs_delta,
-        effect_label=mwu.effect_label,
+        **vars(mwu),
         median_a=median_a,
         median_b=median_b,
         mean_a=mean_a,
