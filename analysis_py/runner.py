@@ -122,6 +122,8 @@ def _topic_line(data: TopicData) -> str:
         f"analyze: topic {data.topic!r}: {sizes} questions, "
         f"{len(data.seed_tags)} seed tags tested on their own"
     )
-    if "baseline" not in data.groups:
+    if "topic" not in data.groups:
+        line += "; no question carries its tags, so no comparisons"
+    elif "baseline" not in data.groups:
         line += "; no baseline questions or counts, so no comparisons"
     return line
