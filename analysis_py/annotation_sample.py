@@ -3,7 +3,8 @@
 The paper keeps the topic's high-quality questions (score >= 1), draws a simple random sample of
 Cochran's size from them (95% confidence, 5% margin) and adds every question with score >= 9; the
 union is annotated (339 + 116 - 25 = 430 in the paper). The sample is written as a CSV for the
-annotators, with empty `annotator` and `code` columns to fill in.
+annotators, with the sampled topic (so the import keeps topics apart) and empty `annotator` and
+`code` columns to fill in.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ CSV_COLUMNS = (
     "score",
     "body_excerpt",
     "drawn_by",
+    "topic",
     "annotator",
     "code",
 )
@@ -148,7 +150,7 @@ def draw_annotation_sample(
         out_dir.mkdir(parents=True, exist_ok=True)
         csv_path = out_dir / f"sample-{sample_date.isoformat()}.csv"
         staged_csv = csv_path.with_name(f".{csv_path.name}.tmp")
-        _write_csv(staged_csv, [(*population[i], str(drawn_by[i])) for i in chosen])
+        _write_csv(staged_csv, topic, [(*population[i], str(drawn_by[i])) for i in chosen])
         try:
             _record_sample(
                 con,
@@ -206,8 +208,8 @@ def _read_population(con: duckdb.DuckDBPyConnection, db_path: Path, topic: str) 
     return population
 
 
-def _write_csv(path: Path, rows: list[tuple]) -> None:
-    """Write the annotators' CSV: one row per sampled question, `annotator` and `code` empty."""
+def _write_csv(path: Path, topic: str, rows: list[tuple]) -> None:
+    """Write the annotators' CSV: a row per question of `topic`, `annotator` and `code` empty."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
@@ -222,6 +224,7 @@ def _write_csv(path: Path, rows: list[tuple]) -> None:
                     score,
                     plain_text_excerpt(body),
                     drawn_by,
+                    topic,
                     "",
                     "",
                 ]

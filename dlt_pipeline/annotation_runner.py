@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,19 +17,28 @@ from .runs import first_line, row_counts, run_load, warehouse_pipeline
 
 
 def import_annotations(
-    db_path: Path, files: list[Path], *, is_synthetic: bool = False
+    db_path: Path,
+    files: list[Path],
+    *,
+    known_topics: Collection[str],
+    topic: str | None = None,
+    is_synthetic: bool = False,
 ) -> LoadResult:
     """Load annotators' labelled CSVs into `raw_annotations.annotation_labels` via dlt.
 
     Every file is validated before anything is loaded (codes from the `taxonomy_codes` seed, ids
-    from `analysis.annotation_samples`), so a bad file leaves the warehouse as it was. Labels merge
-    on (question_id, annotator): re-importing a file is idempotent, and a corrected file replaces
-    the annotator's earlier codes. When two files hold the same question and annotator, the later
-    file on the command line wins.
+    from `analysis.annotation_samples`, topics from `known_topics`), so a bad file leaves the
+    warehouse as it was. Labels merge on (topic, question_id, annotator): re-importing a file is
+    idempotent, a corrected file replaces the annotator's earlier codes, and a question sampled
+    for two topics keeps one label per topic. When two files hold the same topic, question and
+    annotator, the later file on the command line wins.
 
     Args:
         db_path: The warehouse file; `ptmwh sample` must have recorded a sample in it.
         files: Labelled CSVs, one or more annotators each.
+        known_topics: The topics of the seeds (the caller reads them; this package reads no dbt
+            files).
+        topic: The topic of files (or rows) without a `topic` value; None refuses such a file.
         is_synthetic: The labels were generated (the demo's synthetic annotation round); stored
             with every label so the marts and the report flag them.
 
@@ -44,14 +54,25 @@ def import_annotations(
     codes = read_taxonomy_codes()
     sample_ids = _recorded_sample_ids(db_path)
     imported_at = datetime.now(UTC)
-    labels: dict[tuple[object, object], Label] = {}
+    labels: dict[tuple[object, ...], Label] = {}
     n_unlabelled = 0
     for path in files:
         file_labels, file_unlabelled = read_labelled_csv(
-            path, codes, sample_ids, imported_at, is_synthetic=is_synthetic
+            path,
+            codes,
+            sample_ids,
+            imported_at,
+            known_topics=known_topics,
+            default_topic=topic,
+            is_synthetic=is_synthetic,
         )
         n_unlabelled += file_unlabelled
-        labels.update({(label["question_id"], label["annotator"]): label for label in file_labels})
+        labels.update(
+            {
+                tuple(label[name] for name in annotation_settings.PRIMARY_KEY): label
+                for label in file_labels
+            }
+        )
     if labels:
         _run_pipeline(db_path, list(labels.values()))
     return LoadResult(

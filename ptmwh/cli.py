@@ -149,6 +149,9 @@ def _build_parser() -> argparse.ArgumentParser:
     annotations = verbs.add_parser("annotations", help="annotation files")
     annotation_verbs = annotations.add_subparsers(dest="annotations_verb", required=True)
     annotation_import = annotation_verbs.add_parser("import", help="import labelled CSVs")
+    annotation_import.add_argument(
+        "--topic", help="topic of files without a `topic` column (one of `ptmwh topics`)"
+    )
     annotation_import.add_argument("files", type=Path, nargs="+")
     return parser
 
@@ -341,7 +344,9 @@ def _snowball(db_path: Path, args: argparse.Namespace) -> str:
 def _annotations(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.annotation_runner import import_annotations
 
-    return import_annotations(db_path, args.files).summary_line()
+    return import_annotations(
+        db_path, args.files, known_topics=set(read_topics()), topic=args.topic
+    ).summary_line()
 
 
 _VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {

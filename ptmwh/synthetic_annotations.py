@@ -16,6 +16,7 @@ from dlt_pipeline.annotation_runner import import_annotations
 from dlt_pipeline.annotations.settings import TAXONOMY_CODES_CSV
 
 from .build import run_dbt
+from .topics import DEFAULT_TOPIC, read_topics
 
 ANNOTATION_NODES = ("stg_annotations__labels+", "taxonomy_codes+")
 """dbt selection of the labels' staging, the taxonomy seed and everything built on them."""
@@ -31,9 +32,11 @@ def run_synthetic_annotation_round(db_path: Path, *, seed: int = 20230615) -> st
         SampleError, LoadError, BuildError: as the sample, import and build steps raise them.
     """
     out_dir = db_path.parent / "synthetic-annotation"
-    sample = draw_annotation_sample(db_path, out_dir, seed=seed)
+    sample = draw_annotation_sample(db_path, out_dir, topic=DEFAULT_TOPIC, seed=seed)
     labels = write_synthetic_annotations(sample.csv_path, TAXONOMY_CODES_CSV, out_dir, seed=seed)
-    imported = import_annotations(db_path, list(labels.files), is_synthetic=True)
+    imported = import_annotations(
+        db_path, list(labels.files), known_topics=set(read_topics()), is_synthetic=True
+    )
     run_dbt(db_path, "build", extra_args=["--select", *ANNOTATION_NODES], quiet=True)
     return (
         f"{labels.n_questions} sampled questions labelled by 2 synthetic annotators "

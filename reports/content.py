@@ -63,8 +63,8 @@ def tool_versions() -> list[tuple[str, str]]:
 def gather(warehouse: MartsReader, build: Row | None) -> dict[str, Any]:
     """Everything the templates render except the generated-at line."""
     overview = warehouse.question_overview()
-    rq3 = annotation_study.gather(warehouse)
     topics = warehouse.topics()
+    rq3 = annotation_study.gather(warehouse, topics)
     collected = warehouse.collection_times()
     return {
         "build": build,

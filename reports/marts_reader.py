@@ -212,8 +212,19 @@ class MartsReader:
             for schema, table in REQUIRED_TABLES
         ]
 
-    def agreement(self) -> list[Row]:
-        """Agreement per annotator pair: n, cohen_kappa with its SE and 95% interval, observed."""
+    def annotated_topics(self) -> list[str]:
+        """Topics with labels in `marts.rpt_taxonomy_distribution`, sorted (none before a build)."""
+        if not self.has("marts", "rpt_taxonomy_distribution"):
+            return []
+        return [
+            row["topic"]
+            for row in self.rows(
+                "select distinct topic from marts.rpt_taxonomy_distribution order by 1"
+            )
+        ]
+
+    def agreement(self, topic: str) -> list[Row]:
+        """The topic's agreement per annotator pair: n, cohen_kappa with SE and 95% interval."""
         if not self.has("marts", "rpt_annotation_agreement"):
             return []
         return self.rows(
@@ -228,12 +239,14 @@ class MartsReader:
                 kappa_ci_high,
                 is_synthetic
             from marts.rpt_annotation_agreement
+            where topic = ?
             order by annotator_a, annotator_b
-            """
+            """,
+            [topic],
         )
 
-    def taxonomy_rollup(self) -> list[Row]:
-        """Taxonomy rows, category and sub-category subtotals first, with `n` and `share`.
+    def taxonomy_rollup(self, topic: str) -> list[Row]:
+        """The topic's taxonomy rows, category and sub-category subtotals first, `n` and `share`.
 
         `rolled_up` is 2 for a category subtotal, 1 for a sub-category subtotal and 0 for a leaf
         code, so the template can nest them; the mart holds the subtotals (`taxonomy_level`).
@@ -248,19 +261,21 @@ class MartsReader:
                 end as rolled_up,
                 n_questions as n, share, is_dl_challenge, paper_share
             from marts.rpt_taxonomy_distribution
-            where category is not null
+            where topic = ? and category is not null
             order by category, rolled_up desc, sub_category, code
-            """
+            """,
+            [topic],
         )
 
-    def false_positive_rates(self) -> list[float]:
-        """Distinct false-positive rates in the taxonomy mart (one is expected)."""
+    def false_positive_rates(self, topic: str) -> list[float]:
+        """Distinct false-positive rates of the topic in the taxonomy mart (one is expected)."""
         if not self.has("marts", "rpt_taxonomy_distribution"):
             return []
         return [
             row["false_positive_rate"]
             for row in self.rows(
                 "select distinct false_positive_rate from marts.rpt_taxonomy_distribution "
-                "where false_positive_rate is not null order by 1"
+                "where topic = ? and false_positive_rate is not null order by 1",
+                [topic],
             )
         ]

@@ -49,13 +49,14 @@ def _label(level: int, node: dict[str, Any]) -> str:
     return f"{name}  {numbers}" if level == 2 else f"{name}\n{numbers}"
 
 
-def icicle(taxonomy: Sequence[dict[str, Any]]) -> str:
+def icicle(taxonomy: Sequence[dict[str, Any]], salt: str) -> str:
     """Fig. 3 as inline SVG from the nested taxonomy (categories > `subs` > `codes`).
 
     Args:
         taxonomy: per category `name`, `n`, `share`, `paper_share` and `subs`; per sub-category the
             same and `codes`; per code `code`, `n`, `share` (shares of the non-false-positive
             annotated questions, as fractions).
+        salt: The figure's id in the page (`<salt>-caption` names its caption): one per topic.
     """
     total = sum(category["n"] or 0 for category in taxonomy) or 1
     with matplotlib.rc_context({**STYLE, "axes.grid": False}):
@@ -83,7 +84,7 @@ def icicle(taxonomy: Sequence[dict[str, Any]]) -> str:
         axis.set_yticks([])
         for side in ("left", "bottom", "top", "right"):
             axis.spines[side].set_visible(False)
-        return to_svg(fig, "fig3")
+        return to_svg(fig, salt)
 
 
 def _node(

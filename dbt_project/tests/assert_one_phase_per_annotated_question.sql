@@ -1,6 +1,6 @@
 {#-
-    A question is coded in the pilot or in the independent phase, not both: every annotator's label
-    of a question, and its `resolved` label, must name the same phase. Fails with the questions
+    Within a topic, a question is coded in the pilot or in the independent phase, not both: every
+    annotator's label of a topic's question, and its `resolved` label, must name the same phase. Fails with the questions
     whose labelled CSVs disagree.
 -#}
 with
@@ -14,10 +14,11 @@ labels as (
 question_phases as (
 
     select
+        topic,
         question_id,
         count(distinct phase) as n_phases
     from labels
-    group by 1
+    group by 1, 2
 
 )
 

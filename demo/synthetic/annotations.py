@@ -14,8 +14,9 @@ to show anything. This module plays the annotators of the paper's §VI-B on the 
   questions that Cohen's κ between them is the paper's 0.83.
 
 The CSVs are copies of the sample CSV with `annotator`, `code` and a `phase` column filled in, as an
-annotator would return them, so they go through the real import. The same sample and seed give the
-same files.
+annotator would return them, so they go through the real import; the sample's `topic` column (`ptm`
+in the demo) is copied too, so the labels are filed under the topic that was sampled. The same
+sample and seed give the same files.
 """
 
 from __future__ import annotations

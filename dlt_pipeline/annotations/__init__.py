@@ -2,7 +2,8 @@
 
 Files are read and validated by `helpers.read_labelled_csv` before the source is built, so a
 rejected file never reaches the warehouse. The one resource, `annotation_labels`, merges on
-(question_id, annotator): importing a file again replaces its labels instead of adding rows.
+(topic, question_id, annotator): importing a file again replaces its labels instead of adding
+rows.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -45,6 +45,8 @@ def read_labelled_csv(
     sample_ids: set[int],
     imported_at: datetime,
     *,
+    known_topics: Collection[str],
+    default_topic: str | None = None,
     is_synthetic: bool = False,
 ) -> tuple[list[Label], int]:
     """Read one labelled CSV and return its labels and the number of rows not labelled yet.
@@ -54,22 +56,30 @@ def read_labelled_csv(
 
     Args:
         path: The CSV: UTF-8, a header with `id` (or `question_id`), `annotator` and `code`, and
-            optionally `phase` (`pilot` or `independent`; empty or absent means `independent`).
+            optionally `phase` (`pilot` or `independent`; empty or absent means `independent`)
+            and `topic` (the sample's topic, written by `ptmwh sample`).
         codes: Valid codes as returned by `read_taxonomy_codes`.
         sample_ids: Question ids of the recorded annotation samples.
         imported_at: Import time stored with every label (UTC).
+        known_topics: The topics of the seeds; a label of any other topic would never reach a
+            topic's marts, so it is refused.
+        default_topic: The topic of rows whose `topic` cell is empty or whose file has no `topic`
+            column (`--topic`); the labels of different topics are kept apart.
         is_synthetic: Whether the labels were generated (the demo), stored with every label so the
             marts and the report can say so.
 
     Raises:
+        LoadError: The file has no `topic` column and no `default_topic` is given.
         AnnotationFileError: The file is not UTF-8, is not CSV, lacks a column, has a row with an
-            unknown code or phase, an id outside the sample, no annotator name, or two codes (or
-            phases) for one question and annotator.
+            unknown code, phase or topic, an id outside the sample, no annotator name, or two
+            codes (or phases) for one topic, question and annotator.
     """
     records = _records(path)
     header_line, header = next(records, (1, []))
     columns = _column_positions(path, header_line, header)
-    labels: dict[tuple[int, str], tuple[int, Label]] = {}
+    if "topic" not in columns and default_topic is None:
+        raise LoadError(f"{path.name}: no topic column; pass --topic NAME")
+    labels: dict[tuple[str, int, str], tuple[int, Label]] = {}
     n_unlabelled = 0
     for line, row in records:
         if not any(cell.strip() for cell in row):
@@ -84,6 +94,7 @@ def read_labelled_csv(
             row[columns[name]].strip() for name in ("id", "annotator", "code")
         )
         raw_phase = row[columns["phase"]].strip() if "phase" in columns else ""
+        raw_topic = row[columns["topic"]].strip() if "topic" in columns else ""
         if not raw_code:
             n_unlabelled += 1
             continue
@@ -101,19 +112,21 @@ def read_labelled_csv(
                 path, line, f"code {code!r} has no annotator name: fill in the annotator column"
             )
         phase = _phase(path, line, raw_phase)
-        key = (question_id, annotator)
+        topic = _topic(path, line, raw_topic or default_topic, known_topics)
+        key = (topic, question_id, annotator)
         if key in labels and (labels[key][1]["code"], labels[key][1]["phase"]) != (code, phase):
             first_line, first_label = labels[key]
             raise AnnotationFileError(
                 path,
                 line,
-                f"question {question_id} already has code {first_label['code']!r} "
+                f"question {question_id} ({topic}) already has code {first_label['code']!r} "
                 f"({first_label['phase']}) from {annotator!r} on line {first_line}: keep one code "
                 "and phase per question and annotator",
             )
         labels[key] = (
             line,
             {
+                "topic": topic,
                 "question_id": question_id,
                 "annotator": annotator,
                 "code": code,
@@ -167,8 +180,24 @@ def _phase(path: Path, line: int, raw_phase: str) -> str:
     return phase
 
 
+def _topic(path: Path, line: int, topic: str | None, known_topics: Collection[str]) -> str:
+    """The label's topic, lower-cased; one of `known_topics` (topic names are lower-case)."""
+    if not topic:
+        raise AnnotationFileError(
+            path, line, "no topic: fill in the topic column or pass --topic NAME"
+        )
+    if topic.casefold() not in known_topics:
+        raise AnnotationFileError(
+            path,
+            line,
+            f"unknown topic {topic!r}: use one of {', '.join(sorted(known_topics))} "
+            "(dbt_project/seeds/topics.csv)",
+        )
+    return topic.casefold()
+
+
 def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int]:
-    """Map `id`, `annotator`, `code` and (if present) `phase` to their header positions.
+    """Map `id`, `annotator`, `code` and (if present) `phase` and `topic` to header positions.
 
     Rejects a header that lacks a required column or repeats one.
     """
@@ -199,8 +228,9 @@ def _column_positions(path: Path, line: int, header: list[str]) -> dict[str, int
         "annotator": names.index(settings.ANNOTATOR_COLUMN),
         "code": names.index(settings.CODE_COLUMN),
     }
-    if settings.PHASE_COLUMN in names:
-        positions["phase"] = names.index(settings.PHASE_COLUMN)
+    for optional in (settings.PHASE_COLUMN, settings.TOPIC_COLUMN):
+        if optional in names:
+            positions[optional] = names.index(optional)
     return positions
 
 

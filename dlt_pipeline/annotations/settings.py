@@ -17,6 +17,8 @@ ID_COLUMNS = ("id", "question_id")
 """Header names accepted for the question id (`ptmwh sample` writes `id`)."""
 ANNOTATOR_COLUMN = "annotator"
 CODE_COLUMN = "code"
+TOPIC_COLUMN = "topic"
+"""Column naming the topic of the sample (`ptmwh sample` writes it); else `--topic` gives it."""
 PHASE_COLUMN = "phase"
 """Optional column: `pilot` for the questions coded together (paper §VI-B), else `independent`."""
 PHASES = ("pilot", "independent")
@@ -26,8 +28,10 @@ DEFAULT_PHASE = "independent"
 TABLE_NAME = "annotation_labels"
 DATASET_NAME = "raw_annotations"
 PIPELINE_NAME = "annotations"
-PRIMARY_KEY = ("question_id", "annotator")
+PRIMARY_KEY = ("topic", "question_id", "annotator")
+"""A question sampled for two topics is labelled once per topic: two labels, not one."""
 COLUMNS = {
+    "topic": {"data_type": "text", "nullable": False},
     "question_id": {"data_type": "bigint", "nullable": False},
     "annotator": {"data_type": "text", "nullable": False},
     "code": {"data_type": "text", "nullable": False},

@@ -125,6 +125,8 @@ def test_csv_has_the_annotators_columns_and_readable_text(warehouse: Path, tmp_p
     assert first["body_excerpt"] == "How do I fine-tune & save? x = 1"
     assert first["link"] == f"https://stackoverflow.com/q/{first['id']}"
     assert (first["annotator"], first["code"]) == ("", "")
+    assert "topic" in header
+    assert {row["topic"] for row in _read_csv(result.csv_path)} == {"ptm"}
 
 
 def test_same_seed_same_sample_and_other_seed_other_sample(warehouse: Path, tmp_path: Path):

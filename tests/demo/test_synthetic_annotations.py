@@ -23,8 +23,8 @@ TAXONOMY_CSV = (
     / "taxonomy"
     / "taxonomy_codes.csv"
 )
-SAMPLE_HEADER = ["id", "link", "title", "tags", "score", "body_excerpt", "drawn_by", "annotator"]
-SAMPLE_HEADER += ["code"]
+SAMPLE_HEADER = ["id", "link", "title", "tags", "score", "body_excerpt", "drawn_by", "topic"]
+SAMPLE_HEADER += ["annotator", "code"]
 
 
 def _sample_csv(path: Path, n: int) -> Path:
@@ -35,7 +35,7 @@ def _sample_csv(path: Path, n: int) -> Path:
         for question_id in range(50_000_000, 50_000_000 + 7 * n, 7):
             link = f"https://stackoverflow.com/q/{question_id}"
             writer.writerow(
-                [question_id, link, "A title, quoted", "bert", 2, "x", "random", "", ""]
+                [question_id, link, "A title, quoted", "bert", 2, "x", "random", "ptm", "", ""]
             )
     return path
 
@@ -103,6 +103,7 @@ def test_category_shares_follow_the_published_shares(round_430):
 def test_files_keep_the_sample_columns_and_are_deterministic(round_430, tmp_path: Path):
     (first, _, _), work = round_430
     assert list(first[0]) == [*SAMPLE_HEADER, "phase"]
+    assert {row["topic"] for row in first} == {"ptm"}
     assert first[0]["title"] == "A title, quoted"
     again = write_synthetic_annotations(
         _sample_csv(tmp_path / "sample.csv", 430), TAXONOMY_CSV, tmp_path

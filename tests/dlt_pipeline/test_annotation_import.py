@@ -10,10 +10,19 @@ import pytest
 
 from dlt_pipeline.annotation_runner import import_annotations
 from dlt_pipeline.annotations import AnnotationFileError, read_taxonomy_codes
-from dlt_pipeline.results import LoadError
+from dlt_pipeline.results import LoadError, LoadResult
 
 SAMPLE_IDS = range(100, 120)
 HEADER = "id,link,title,tags,score,body_excerpt,drawn_by,annotator,code\n"
+"""A sample CSV written before `ptmwh sample` wrote a `topic` column: imported with `--topic`."""
+TOPICS = frozenset({"ptm", "llm"})
+"""The topics the CLI would read from the seeds."""
+
+
+def _import(db_path: Path, files: list[Path], **options: object) -> LoadResult:
+    """`ptmwh annotations import --topic ptm FILE...` unless `topic` says otherwise."""
+    options.setdefault("topic", "ptm")
+    return import_annotations(db_path, files, known_topics=TOPICS, **options)  # type: ignore[arg-type]
 
 
 def _row(question_id: int, annotator: str, code: str) -> str:
@@ -41,9 +50,7 @@ def carols_import(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse with a sample and carol's one label, imported once and copied per test."""
     work_dir = tmp_path_factory.mktemp("carol")
     db_path = _record_sample(work_dir / "warehouse.duckdb")
-    import_annotations(
-        db_path, [_write(work_dir / "good.csv", HEADER + _row(110, "carol", "Model Saving"))]
-    )
+    _import(db_path, [_write(work_dir / "good.csv", HEADER + _row(110, "carol", "Model Saving"))])
     return db_path
 
 
@@ -74,8 +81,8 @@ def test_import_loads_labels_and_reimport_is_idempotent(warehouse: Path, tmp_pat
         + "\n",
     )
 
-    first = import_annotations(warehouse, [labelled])
-    again = import_annotations(warehouse, [labelled])
+    first = _import(warehouse, [labelled])
+    again = _import(warehouse, [labelled])
 
     expected = [
         (100, "alice", "Fine-tuning", "alice.csv"),
@@ -90,10 +97,8 @@ def test_import_loads_labels_and_reimport_is_idempotent(warehouse: Path, tmp_pat
 
 
 def test_corrected_file_replaces_codes_and_later_file_wins(warehouse: Path, tmp_path: Path):
-    import_annotations(
-        warehouse, [_write(tmp_path / "a.csv", HEADER + _row(100, "bob", "Tokenizer"))]
-    )
-    import_annotations(
+    _import(warehouse, [_write(tmp_path / "a.csv", HEADER + _row(100, "bob", "Tokenizer"))])
+    _import(
         warehouse,
         [
             _write(tmp_path / "b.csv", HEADER + _row(100, "bob", "Parameter")),
@@ -177,7 +182,7 @@ def test_bad_file_is_rejected_by_line_and_nothing_is_loaded(
     more = _write(tmp_path / "more.csv", HEADER + _row(111, "carol", "Model Testing"))
 
     with pytest.raises(AnnotationFileError) as error:
-        import_annotations(warehouse, [more, bad])
+        _import(warehouse, [more, bad])
 
     assert str(error.value).startswith(f"bad.csv line {line}: ")
     assert message in str(error.value)
@@ -196,7 +201,7 @@ def test_phase_column_is_optional_and_defaults_to_independent(warehouse: Path, t
     )
     without_phase = _write(tmp_path / "bob.csv", HEADER + _row(100, "bob", "Tokenizer"))
 
-    import_annotations(warehouse, [with_phase, without_phase], is_synthetic=True)
+    _import(warehouse, [with_phase, without_phase], is_synthetic=True)
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.sql(
@@ -214,9 +219,9 @@ def test_phase_column_is_optional_and_defaults_to_independent(warehouse: Path, t
 def test_import_without_a_recorded_sample_says_what_to_run(tmp_path: Path):
     labelled = _write(tmp_path / "a.csv", HEADER + _row(100, "bob", "Tokenizer"))
     with pytest.raises(LoadError, match="run `ptmwh sample`"):
-        import_annotations(tmp_path / "none.duckdb", [labelled])
+        _import(tmp_path / "none.duckdb", [labelled])
     with pytest.raises(LoadError, match="no files given"):
-        import_annotations(tmp_path / "none.duckdb", [])
+        _import(tmp_path / "none.duckdb", [])
 
 
 def test_codes_come_from_the_taxonomy_seed():
@@ -224,3 +229,69 @@ def test_codes_come_from_the_taxonomy_seed():
     assert len(codes) == 43
     assert codes["false positive"] == "False positive"
     assert codes["library compatibility/version"] == "Library Compatibility/Version"
+
+
+def _topic_labels(db_path: Path) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.sql(
+            "select topic, question_id, annotator, code "
+            "from raw_annotations.annotation_labels order by 1, 2, 3"
+        ).fetchall()
+
+
+def test_a_question_labelled_for_two_topics_is_two_labels(warehouse: Path, tmp_path: Path):
+    labelled = _write(
+        tmp_path / "alice.csv",
+        "id,annotator,code,topic\n"
+        "100,alice,Tokenizer,ptm\n"
+        "100,alice,Parameter,LLM\n"
+        "101,alice,Parameter,\n",
+    )
+
+    result = _import(warehouse, [labelled], topic="llm")
+
+    assert _topic_labels(warehouse) == [
+        ("llm", 100, "alice", "Parameter"),
+        ("llm", 101, "alice", "Parameter"),
+        ("ptm", 100, "alice", "Tokenizer"),
+    ]
+    assert result.row_counts == {"annotation_labels": 3}
+
+
+def test_a_file_without_topic_column_or_flag_is_refused_in_one_line(
+    carols_import: Path, tmp_path: Path
+):
+    warehouse = Path(shutil.copy(carols_import, tmp_path / "warehouse.duckdb"))
+    more = _write(tmp_path / "more.csv", "id,annotator,code,topic\n111,carol,Tokenizer,ptm\n")
+    bare = _write(tmp_path / "bare.csv", HEADER + _row(112, "carol", "Tokenizer"))
+
+    with pytest.raises(LoadError) as error:
+        _import(warehouse, [more, bare], topic=None)
+
+    assert str(error.value) == "bare.csv: no topic column; pass --topic NAME"
+    assert _labels(warehouse) == [(110, "carol", "Model Saving", "good.csv")]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("id,annotator,code,topic\n111,carol,Tokenizer,ptm\n112,carol,Tokenizer,nlp\n", None),
+        (HEADER + _row(111, "carol", "Tokenizer") + _row(112, "carol", "Tokenizer"), "nlp"),
+    ],
+    ids=["topic-column", "topic-flag"],
+)
+def test_an_unknown_topic_is_refused_by_line_naming_the_known_topics(
+    carols_import: Path, tmp_path: Path, text: str, topic: str | None
+):
+    warehouse = Path(shutil.copy(carols_import, tmp_path / "warehouse.duckdb"))
+    bad = _write(tmp_path / "bad.csv", text)
+
+    with pytest.raises(AnnotationFileError) as error:
+        _import(warehouse, [bad], topic=topic)
+
+    line = 3 if topic is None else 2
+    assert str(error.value) == (
+        f"bad.csv line {line}: unknown topic 'nlp': use one of llm, ptm "
+        "(dbt_project/seeds/topics.csv); nothing was imported"
+    )
+    assert _labels(warehouse) == [(110, "carol", "Model Saving", "good.csv")]

@@ -35,6 +35,11 @@ N_FALSE_POSITIVE = 25
 N_PILOT = 129
 """The paper's pilot: 129 of the 430 questions coded together before the independent phase."""
 
+TOPICS = frozenset({"ptm", "bigdata"})
+OTHER_TOPIC = "bigdata"
+"""A second topic labelled on the same questions (its sample holds the ptm sample's first ids)."""
+N_OTHER = 40
+
 pytestmark = pytest.mark.skipif(
     not (DBT_PROJECT_DIR / "dbt_project.yml").exists(),
     reason="dbt_project/dbt_project.yml is absent: the marts need the dbt project to build",
@@ -76,16 +81,23 @@ def _record_sample(db_path: Path, question_ids: list[int]) -> None:
         )
 
 
-def _write_labels(path: Path, labels: dict[int, str], annotator: str, pilot: set[int]) -> Path:
-    """One annotator's CSV; pilot questions say so, the others leave `phase` empty."""
+def _write_labels(
+    path: Path, labels: dict[int, str], annotator: str, pilot: set[int], topic: str = "ptm"
+) -> Path:
+    """One annotator's CSV of `topic`; pilot questions say so, the others leave `phase` empty."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "annotator", "code", "phase"])
+        writer.writerow(["id", "topic", "annotator", "code", "phase"])
         writer.writerows(
-            (question_id, annotator, code, "pilot" if question_id in pilot else "")
+            (question_id, topic, annotator, code, "pilot" if question_id in pilot else "")
             for question_id, code in labels.items()
         )
     return path
+
+
+def _import(db_path: Path, files: list[Path]) -> None:
+    """`ptmwh annotations import FILE...` with the seeds' topics."""
+    import_annotations(db_path, files, known_topics=TOPICS)
 
 
 def _taxonomy() -> list[dict[str, str]]:
@@ -176,7 +188,8 @@ def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
         _write_labels(work_dir / "bob.csv", bob, "bob", pilot),
         _write_labels(work_dir / "resolved.csv", resolved, "resolved", pilot),
     ]
-    import_annotations(db_path, files)
+    _import(db_path, files)
+    _import(db_path, _other_topic_files(work_dir, sorted(all_codes)))
     _dbt_build(db_path, work_dir)
     independent = sorted(set(alice) - pilot)
     return (
@@ -185,6 +198,29 @@ def annotated_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
         {question_id: bob[question_id] for question_id in independent},
         counts_before_import,
     )
+
+
+def _other_topic_labels(codes: list[str]) -> tuple[dict[int, str], dict[int, str]]:
+    """alice's and bob's independent labels of the other topic on the first 40 ptm questions.
+
+    Unlike ptm's, every question is independent and unresolved, and bob departs from alice on every
+    third question, so a mart mixing the topics would change both topics' kappa and counts.
+    """
+    question_ids = range(5000, 5000 + N_OTHER)
+    alice = {question_id: codes[question_id % 7] for question_id in question_ids}
+    bob = {
+        question_id: codes[(question_id % 7) + 1] if question_id % 3 == 0 else code
+        for question_id, code in alice.items()
+    }
+    return alice, bob
+
+
+def _other_topic_files(work_dir: Path, codes: list[str]) -> list[Path]:
+    alice, bob = _other_topic_labels(codes)
+    return [
+        _write_labels(work_dir / f"{OTHER_TOPIC}-alice.csv", alice, "alice", set(), OTHER_TOPIC),
+        _write_labels(work_dir / f"{OTHER_TOPIC}-bob.csv", bob, "bob", set(), OTHER_TOPIC),
+    ]
 
 
 def test_kappa_matches_statsmodels(annotated_warehouse):
@@ -198,7 +234,7 @@ def test_kappa_matches_statsmodels(annotated_warehouse):
     rows = _query(
         db_path,
         "select annotator_a, annotator_b, n_questions, n_agreed, observed_agreement_rate, "
-        "cohens_kappa from marts.rpt_annotation_agreement",
+        "cohens_kappa from marts.rpt_annotation_agreement where topic = 'ptm'",
     )
 
     assert len(rows) == 1, "the `resolved` consensus must not be paired as a rater"
@@ -216,7 +252,7 @@ def test_kappa_interval_equals_analysis_py_over_the_independent_phase(annotated_
     ((kappa, standard_error, low, high, is_synthetic),) = _query(
         db_path,
         "select cohens_kappa, kappa_standard_error, kappa_ci_low, kappa_ci_high, is_synthetic "
-        "from marts.rpt_annotation_agreement",
+        "from marts.rpt_annotation_agreement where topic = 'ptm'",
     )
     assert kappa == pytest.approx(expected.kappa, abs=1e-12)
     assert standard_error == pytest.approx(expected.standard_error, abs=1e-12)
@@ -226,7 +262,7 @@ def test_kappa_interval_equals_analysis_py_over_the_independent_phase(annotated_
     ((n_pilot_labels,),) = _query(
         db_path,
         "select count(*) from staging.stg_annotations__labels "
-        "where phase = 'pilot' and not is_resolution",
+        "where topic = 'ptm' and phase = 'pilot' and not is_resolution",
     )
     assert n_pilot_labels == 2 * N_PILOT
 
@@ -236,7 +272,7 @@ def test_taxonomy_reports_questions_per_phase(annotated_warehouse):
     rows = _query(
         db_path,
         "select distinct n_annotated_questions, n_pilot_questions, n_independent_questions "
-        "from marts.rpt_taxonomy_distribution",
+        "from marts.rpt_taxonomy_distribution where topic = 'ptm'",
     )
     assert rows == [(430, N_PILOT, 430 - N_PILOT)]
 
@@ -248,7 +284,7 @@ def test_taxonomy_shares_match_the_papers_percentages(annotated_warehouse):
         db_path,
         "select taxonomy_level, coalesce(sub_category, category), n_questions, share, paper_share, "
         "n_annotated_questions, false_positive_rate from marts.rpt_taxonomy_distribution "
-        "where taxonomy_level != 'code'",
+        "where topic = 'ptm' and taxonomy_level != 'code'",
     )
     by_name = {name: (level, n, share, paper) for level, name, n, share, paper, _, _ in rows}
 
@@ -272,11 +308,49 @@ def test_code_rows_count_the_resolved_label(annotated_warehouse):
     rows = _query(
         db_path,
         "select code, n_questions, is_dl_challenge from marts.rpt_taxonomy_distribution "
-        "where taxonomy_level = 'code'",
+        "where topic = 'ptm' and taxonomy_level = 'code'",
     )
     assert {code: n for code, n, _ in rows if n} == dict(expected)
     assert len(rows) == 42
     assert {code: dl for code, _, dl in rows}["Fine-tuning"] is False
+
+
+def test_a_question_labelled_for_two_topics_is_two_labels(annotated_warehouse):
+    db_path, _, _, _ = annotated_warehouse
+    rows = _query(
+        db_path,
+        "select topic, annotator from staging.stg_annotations__labels "
+        "where question_id = 5000 and not is_resolution order by 1, 2",
+    )
+    assert rows == [("bigdata", "alice"), ("bigdata", "bob"), ("ptm", "alice"), ("ptm", "bob")]
+
+
+def test_each_topic_has_its_own_kappa_and_taxonomy(annotated_warehouse):
+    db_path, _, _, _ = annotated_warehouse
+    codes = sorted({row["code"] for row in _taxonomy()} | {"False positive"})
+    alice, bob = _other_topic_labels(codes)
+    question_ids = sorted(alice)
+    expected = cohen_kappa([alice[q] for q in question_ids], [bob[q] for q in question_ids])
+
+    agreement = _query(
+        db_path,
+        "select topic, n_questions, cohens_kappa, kappa_standard_error "
+        "from marts.rpt_annotation_agreement order by 1",
+    )
+    taxonomy = _query(
+        db_path,
+        "select code, n_questions, n_annotated_questions, n_pilot_questions, n_false_positive "
+        f"from marts.rpt_taxonomy_distribution where topic = '{OTHER_TOPIC}' "
+        "and taxonomy_level = 'code'",
+    )
+
+    assert [row[:2] for row in agreement] == [(OTHER_TOPIC, N_OTHER), ("ptm", 430 - N_PILOT)]
+    assert agreement[0][2] == pytest.approx(expected.kappa, abs=1e-12)
+    assert agreement[0][3] == pytest.approx(expected.standard_error, abs=1e-12)
+    counted = Counter(alice[q] for q in question_ids if alice[q] != "False positive")
+    assert {code: n for code, n, *_ in taxonomy if n} == dict(counted)
+    n_false_positive = N_OTHER - sum(counted.values())
+    assert {row[2:] for row in taxonomy} == {(N_OTHER, 0, n_false_positive)}
 
 
 def test_marts_build_empty_before_any_import(annotated_warehouse):
@@ -287,7 +361,7 @@ def test_marts_build_empty_before_any_import(annotated_warehouse):
 def test_a_question_labelled_in_two_phases_fails_the_build(tmp_path: Path):
     db_path = tmp_path / "warehouse.duckdb"
     _record_sample(db_path, [7001])
-    import_annotations(
+    _import(
         db_path,
         [
             _write_labels(tmp_path / "alice.csv", {7001: "Tokenizer"}, "alice", {7001}),

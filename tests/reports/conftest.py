@@ -175,33 +175,29 @@ from (values ('topic', 85.0), ('baseline', 5.5)) as t(g, q)
 cross join range(0, 5) as r(b);
 
 insert into marts.rpt_taxonomy_distribution (
-    taxonomy_level, category, sub_category, code, is_dl_challenge, n_questions, share,
+    topic, taxonomy_level, category, sub_category, code, is_dl_challenge, n_questions, share,
     paper_share, false_positive_rate, n_annotated_questions, n_false_positive, n_pilot_questions,
     n_independent_questions, is_synthetic
 ) values
-    ('category', 'Model Lifecycle Management', null, null, null, 30, 0.40, 0.5679, 0.0581,
+    ('ptm', 'category', 'Model Lifecycle Management', null, null, null, 30, 0.40, 0.5679,
+     0.0581, 430, 25, 129, 301, false),
+    ('ptm', 'sub_category', 'Model Lifecycle Management', 'Model Training', null, null, 30,
+     0.40, 0.1036, 0.0581, 430, 25, 129, 301, false),
+    ('ptm', 'code', 'Model Lifecycle Management', 'Model Training', 'Fine-tuning', false, 20,
+     0.2667, null, 0.0581, 430, 25, 129, 301, false),
+    ('ptm', 'code', 'Model Lifecycle Management', 'Model Training', 'Non-Convergence', true, 10,
+     0.1333, null, 0.0581, 430, 25, 129, 301, false),
+    ('ptm', 'category', 'Coding-related Issues', null, null, null, 45, 0.60, 0.3235, 0.0581,
      430, 25, 129, 301, false),
-    ('sub_category', 'Model Lifecycle Management', 'Model Training', null, null, 30, 0.40, 0.1036,
-     0.0581,
-     430, 25, 129, 301, false),
-    ('code', 'Model Lifecycle Management', 'Model Training', 'Fine-tuning', false, 20, 0.2667,
-     null, 0.0581,
-     430, 25, 129, 301, false),
-    ('code', 'Model Lifecycle Management', 'Model Training', 'Non-Convergence', true, 10, 0.1333,
-     null, 0.0581,
-     430, 25, 129, 301, false),
-    ('category', 'Coding-related Issues', null, null, null, 45, 0.60, 0.3235, 0.0581,
-     430, 25, 129, 301, false),
-    ('sub_category', 'Coding-related Issues', 'Environment', null, null, 45, 0.60, 0.1136, 0.0581,
-     430, 25, 129, 301, false),
-    ('code', 'Coding-related Issues', 'Environment', 'Library Compatibility/Version', true, 45,
-     0.60, null, 0.0581,
-     430, 25, 129, 301, false);
+    ('ptm', 'sub_category', 'Coding-related Issues', 'Environment', null, null, 45, 0.60,
+     0.1136, 0.0581, 430, 25, 129, 301, false),
+    ('ptm', 'code', 'Coding-related Issues', 'Environment', 'Library Compatibility/Version',
+     true, 45, 0.60, null, 0.0581, 430, 25, 129, 301, false);
 
 insert into marts.rpt_annotation_agreement (
-    annotator_a, annotator_b, n_questions, observed_agreement_rate, cohens_kappa,
+    topic, annotator_a, annotator_b, n_questions, observed_agreement_rate, cohens_kappa,
     kappa_standard_error, kappa_ci_low, kappa_ci_high, is_synthetic
-) values ('alice', 'bob', 301, 0.86, 0.83, 0.0241, 0.7828, 0.8772, false);
+) values ('ptm', 'alice', 'bob', 301, 0.86, 0.83, 0.0241, 0.7828, 0.8772, false);
 
 insert into analysis.stat_tests values
     ('ptm', 'topic_vs_baseline', null, 'no_accepted_answer_rate', 'chi_square', 628.83, 1, 1e-138,

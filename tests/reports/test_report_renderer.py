@@ -171,7 +171,7 @@ def test_rq3_shows_the_taxonomy_figure_false_positives_and_kappa_with_its_interv
     for category in ("Model Lifecycle Management", "Coding-related Issues"):
         assert category in svg
     assert "paper 56.8%" in svg  # the published share beside the computed one
-    assert 'aria-labelledby="fig3-caption"' in svg and 'id="fig3-caption"' in figure
+    assert 'aria-labelledby="fig3-1-caption"' in svg and 'id="fig3-1-caption"' in figure
     assert '<td class="num">56.79%</td>' in figure  # the table beside the chart
     for text in (unescape(rq3), md):
         assert "430 annotated questions (129 in the pilot, coded together; 301 labelled" in text
@@ -203,15 +203,52 @@ def test_without_annotations_rq3_explains_how_to_sample(
         "delete from marts.rpt_taxonomy_distribution; delete from marts.rpt_annotation_agreement",
     )
     html, md = _render(fixture_db, tmp_path / "a")
-    assert "No annotations yet" in html and "<code>ptmwh sample</code>" in html
-    assert "run `ptmwh sample`" in md and 'class="taxonomy"' not in html
+    assert "No annotations yet for <code>concurrency</code>, <code>ptm</code>." in html
+    assert "<code>ptmwh sample --topic NAME</code>" in html
+    assert "run `ptmwh sample --topic NAME`" in md and 'class="taxonomy"' not in html
     sql_runner(
         fixture_db,
         "drop table marts.rpt_taxonomy_distribution; drop table marts.rpt_annotation_agreement; "
-        "create table analysis.annotation_samples as select 's1' as sample_id, 1 as question_id",
+        "create table analysis.annotation_samples as select 's1' as sample_id, 1 as question_id, "
+        "'ptm' as topic",
     )
     html, _ = _render(fixture_db, tmp_path / "b")
-    assert "No annotations yet (1 questions have been sampled)" in html
+    assert (
+        "No annotations yet for <code>concurrency</code>, "
+        "<code>ptm</code> (1 questions have been sampled)."
+    ) in html
+
+
+def test_rq3_shows_a_block_per_labelled_topic_only(fixture_db: Path, tmp_path: Path, sql_runner):
+    html, md = _render(fixture_db, tmp_path / "one")
+    rq3 = html[html.index('<section id="rq3">') :]
+    assert rq3.count('class="rq3-topic"') == 1 and "<h3>Topic <code>ptm</code></h3>" in rq3
+    assert "No annotations yet for <code>concurrency</code>." in rq3
+    assert "### Topic `ptm`" in md and "### Topic `concurrency`" not in md
+    sql_runner(
+        fixture_db,
+        "insert into marts.rpt_taxonomy_distribution (topic, taxonomy_level, category, "
+        "n_questions, share, n_annotated_questions, n_false_positive, false_positive_rate, "
+        "is_synthetic) values ('concurrency', 'category', 'Others', 7, 1.0, 8, 1, 0.125, true); "
+        "insert into marts.rpt_annotation_agreement (topic, annotator_a, annotator_b, "
+        "n_questions, cohens_kappa, is_synthetic) values ('concurrency', 'carol', 'dan', 8, "
+        "0.5, true)",
+    )
+
+    html, md = _render(fixture_db, tmp_path / "two")
+
+    rq3 = html[html.index('<section id="rq3">') :]
+    concurrency = rq3[rq3.index('<section id="rq3-1"') : rq3.index('<section id="rq3-2"')]
+    ptm = rq3[rq3.index('<section id="rq3-2"') :]
+    assert "<code>concurrency</code>" in concurrency and "<td>carol</td>" in concurrency
+    assert "8 annotated questions" in concurrency and "12.50% (1 questions)" in concurrency
+    assert "<td>alice</td>" not in concurrency and "430 annotated" not in concurrency
+    assert "<td>alice</td>" in ptm and "<td>carol</td>" not in ptm
+    assert 'id="fig3-1-caption"' in concurrency and 'id="fig3-2-caption"' in ptm
+    assert "No annotations yet" not in html
+    assert "Synthetic annotations." in html and md.index("### Topic `concurrency`") < md.index(
+        "### Topic `ptm`"
+    )
 
 
 def test_without_baseline_totals_fig_1a_has_no_share(fixture_db: Path, tmp_path: Path, sql_runner):

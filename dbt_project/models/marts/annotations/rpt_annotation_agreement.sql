@@ -1,10 +1,11 @@
 {#
-    Cohen's kappa per pair of annotators over the questions both labelled in the independent phase
-    (paper section VI-B: agreement "measured during the independent labeling phase"):
+    Cohen's kappa per topic and pair of annotators over the questions both labelled in the
+    independent phase (paper section VI-B: agreement "measured during the independent labeling phase"):
     kappa = (p_o - p_e) / (1 - p_e), with p_o the observed agreement and p_e the agreement expected
     from each annotator's own code frequencies on those questions. Pilot labels (coded together) and
     consensus labels (annotator `resolved`) are not independent ratings and are left out.
-    The standard error is the large-sample one of Fleiss, Cohen & Everitt (1969), as statsmodels'
+    Each topic's labels are a study of their own: a question sampled for two topics pairs only
+    with labels of the same topic. The standard error is the large-sample one of Fleiss, Cohen & Everitt (1969), as statsmodels'
     `cohens_kappa` computes it: with p_ij the share of questions a coded i and b coded j, p_i. a's
     and p_.i b's share of code i,
         var = [sum_i p_ii (1 - (p_i. + p_.i)(1 - k))^2 + (1 - k)^2 sum_{i != j} p_ij (p_.i + p_j.)^2
@@ -25,6 +26,7 @@ labels as (
 label_pairs as (
 
     select
+        labels_a.topic,
         labels_a.annotator as annotator_a,
         labels_b.annotator as annotator_b,
         labels_a.question_id,
@@ -34,7 +36,8 @@ label_pairs as (
     from labels as labels_a
     inner join labels as labels_b
         on
-            labels_a.question_id = labels_b.question_id
+            labels_a.topic = labels_b.topic
+            and labels_a.question_id = labels_b.question_id
             and labels_a.annotator < labels_b.annotator
 
 ),
@@ -42,72 +45,79 @@ label_pairs as (
 pair_totals as (
 
     select
+        topic,
         annotator_a,
         annotator_b,
         count(*) as n_questions,
         sum(case when code_a = code_b then 1 else 0 end) as n_agreed,
         bool_or(is_synthetic) as is_synthetic
     from label_pairs
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 code_counts_a as (
 
     select
+        topic,
         annotator_a,
         annotator_b,
         code_a as code,
-        count(*) as n_labelled
-    from label_pairs
-    group by 1, 2, 3
-
-),
-
-code_counts_b as (
-
-    select
-        annotator_a,
-        annotator_b,
-        code_b as code,
-        count(*) as n_labelled
-    from label_pairs
-    group by 1, 2, 3
-
-),
-
-cell_counts as (
-
-    select
-        annotator_a,
-        annotator_b,
-        code_a,
-        code_b,
         count(*) as n_labelled
     from label_pairs
     group by 1, 2, 3, 4
 
 ),
 
+code_counts_b as (
+
+    select
+        topic,
+        annotator_a,
+        annotator_b,
+        code_b as code,
+        count(*) as n_labelled
+    from label_pairs
+    group by 1, 2, 3, 4
+
+),
+
+cell_counts as (
+
+    select
+        topic,
+        annotator_a,
+        annotator_b,
+        code_a,
+        code_b,
+        count(*) as n_labelled
+    from label_pairs
+    group by 1, 2, 3, 4, 5
+
+),
+
 chance_products as (
 
     select
+        code_counts_a.topic,
         code_counts_a.annotator_a,
         code_counts_a.annotator_b,
         sum(code_counts_a.n_labelled * code_counts_b.n_labelled) as sum_count_products
     from code_counts_a
     inner join code_counts_b
         on
-            code_counts_a.annotator_a = code_counts_b.annotator_a
+            code_counts_a.topic = code_counts_b.topic
+            and code_counts_a.annotator_a = code_counts_b.annotator_a
             and code_counts_a.annotator_b = code_counts_b.annotator_b
             and code_counts_a.code = code_counts_b.code
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 agreement_rates as (
 
     select
+        pair_totals.topic,
         pair_totals.annotator_a,
         pair_totals.annotator_b,
         pair_totals.n_questions,
@@ -120,7 +130,8 @@ agreement_rates as (
     from pair_totals
     left join chance_products
         on
-            pair_totals.annotator_a = chance_products.annotator_a
+            pair_totals.topic = chance_products.topic
+            and pair_totals.annotator_a = chance_products.annotator_a
             and pair_totals.annotator_b = chance_products.annotator_b
 
 ),
@@ -142,6 +153,7 @@ kappas as (
 cell_shares as (
 
     select
+        cell_counts.topic,
         cell_counts.annotator_a,
         cell_counts.annotator_b,
         cell_counts.code_a = cell_counts.code_b as is_diagonal,
@@ -153,21 +165,25 @@ cell_shares as (
     from cell_counts
     inner join kappas
         on
-            cell_counts.annotator_a = kappas.annotator_a
+            cell_counts.topic = kappas.topic
+            and cell_counts.annotator_a = kappas.annotator_a
             and cell_counts.annotator_b = kappas.annotator_b
     left join code_counts_a as a_of_i
         on
-            cell_counts.annotator_a = a_of_i.annotator_a
+            cell_counts.topic = a_of_i.topic
+            and cell_counts.annotator_a = a_of_i.annotator_a
             and cell_counts.annotator_b = a_of_i.annotator_b
             and cell_counts.code_a = a_of_i.code
     left join code_counts_b as b_of_i
         on
-            cell_counts.annotator_a = b_of_i.annotator_a
+            cell_counts.topic = b_of_i.topic
+            and cell_counts.annotator_a = b_of_i.annotator_a
             and cell_counts.annotator_b = b_of_i.annotator_b
             and cell_counts.code_a = b_of_i.code
     left join code_counts_a as a_of_j
         on
-            cell_counts.annotator_a = a_of_j.annotator_a
+            cell_counts.topic = a_of_j.topic
+            and cell_counts.annotator_a = a_of_j.annotator_a
             and cell_counts.annotator_b = a_of_j.annotator_b
             and cell_counts.code_b = a_of_j.code
 
@@ -176,6 +192,7 @@ cell_shares as (
 variance_sums as (
 
     select
+        topic,
         annotator_a,
         annotator_b,
         sum(
@@ -191,7 +208,7 @@ variance_sums as (
             end
         ) as sum_cell_terms
     from cell_shares
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
@@ -214,7 +231,8 @@ standard_errors as (
     from kappas
     inner join variance_sums
         on
-            kappas.annotator_a = variance_sums.annotator_a
+            kappas.topic = variance_sums.topic
+            and kappas.annotator_a = variance_sums.annotator_a
             and kappas.annotator_b = variance_sums.annotator_b
 
 ),
@@ -222,6 +240,7 @@ standard_errors as (
 final as (
 
     select
+        topic,
         annotator_a,
         annotator_b,
         n_questions,

@@ -1,5 +1,6 @@
 {#
-    One label per annotated question, then counts and shares per code, sub-category and category of
+    Per topic (each topic's labels are a study of their own), one label per annotated question,
+    then counts and shares per code, sub-category and category of
     the taxonomy (paper section VI-C, Fig. 3). Which label counts for a question: the `resolved`
     annotator's if present, else the code most annotators chose, ties going to the code of the
     alphabetically first annotator. Shares exclude false positives, as the paper's do. Both phases
@@ -23,23 +24,25 @@ taxonomy_codes as (
 code_votes as (
 
     select
+        topic,
         question_id,
         code,
         max(case when is_resolution then 1 else 0 end) as has_resolution,
         count(*) as n_votes,
         min(annotator) as first_annotator
     from labels
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 ranked_votes as (
 
     select
+        topic,
         question_id,
         code,
         row_number() over (
-            partition by question_id
+            partition by topic, question_id
             order by has_resolution desc, n_votes desc, first_annotator asc
         ) as vote_rank
     from code_votes
@@ -49,6 +52,7 @@ ranked_votes as (
 question_labels as (
 
     select
+        topic,
         question_id,
         code
     from ranked_votes
@@ -60,17 +64,19 @@ question_phases as (
 
     {#- one phase per question is tested (assert_one_phase_per_annotated_question) -#}
     select
+        topic,
         question_id,
         max(phase) as phase,
         bool_or(is_synthetic) as is_synthetic
     from labels
-    group by 1
+    group by 1, 2
 
 ),
 
 annotation_totals as (
 
     select
+        question_labels.topic,
         count(*) as n_annotated_questions,
         sum(case when question_labels.code = 'False positive' then 1 else 0 end)
             as n_false_positive,
@@ -80,32 +86,54 @@ annotation_totals as (
         bool_or(question_phases.is_synthetic) as is_synthetic
     from question_labels
     inner join question_phases
-        on question_labels.question_id = question_phases.question_id
-    having count(*) > 0
+        on
+            question_labels.topic = question_phases.topic
+            and question_labels.question_id = question_phases.question_id
+    group by 1
+
+),
+
+topic_codes as (
+
+    {#- every code of the taxonomy for every labelled topic, so unused codes count 0 -#}
+    select
+        annotation_totals.topic,
+        taxonomy_codes.category,
+        taxonomy_codes.sub_category,
+        taxonomy_codes.code,
+        taxonomy_codes.is_dl_challenge,
+        taxonomy_codes.paper_category_share,
+        taxonomy_codes.paper_sub_category_share
+    from annotation_totals
+    cross join taxonomy_codes
+    where taxonomy_codes.code != 'False positive'
 
 ),
 
 code_counts as (
 
     select
-        taxonomy_codes.category,
-        taxonomy_codes.sub_category,
-        taxonomy_codes.code,
-        taxonomy_codes.is_dl_challenge,
-        taxonomy_codes.paper_category_share,
-        taxonomy_codes.paper_sub_category_share,
+        topic_codes.topic,
+        topic_codes.category,
+        topic_codes.sub_category,
+        topic_codes.code,
+        topic_codes.is_dl_challenge,
+        topic_codes.paper_category_share,
+        topic_codes.paper_sub_category_share,
         count(question_labels.question_id) as n_questions
-    from taxonomy_codes
+    from topic_codes
     left join question_labels
-        on taxonomy_codes.code = question_labels.code
-    where taxonomy_codes.code != 'False positive'
-    group by 1, 2, 3, 4, 5, 6
+        on
+            topic_codes.topic = question_labels.topic
+            and topic_codes.code = question_labels.code
+    group by 1, 2, 3, 4, 5, 6, 7
 
 ),
 
 category_rows as (
 
     select
+        topic,
         'category' as taxonomy_level,
         category,
         cast(null as {{ dbt.type_string() }}) as sub_category,
@@ -114,13 +142,14 @@ category_rows as (
         max(paper_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
 sub_category_rows as (
 
     select
+        topic,
         'sub_category' as taxonomy_level,
         category,
         sub_category,
@@ -129,13 +158,14 @@ sub_category_rows as (
         max(paper_sub_category_share) as paper_share,
         sum(n_questions) as n_questions
     from code_counts
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 ),
 
 leaf_rows as (
 
     select
+        topic,
         'code' as taxonomy_level,
         category,
         sub_category,
@@ -160,6 +190,7 @@ all_levels as (
 final as (
 
     select
+        all_levels.topic,
         all_levels.taxonomy_level,
         all_levels.category,
         all_levels.sub_category,
@@ -179,7 +210,8 @@ final as (
         annotation_totals.n_independent_questions,
         annotation_totals.is_synthetic
     from all_levels
-    cross join annotation_totals
+    inner join annotation_totals
+        on all_levels.topic = annotation_totals.topic
 
 )
 

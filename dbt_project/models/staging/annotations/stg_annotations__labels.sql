@@ -10,6 +10,7 @@
 {%- set empty_labels -%}
     (
         select
+            cast(null as {{ dbt.type_string() }}) as topic,
             cast(null as {{ dbt.type_bigint() }}) as question_id,
             cast(null as {{ dbt.type_string() }}) as annotator,
             cast(null as {{ dbt.type_string() }}) as code,
@@ -32,6 +33,7 @@ source as (
 renamed as (
 
     select
+        topic,
         cast(question_id as {{ dbt.type_bigint() }}) as question_id,
         trim(annotator) as annotator,
         trim(code) as code,
