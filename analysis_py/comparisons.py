@@ -137,7 +137,8 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
             km = kaplan_meier(*survival[name])
             estimates += _km_rows(base, name, km, group.methods["response_minutes"])
             curves += _curve_rows(topic, name, km)
-    if "baseline" in groups:
+    # A topic whose questions are not loaded yet (defined, not loaded) has nothing to compare.
+    if "baseline" in groups and "topic" in groups:
         answered_b = _answered(groups["baseline"])
         reference = _Reference.of(answered_b, settings, topic)
         samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
