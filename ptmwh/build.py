@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .settings import DBT_PROJECT_DIR
+from .settings import dbt_project_dir
 
 if TYPE_CHECKING:
     from dbt.cli.main import dbtRunnerResult
@@ -68,7 +68,8 @@ def run_dbt(
     Raises:
         BuildError: dbt reported a failure (a model or test error, a missing source, bad SQL).
     """
-    args = [command, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    project = str(dbt_project_dir())
+    args = [command, "--project-dir", project, "--profiles-dir", project]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     if quiet:

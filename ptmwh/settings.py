@@ -13,6 +13,15 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 STUDY_SEED = 20230615
 
 
+def dbt_project_dir() -> Path:
+    """Return the dbt project `ptmwh build` runs: env `PTMWH_DBT_PROJECT_DIR`, else `dbt_project/`.
+
+    Tests point it at a copy whose seeds they change, so the repository's seeds stay untouched.
+    """
+    raw = os.environ.get("PTMWH_DBT_PROJECT_DIR")
+    return Path(raw).expanduser().resolve() if raw else DBT_PROJECT_DIR
+
+
 def warehouse_path() -> Path:
     """Return the absolute warehouse path from env `PTMWH_DB` (default `data/warehouse.duckdb`).
 

@@ -36,6 +36,10 @@ _ADDED_TAG_KIND = "other"
 """`tag_kind` of the tags of a topic added on the command line (its tags are not classified)."""
 
 
+_ADDED_REFERENCE = "User-defined with `ptmwh topic add`: its tags as given, no published selection."
+"""`reference` of a topic added on the command line (the seed's tests want one for every topic)."""
+
+
 class TopicError(ValueError):
     """A topic named or defined is unknown or invalid; the text is one line with the fix."""
 
@@ -162,7 +166,7 @@ def add_topic(
             window_start.isoformat(),
             window_end.isoformat(),
             f"Added with `ptmwh topic add`: questions tagged {', '.join(clean)}.",
-            "",
+            _ADDED_REFERENCE,
         ],
     )
     for tag in clean:

@@ -255,3 +255,41 @@ def test_demo_report_loads_cleanly_in_chromium(demo, tmp_path):
     assert page.console_errors == []
     assert page.requests == [url]
     assert page.screenshot_png.startswith(b"\x89PNG")
+
+
+def test_ptm_round_1_candidates_have_counts_and_significance_from_the_raw_rows(demo):
+    """The load fetched the related tags' info, so every candidate of ptm's first round has its
+    own question count and a significance equal to a computation over the raw tables."""
+    db = demo["db"]
+    topic_tags = dict(
+        _query(db, "select tag, in_initial_set from seeds.topic_tags where topic = 'ptm'")
+    )
+    initial = {tag for tag, is_initial in topic_tags.items() if is_initial}
+    tags: dict[int, set[str]] = {}
+    for question_id, tag in _query(
+        db, "select question_id, tag from raw_stackexchange.question_tags"
+    ):
+        tags.setdefault(question_id, set()).add(tag)
+    in_window = [
+        tags.get(question_id, set())
+        for question_id, created in _query(
+            db, "select question_id, creation_date from raw_stackexchange.questions"
+        )
+        if WINDOW_START <= created < WINDOW_END_EXCLUSIVE
+    ]
+    site_counts = dict(_query(db, "select name, count from raw_stackexchange.tags"))
+    rows = _query(
+        db,
+        "select tag, n_questions, n_questions_source, n_questions_together, significance "
+        "from marts.rpt_tag_selection where topic = 'ptm' and round = 1",
+    )
+    assert len(rows) > 20
+    for tag, n_questions, source, together, significance in rows:
+        expected_together = sum(1 for q in in_window if q & initial and tag in q)
+        if tag in topic_tags:
+            expected_n, expected_source = sum(1 for q in in_window if tag in q), "loaded_questions"
+        else:
+            expected_n, expected_source = site_counts[tag], "site_tag_count"
+        assert (n_questions, source, together) == (expected_n, expected_source, expected_together)
+        assert significance == pytest.approx(expected_together / expected_n), tag
+        assert 0 <= significance <= 1

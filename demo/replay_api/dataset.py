@@ -22,7 +22,8 @@ class ApiDataset:
         answers: answer items as `/questions/{ids}/answers` returns them (answer_id, question_id,
             is_accepted, creation_date, last_activity_date, score, owner).
         tag_info: items of `/tags/{tags}/info` (name, count, has_synonyms, is_moderator_only,
-            is_required).
+            is_required). A tag carried by a question but without an item is served as a plain
+            tag counted over `questions`.
         related_tags: tag -> items of `/tags/{tag}/related`, most related first.
         site: the `site` parameter this data belongs to (the site's domain, as the loader asks).
         is_synthetic: True for generated data (reaches the warehouse and the report).

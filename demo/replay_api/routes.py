@@ -52,7 +52,21 @@ class DatasetIndex:
         for answer in sorted(dataset.answers, key=lambda a: (a["creation_date"], a["answer_id"])):
             self.answers_by_question[answer["question_id"]].append(answer)
             self.answer_by_id[answer["answer_id"]] = answer
-        self.tag_info = {t["name"]: t for t in dataset.tag_info}
+        # Every tag on a question exists on the site, so its info is served even when the dataset
+        # lists no item for it: counted from the dataset's questions, as the site counts its own.
+        self.tag_info = {tag: _counted_tag(tag, len(found)) for tag, found in self.by_tag.items()}
+        self.tag_info.update({t["name"]: t for t in dataset.tag_info})
+
+
+def _counted_tag(name: str, count: int) -> Item:
+    """A `/tags/{tags}/info` item of a tag the dataset has no item for: a plain tag."""
+    return {
+        "has_synonyms": False,
+        "is_moderator_only": False,
+        "is_required": False,
+        "count": count,
+        "name": name,
+    }
 
 
 def _int(params: dict[str, str], name: str) -> int | None:

@@ -5,7 +5,8 @@ Resources (each page becomes pyarrow tables, dispatched to the raw tables of doc
   incremental on `creation_date`; `refresh` uses sort=activity from the last seen activity),
   deduplicated by `question_id`, with the answers of answered questions via
   `/questions/{ids}/answers`.
-- `tags`, `related_tags`: `/tags/{tags}/info` and `/tags/{tag}/related`.
+- `tags`: `/tags/{tags}/info` of the tags, `/tags/{tag}/related` of each, then `/tags/{tags}/info`
+  of the related tags (their site-wide counts), into `tags` and `related_tags`.
 - `baseline_totals`: exact counts per topic window and year via `/search/advanced?filter=total`.
 - `baseline_sample`: a seeded uniform random sample of the site's questions by random post ids,
   its members in `baseline_sample_questions`.
@@ -23,7 +24,7 @@ from . import settings
 from .baseline import SampleFrame, baseline_sample, baseline_totals
 from .client import ApiRun, StackExchangeClient
 from .questions import questions
-from .tags import related_tags, tags_info
+from .tags import site_tags
 from .windows import window_epochs
 
 
@@ -64,8 +65,7 @@ def stackexchange(
     tags = list(tag_windows)
     resources = [
         questions(client, tag_windows, refresh, is_synthetic),
-        tags_info(client, tags, is_synthetic),
-        related_tags(client, tags),
+        site_tags(client, tags, is_synthetic),
     ]
     if baseline in ("totals", "both"):
         resources.append(baseline_totals(client, windows, refresh, is_synthetic))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -79,7 +81,10 @@ def test_full_load_pages_past_25_with_a_key_dedupes_and_keeps_the_request_bound(
 
     per_tag = {"c#": 2_680, "c++": 150, ".net": 40}
     answered = sum(1 for q in dataset.questions if q["answer_count"] > 0)
-    bound = sum(math.ceil(n / 100) for n in per_tag.values()) + math.ceil(answered / 100) + 1 + 3
+    # tag info, one related-tags request per tag, then the info of the related nlp and python
+    bound = (
+        sum(math.ceil(n / 100) for n in per_tag.values()) + math.ceil(answered / 100) + 1 + 3 + 1
+    )
     assert result.status == "completed"
     assert len(pages_of_csharp) == 27
     assert result.requests_made <= bound
@@ -93,7 +98,7 @@ def test_full_load_pages_past_25_with_a_key_dedupes_and_keeps_the_request_bound(
         (2_680,)
     ]
     assert sorted(r[0] for r in _query(db, "select name from raw_stackexchange.tags")) == sorted(
-        TAGS
+        [*TAGS, "nlp", "python"]
     )
     runs = _query(
         db,
@@ -122,6 +127,52 @@ def test_full_load_pages_past_25_with_a_key_dedupes_and_keeps_the_request_bound(
                 .count(KEY)
             )
     assert KEY not in "\n".join(lines) + capsys.readouterr().out
+
+
+def _tag_item(name: str, count: int) -> dict:
+    """A `/tags/{tags}/info` (or `/related`) item."""
+    return {
+        "name": name,
+        "count": count,
+        "has_synonyms": False,
+        "is_moderator_only": False,
+        "is_required": False,
+    }
+
+
+def test_related_tags_get_their_site_counts_once_each_in_batches_of_100(tmp_path):
+    """The snowball's candidates need their own question counts: the related tags' info is
+    fetched too, each new tag once, costing exactly ⌈new related tags / 100⌉ requests more."""
+    plain = make_dataset({"c#": 40, "c++": 20, ".net": 10})
+    plain.related_tags = {tag: [_tag_item(t, 5) for t in TAGS if t != tag] for tag in TAGS}
+    rich = copy.deepcopy(plain)
+    new = [f"related-{i:03d}" for i in range(250)]
+    for i, name in enumerate(new):
+        rich.related_tags[TAGS[i % 3]].append(_tag_item(name, 4))
+        if i % 10 == 0:  # related to two of the load's tags: still asked for once
+            rich.related_tags[TAGS[(i + 1) % 3]].append(_tag_item(name, 2))
+    rich.tag_info += [_tag_item(name, 1_000 + i) for i, name in enumerate(new)]
+    results, info_paths = {}, {}
+    for name, dataset in (("plain", plain), ("rich", rich)):
+        with serve(dataset) as url:
+            results[name] = _load(tmp_path / f"{name}.duckdb", url)
+            info_paths[name] = [r.path for r in url.requests if r.path.endswith("/info")]
+    assert results["plain"].status == results["rich"].status == "completed"
+    assert results["rich"].requests_made - results["plain"].requests_made == math.ceil(250 / 100)
+    assert info_paths["plain"] == ["/tags/c%23;c%2B%2B;.net/info"]
+    batches = [path.split("/")[2].split(";") for path in info_paths["rich"]]
+    assert [len(batch) for batch in batches] == [3, 100, 100, 50]
+    asked = [unquote(tag) for batch in batches for tag in batch]
+    assert asked[:3] == TAGS and sorted(asked[3:]) == new  # each new related tag once
+    counts = dict(
+        _query(tmp_path / "rich.duckdb", "select name, count from raw_stackexchange.tags")
+    )
+    expected = {item["name"]: item["count"] for item in rich.tag_info}
+    assert counts == expected
+    (run,) = _query(
+        tmp_path / "rich.duckdb", "select requests_made from raw_stackexchange.load_runs"
+    )
+    assert run == (results["rich"].requests_made,)
 
 
 def test_quota_exhaustion_then_resume_equals_a_clean_run(tmp_path, monkeypatch):
