@@ -299,8 +299,11 @@ class MannWhitneyReference:
         tie_term = self._tie_term + np.sum(pooled**3 - pooled) - np.sum(shared**3 - shared)
         n = n1 + n2
         spread = np.sqrt(n1 * n2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0))))
-        z = (max(u, n1 * n2 - u) - n1 * n2 / 2.0 - 0.5) / spread
-        p_value = float(min(1.0, 2.0 * scipy.stats.norm.sf(z))) if spread > 0 else 1.0
+        # No spread (every value tied, e.g. one answered question each): no evidence either way.
+        p_value = 1.0
+        if spread > 0:
+            z = (max(u, n1 * n2 - u) - n1 * n2 / 2.0 - 0.5) / spread
+            p_value = float(min(1.0, 2.0 * scipy.stats.norm.sf(z)))
         delta = float(2.0 * u / (n1 * n2) - 1.0)
         return MannWhitneyResult(
             int(n1), int(n2), u, p_value, delta, cliffs_delta_label(max(-1.0, min(1.0, delta)))
