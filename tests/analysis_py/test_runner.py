@@ -528,28 +528,24 @@ def test_missing_marts_raise_one_clear_line(tmp_path: Path) -> None:
         run_analysis(tmp_path / "nowhere.duckdb", progress=lambda _: None)
 
 
-def test_topic_without_baseline_gets_estimates_but_no_comparisons(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("missing", "kept", "line"),
+    [
+        ("baseline", "topic", "no baseline questions or counts, so no comparisons"),
+        # A seed topic whose tags no loaded question carries (e.g. defined, not loaded yet).
+        ("topic", "baseline", "no question carries its tags, so no comparisons"),
+    ],
+)
+def test_a_topic_missing_a_group_gets_estimates_but_no_comparisons(
+    tmp_path: Path, missing: str, kept: str, line: str
+) -> None:
     path = make_warehouse(tmp_path / "w.duckdb")
     with duckdb.connect(str(path)) as con:
-        con.execute("delete from marts.fct_topic_question_groups where question_group = 'baseline'")
-        con.execute("delete from marts.rpt_difficulty where question_group = 'baseline'")
+        for table in ("fct_topic_question_groups", "rpt_difficulty"):
+            con.execute(f"delete from marts.{table} where question_group = ?", [missing])
     lines: list[str] = []
     result = run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lines.append)
     assert result.n_tests == 0
-    assert "no comparisons" in lines[0]
+    assert line in lines[0]
     groups = _read(path, "select distinct question_group from analysis.metric_estimates")
-    assert groups == [("topic",)]
-
-
-def test_topic_without_members_gets_baseline_estimates_but_no_comparisons(tmp_path: Path) -> None:
-    """A seed topic whose tags no loaded question carries (e.g. a new topic not loaded yet)."""
-    path = make_warehouse(tmp_path / "w.duckdb")
-    with duckdb.connect(str(path)) as con:
-        con.execute("delete from marts.fct_topic_question_groups where question_group = 'topic'")
-        con.execute("delete from marts.rpt_difficulty where question_group = 'topic'")
-    lines: list[str] = []
-    result = run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lines.append)
-    assert result.n_tests == 0
-    assert "no question carries its tags, so no comparisons" in lines[0]
-    groups = _read(path, "select distinct question_group from analysis.metric_estimates")
-    assert groups == [("baseline",)]
+    assert groups == [(kept,)]
