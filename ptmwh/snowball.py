@@ -278,15 +278,9 @@ def _build_selection(db_path: Path) -> None:
 
 
 def _append_decisions(path: Path, rows: list[Decision]) -> None:
-    if not rows:
-        return
-    text = path.read_text(encoding="utf-8")
-    with path.open("a", newline="", encoding="utf-8") as handle:
-        if text and not text.endswith("\n"):
-            handle.write("\n")
-        writer = csv.writer(handle, lineterminator="\n")
-        for row in rows:
-            writer.writerow([row.topic, row.round, row.tag, row.decision, row.reason])
+    topic_seeds.append_rows(
+        path, [[row.topic, row.round, row.tag, row.decision, row.reason] for row in rows]
+    )
 
 
 def _count(n: int | None, source: str | None) -> str:

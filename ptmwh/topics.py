@@ -157,20 +157,21 @@ def add_topic(
     if window_start > window_end:
         raise TopicError(f"--from {window_start} is after --to {window_end}: swap them")
     topic = Topic(name, title or name, site_domain(site), window_start, window_end, tuple(clean))
-    _append(
+    append_rows(
         seeds / "topics.csv",
         [
-            topic.name,
-            topic.title,
-            topic.site,
-            window_start.isoformat(),
-            window_end.isoformat(),
-            f"Added with `ptmwh topic add`: questions tagged {', '.join(clean)}.",
-            _ADDED_REFERENCE,
+            [
+                topic.name,
+                topic.title,
+                topic.site,
+                window_start.isoformat(),
+                window_end.isoformat(),
+                f"Added with `ptmwh topic add`: questions tagged {', '.join(clean)}.",
+                _ADDED_REFERENCE,
+            ]
         ],
     )
-    for tag in clean:
-        _append(seeds / "topic_tags.csv", [name, tag, _ADDED_TAG_KIND, "true"])
+    append_rows(seeds / "topic_tags.csv", [[name, tag, _ADDED_TAG_KIND, "true"] for tag in clean])
     return topic
 
 
@@ -208,13 +209,15 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _append(path: Path, row: list[str]) -> None:
-    """Append one CSV row, first ending the file's last line if it lacks a newline."""
+def append_rows(path: Path, rows: list[list[object]]) -> None:
+    """Append CSV rows to a seed, first ending the file's last line if it lacks a newline."""
+    if not rows:
+        return
     text = path.read_text(encoding="utf-8")
     with path.open("a", newline="", encoding="utf-8") as handle:
         if text and not text.endswith("\n"):
             handle.write("\n")
-        csv.writer(handle, lineterminator="\n").writerow(row)
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def add_topic_tags(
@@ -236,8 +239,7 @@ def add_topic_tags(
     if name not in topics:
         raise TopicError(f"unknown topic {name!r}: `ptmwh topics` lists them")
     added = [tag for tag in clean_tags(tags) if tag not in topics[name].tags]
-    for tag in added:
-        _append(seeds / "topic_tags.csv", [name, tag, tag_kind, "false"])
+    append_rows(seeds / "topic_tags.csv", [[name, tag, tag_kind, "false"] for tag in added])
     return added
 
 
