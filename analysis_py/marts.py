@@ -1,10 +1,10 @@
 """Read one topic's comparison groups from the marts into numpy arrays (DuckDB -> Arrow -> numpy).
 
 The groups come from their one definition, `marts.fct_topic_question_groups` (which questions are a
-topic's `topic` and `baseline` questions), joined to `marts.fct_questions` for each question's
-figures; nothing here re-derives a group, so the analysis counts exactly the questions
-`marts.rpt_difficulty` counts. Only the columns a statistic uses are read, so 10^7 baseline
-questions cost a few hundred MB and one scan.
+topic's `topic` and `baseline` questions), which carries each question's figures from
+`marts.fct_questions`; only the topic group's tags need a join. Nothing here re-derives a group, so
+the analysis counts exactly the questions `marts.rpt_difficulty` counts. Only the columns a
+statistic uses are read, so 10^7 baseline questions cost a few hundred MB and one scan.
 """
 
 from __future__ import annotations
@@ -33,10 +33,12 @@ METRIC_METHOD_COLUMNS = {
 }
 
 _GROUP_QUESTIONS = """
-    from marts.fct_topic_question_groups as groups
-    inner join marts.fct_questions as questions
-        on groups.site = questions.site and groups.question_id = questions.question_id
-    where groups.topic = $topic
+    from marts.fct_topic_question_groups as questions
+    where questions.topic = $topic
+"""
+_TOPIC_TAGS = """
+    left join marts.fct_questions as tagged
+        on questions.site = tagged.site and questions.question_id = tagged.question_id
 """
 
 
@@ -174,7 +176,7 @@ def load_topic(con: duckdb.DuckDBPyConnection, topic: str) -> TopicData:
 def _group_rows(con: duckdb.DuckDBPyConnection, topic: str, group: str) -> Any:
     """One group's questions in key order: a join's row order varies between runs, and the
     bootstrap's random groups of rows must not, or one seed would give two intervals."""
-    tags_column = ", questions.tags" if group == "topic" else ""
+    tags_column, tags_join = (", tagged.tags", _TOPIC_TAGS) if group == "topic" else ("", "")
     return con.execute(
         f"""
         select
@@ -185,8 +187,8 @@ def _group_rows(con: duckdb.DuckDBPyConnection, topic: str, group: str) -> Any:
             )::double as minutes_to_collection,
             questions.answer_count::double as answer_count,
             questions.view_count::double as view_count{tags_column}
-        {_GROUP_QUESTIONS}
-            and groups.question_group = $group
+        from marts.fct_topic_question_groups as questions{tags_join}
+        where questions.topic = $topic and questions.question_group = $group
         order by questions.site, questions.question_id
         """,
         {"topic": topic, "group": group},

@@ -158,14 +158,11 @@ class MartsReader:
         return self.rows(
             """
             select
-                groups.topic, groups.question_group, questions.data_source,
-                questions.is_synthetic,
+                topic, question_group, data_source, is_synthetic,
                 count(*) as n_questions,
-                min(questions.created_at) as first_created_at,
-                max(questions.created_at) as last_created_at
-            from marts.fct_topic_question_groups as groups
-            inner join marts.fct_questions as questions
-                on groups.site = questions.site and groups.question_id = questions.question_id
+                min(created_at) as first_created_at,
+                max(created_at) as last_created_at
+            from marts.fct_topic_question_groups
             group by all
             order by all
             """
@@ -176,12 +173,10 @@ class MartsReader:
         rows = self.rows(
             """
             select
-                groups.topic,
-                min(questions.collected_at) as first_collected_at,
-                max(questions.collected_at) as last_collected_at
-            from marts.fct_topic_question_groups as groups
-            inner join marts.fct_questions as questions
-                on groups.site = questions.site and groups.question_id = questions.question_id
+                topic,
+                min(collected_at) as first_collected_at,
+                max(collected_at) as last_collected_at
+            from marts.fct_topic_question_groups
             group by 1
             """
         )

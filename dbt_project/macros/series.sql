@@ -34,3 +34,50 @@
     {{ column }} >= {{ topics }}.window_start_at
     and {{ column }} < {{ topics }}.window_end_exclusive_at
 {%- endmacro %}
+
+
+{#-
+    The union of the topics' windows per site as disjoint spans (site, span_start_at,
+    span_end_exclusive_at): overlapping or touching windows merge into one span (gaps and islands).
+    Joining questions to these spans on site and range gives each question at most one row, where a
+    semi join to the topics themselves is planned by DuckDB as one row per question and topic.
+    `topics` is a relation with site, window_start_at and window_end_exclusive_at (int_topics).
+-#}
+{% macro disjoint_site_windows(topics) -%}
+    select
+        site,
+        min(window_start_at) as span_start_at,
+        max(window_end_exclusive_at) as span_end_exclusive_at
+
+    from (
+        select
+            site,
+            window_start_at,
+            window_end_exclusive_at,
+            sum(starts_new_span) over (
+                partition by site
+                order by window_start_at, window_end_exclusive_at
+                rows between unbounded preceding and current row
+            ) as span_number
+
+        from (
+            select
+                site,
+                window_start_at,
+                window_end_exclusive_at,
+                case
+                    when
+                        window_start_at <= max(window_end_exclusive_at) over (
+                            partition by site
+                            order by window_start_at, window_end_exclusive_at
+                            rows between unbounded preceding and 1 preceding
+                        )
+                        then 0
+                    else 1
+                end as starts_new_span
+
+            from {{ topics }}
+        ) as windows_marked
+    ) as windows_numbered
+    group by site, span_number
+{%- endmacro %}

@@ -23,6 +23,7 @@ from analysis_py.stats import (
     median_replicates,
     proportion_test,
 )
+from tests.fakes.group_figures import fill_group_figures
 
 TOPIC = "ptm"
 TOPIC_TAGS = ("huggingface-transformers", "bert-language-model", "openai-api")
@@ -148,6 +149,7 @@ def write_marts(
                 " n_no_accepted_answer = 5548800, no_accepted_answer_rate = 0.578"
                 " where question_group = 'baseline'"
             )
+        fill_group_figures(con)
     return path
 
 
@@ -182,8 +184,9 @@ def _groups(path: Path, topic: str = TOPIC) -> dict[str, dict[str, np.ndarray]]:
             rows = con.execute(
                 "select has_accepted_answer, response_minutes::double,"
                 " (epoch(collected_at) - epoch(created_at)) / 60.0"
-                " from marts.fct_questions inner join marts.fct_topic_question_groups"
-                " using (site, question_id) where topic = $topic and question_group = $group",
+                " from marts.fct_questions inner join (select topic, site, question_id,"
+                " question_group from marts.fct_topic_question_groups) using (site, question_id)"
+                " where topic = $topic and question_group = $group",
                 {"topic": topic, "group": group},
             ).fetchnumpy()
             values = list(rows.values())
@@ -382,6 +385,7 @@ def test_unanswered_questions_are_censored_at_their_own_collection_time(tmp_path
             "update marts.fct_questions set collected_at = timestamp '2023-05-01 00:00'"
             " where question_id % 2 = 0"
         )
+        fill_group_figures(con)
         last_created = con.execute("select max(created_at) from marts.fct_questions").fetchone()[0]
     assert last_created < COLLECTED_AT - timedelta(days=100)
     with connect_read_only(path) as con:
@@ -469,8 +473,9 @@ def test_exact_count_baseline_feeds_the_chi_square(tmp_path: Path) -> None:
     k, n = _read(
         path,
         "select count(*) filter (where not has_accepted_answer), count(*)"
-        " from marts.fct_questions inner join marts.fct_topic_question_groups"
-        " using (site, question_id) where question_group = 'topic'",
+        " from marts.fct_questions inner join (select topic, site, question_id, question_group"
+        " from marts.fct_topic_question_groups) using (site, question_id)"
+        " where question_group = 'topic'",
     )[0]
     row = _test_row(path, "topic_vs_baseline", "no_accepted_answer_rate", "chi_square")
     assert row[0] == pytest.approx(proportion_test(k, n, 5548800, 9600000).chi_square)

@@ -47,7 +47,11 @@ def test_window_edges_are_inclusive(api_warehouse: BuiltWarehouse) -> None:
 def test_titles_are_decoded(warehouse: str, request: pytest.FixtureRequest) -> None:
     """Raw titles are HTML-encoded for every source (the dump loader encodes like the API)."""
     built: BuiltWarehouse = request.getfixturevalue(warehouse)
-    row = built.query("select title, title_html from marts.fct_questions limit 1")[0]
+    row = built.query(
+        "select facts.title, staged.title_html from marts.fct_questions as facts"
+        " inner join staging.stg_stackexchange__questions as staged using (site, question_id)"
+        " limit 1"
+    )[0]
     assert row["title"].endswith('"x" & y\'s <b>')
     assert "&quot;" in row["title_html"]
 

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from ptmwh.settings import DBT_PROJECT_DIR
+from tests.fakes.group_figures import fill_group_figures
 
 XSS_TITLE = "<script>alert(1)</script>"
 
@@ -82,7 +83,9 @@ insert into marts.fct_questions (
     ('stackoverflow.com', 5, '2023-02-01 10:00', 2023, ['mutex', 'multithreading'], 'Lock order',
      'https://stackoverflow.com/q/5', 1, 40, 2, true, 30, true, '2023-06-30 00:00', 'api', true);
 
-insert into marts.fct_topic_question_groups values
+insert into marts.fct_topic_question_groups (
+    topic, site, question_id, question_group, sampling_method
+) values
     ('ptm', 'stackoverflow.com', 1, 'topic', 'full_population'),
     ('ptm', 'stackoverflow.com', 2, 'topic', 'full_population'),
     ('ptm', 'stackoverflow.com', 3, 'baseline', 'random_sample'),
@@ -341,6 +344,7 @@ def build_fixture_warehouse(db_path: Path) -> Path:
         con.execute(marts_contract_ddl())
         con.execute(_SCHEMA_SQL)
         con.execute(_ROWS_SQL)
+        fill_group_figures(con)
     return db_path
 
 

@@ -152,6 +152,7 @@ def test_synthetic_banner_only_when_data_is_synthetic(fixture_db: Path, tmp_path
     sql_runner(
         fixture_db,
         "update marts.fct_questions set is_synthetic = false; "
+        "update marts.fct_topic_question_groups set is_synthetic = false; "
         "update marts.rpt_difficulty set is_synthetic = false",
     )
     result = render_report(fixture_db, tmp_path / "b", generated_at=_AT)
@@ -185,6 +186,7 @@ def test_synthetic_annotations_raise_the_banner(fixture_db: Path, tmp_path: Path
     sql_runner(
         fixture_db,
         "update marts.fct_questions set is_synthetic = false; "
+        "update marts.fct_topic_question_groups set is_synthetic = false; "
         "update marts.rpt_difficulty set is_synthetic = false; "
         "update marts.rpt_taxonomy_distribution set is_synthetic = true",
     )
@@ -271,7 +273,9 @@ def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sq
         "to_minutes(range), 2020, ['python'], 't', 'l', 0, 1, 0, false, null, "
         "false, timestamp '2023-06-30', 'dump', false from range(500000); "
         "insert into marts.fct_topic_question_groups select 'ptm', 'stackoverflow.com', "
-        "range + 10, 'baseline', 'full_population' from range(500000)",
+        "range + 10, 'baseline', 'full_population', timestamp '2020-01-01' + "
+        "to_minutes(range), false, null, 0, 1, timestamp '2023-06-30', 'dump', false "
+        "from range(500000)",
     )
     started = time.perf_counter()
     _, md = _render(fixture_db, tmp_path / "site")

@@ -18,17 +18,23 @@ topics as (
 
 ),
 
-{# A semi join: a question inside several topic windows of its site is still one row. #}
+site_windows as (
+
+    {{ disjoint_site_windows('topics') }}
+
+),
+
+{# Disjoint spans: a question inside several topic windows of its site is still one row. #}
 questions_in_window as (
 
-    select * from questions
-    where exists (
-            select 1
-            from topics
-            where
-                topics.site = questions.site
-                and {{ in_topic_window('questions.created_at', 'topics') }}
-        )
+    select questions.*
+
+    from questions
+    inner join site_windows
+        on
+            questions.site = site_windows.site
+            and questions.created_at >= site_windows.span_start_at
+            and questions.created_at < site_windows.span_end_exclusive_at
 
 ),
 

@@ -1,3 +1,10 @@
+{#
+    A table, though tiny: the view fct_topic_question_groups reads it, and a view can only name
+    tables (a view's text keeps the catalog name of the file it was built in; see
+    fct_topic_question_groups).
+#}
+{{ config(materialized='table') }}
+
 with
 
 topics as (

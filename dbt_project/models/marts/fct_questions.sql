@@ -15,7 +15,6 @@ final as (
         creation_year,
         tags,
         title,
-        title_html,
         link,
         score,
         view_count,

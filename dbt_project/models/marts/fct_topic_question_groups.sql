@@ -1,79 +1,46 @@
 {#
-    A table, not a view: DuckDB views keep the catalog name of the file they were built in, so a
-    copied or renamed warehouse file could not read them. Each large input is streamed once (a CTE
-    read twice would be materialized): members come from the small fct_topic_questions, the dump
-    baseline from one pass over the topics' windows, the random sample from the small sample table.
+    A view: its dump baseline is one row per topic and question of the topic's site and window
+    (five topics over 10^7 questions are 5 x 10^7 rows), so it is computed where it is read,
+    streaming from fct_questions, instead of being written once and joined back for the figures.
+    A view's text keeps the catalog name of the file it was built in, so every relation here is
+    named without it (`include(database=false)`) and is a table: a copied or renamed warehouse
+    file can still read the view.
 #}
+{{ config(materialized='view') }}
+
+{%- set topics = ref('int_topics').include(database=false) -%}
+{%- set topic_baselines = ref('int_topic_baselines').include(database=false) -%}
+{%- set sample_baselines = ref('int_topic_sample_baselines').include(database=false) -%}
+{%- set questions = ref('fct_questions').include(database=false) -%}
+{%- set topic_questions = ref('fct_topic_questions').include(database=false) -%}
+{%- set figures -%}
+        questions.created_at,
+        questions.has_accepted_answer,
+        questions.response_minutes,
+        questions.answer_count,
+        questions.view_count,
+        questions.collected_at,
+        questions.data_source,
+        questions.is_synthetic
+{%- endset %}
 
 with
-
-topics as (
-
-    select * from {{ ref('int_topics') }}
-
-),
-
-questions as (
-
-    select * from {{ ref('fct_questions') }}
-
-),
-
-topic_questions as (
-
-    select * from {{ ref('fct_topic_questions') }}
-
-),
-
-baseline_sample_questions as (
-
-    select * from {{ ref('stg_stackexchange__baseline_sample_questions') }}
-
-),
 
 members as (
 
     select
-        topic,
-        site,
-        question_id,
+        topic_questions.topic,
+        topic_questions.site,
+        topic_questions.question_id,
         'topic' as question_group,
-        'full_population' as sampling_method
+        'full_population' as sampling_method,
+        {{ figures }}
 
-    from topic_questions
-
-),
-
-{#
-    Each dump question once with the list of topics it belongs to (a small aggregate), then the
-    per-topic join: probing the members once per question, not once per topic and question.
-#}
-member_topics as (
-
-    select
-        site,
-        question_id,
-        list(topic) as topics
-
-    from topic_questions
-    group by 1, 2
-
-),
-
-dump_questions as (
-
-    select
-        questions.site,
-        questions.question_id,
-        questions.created_at,
-        member_topics.topics as member_of_topics
-
-    from questions
-    left join member_topics
+    from {{ topic_questions }} as topic_questions
+    inner join {{ questions }} as questions
         on
-            questions.site = member_topics.site
-            and questions.question_id = member_topics.question_id
-    where questions.collected_by = 'dump'
+            topic_questions.site = questions.site
+            and topic_questions.question_id = questions.question_id
 
 ),
 
@@ -81,102 +48,46 @@ dump_baselines as (
 
     select
         topics.topic,
-        dump_questions.site,
-        dump_questions.question_id,
+        questions.site,
+        questions.question_id,
         'baseline' as question_group,
-        'full_population' as sampling_method
+        'full_population' as sampling_method,
+        {{ figures }}
 
-    from dump_questions
-    inner join topics
+    from {{ questions }} as questions
+    inner join {{ topics }} as topics
         on
-            dump_questions.site = topics.site
-            and {{ in_topic_window('dump_questions.created_at', 'topics') }}
-    where not coalesce(list_contains(dump_questions.member_of_topics, topics.topic), false)
-
-),
-
-{# Topics whose window holds dump questions beyond their members: their baseline is the dump. #}
-dump_question_counts as (
-
-    select
-        topics.topic,
-        count(*) as n_dump_questions
-
-    from topics
-    inner join questions
-        on
-            topics.site = questions.site
+            questions.site = topics.site
             and {{ in_topic_window('questions.created_at', 'topics') }}
-    where questions.collected_by = 'dump'
-    group by 1
-
-),
-
-dump_member_counts as (
-
-    select
-        topic_questions.topic,
-        count(*) as n_dump_members
-
-    from topic_questions
-    inner join questions
+    inner join {{ topic_baselines }} as topic_baselines
+        on topics.topic = topic_baselines.topic
+    left join {{ topic_questions }} as topic_questions
         on
-            topic_questions.site = questions.site
-            and topic_questions.question_id = questions.question_id
-    where questions.collected_by = 'dump'
-    group by 1
-
-),
-
-topics_with_dump_baseline as (
-
-    select dump_question_counts.topic
-
-    from dump_question_counts
-    left join dump_member_counts
-        on dump_question_counts.topic = dump_member_counts.topic
-    where dump_question_counts.n_dump_questions > coalesce(dump_member_counts.n_dump_members, 0)
-
-),
-
-sampled_questions as (
-
-    select distinct
-        site,
-        question_id
-
-    from baseline_sample_questions
+            topics.topic = topic_questions.topic
+            and questions.site = topic_questions.site
+            and questions.question_id = topic_questions.question_id
+    where
+        topic_baselines.baseline_sampling_method = 'full_population'
+        and questions.collected_by = 'dump'
+        and topic_questions.question_id is null
 
 ),
 
 sample_baselines as (
 
     select
-        topics.topic,
-        questions.site,
-        questions.question_id,
+        sample_baselines.topic,
+        sample_baselines.site,
+        sample_baselines.question_id,
         'baseline' as question_group,
-        'random_sample' as sampling_method
+        'random_sample' as sampling_method,
+        {{ figures }}
 
-    from sampled_questions
-    inner join questions
+    from {{ sample_baselines }} as sample_baselines
+    inner join {{ questions }} as questions
         on
-            sampled_questions.site = questions.site
-            and sampled_questions.question_id = questions.question_id
-    inner join topics
-        on
-            questions.site = topics.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
-    left join topics_with_dump_baseline
-        on topics.topic = topics_with_dump_baseline.topic
-    left join topic_questions
-        on
-            topics.topic = topic_questions.topic
-            and questions.site = topic_questions.site
-            and questions.question_id = topic_questions.question_id
-    where
-        topics_with_dump_baseline.topic is null
-        and topic_questions.question_id is null
+            sample_baselines.site = questions.site
+            and sample_baselines.question_id = questions.question_id
 
 ),
 

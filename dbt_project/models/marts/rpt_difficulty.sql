@@ -18,36 +18,9 @@ question_groups as (
 
 ),
 
-questions as (
-
-    select * from {{ ref('fct_questions') }}
-
-),
-
 totals_by_year as (
 
     select * from {{ ref('int_baseline_totals_by_year') }}
-
-),
-
-grouped_questions as (
-
-    select
-        question_groups.topic,
-        question_groups.question_group,
-        question_groups.sampling_method,
-        questions.has_accepted_answer,
-        questions.response_minutes,
-        questions.answer_count,
-        questions.view_count,
-        questions.data_source,
-        questions.is_synthetic
-
-    from question_groups
-    inner join questions
-        on
-            question_groups.site = questions.site
-            and question_groups.question_id = questions.question_id
 
 ),
 
@@ -59,7 +32,7 @@ per_question_metrics as (
         sampling_method,
         {{ difficulty_metrics() }}
 
-    from grouped_questions
+    from question_groups
     group by 1, 2, 3
 
 ),

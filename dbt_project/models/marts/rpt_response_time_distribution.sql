@@ -9,34 +9,24 @@ question_groups as (
 
 ),
 
-questions as (
-
-    select * from {{ ref('fct_questions') }}
-
-),
-
 answered as (
 
     select
-        question_groups.topic,
-        question_groups.question_group,
-        question_groups.sampling_method,
-        questions.response_minutes,
+        topic,
+        question_group,
+        sampling_method,
+        response_minutes,
         case
-            when questions.response_minutes < 1 then 0
+            when response_minutes < 1 then 0
             else least(
-                    cast(floor(2 * log10(questions.response_minutes)) as integer) + 1,
+                    cast(floor(2 * log10(response_minutes)) as integer) + 1,
                     {{ n_buckets - 1 }}
                 )
         end as bucket_index,
-        questions.is_synthetic
+        is_synthetic
 
     from question_groups
-    inner join questions
-        on
-            question_groups.site = questions.site
-            and question_groups.question_id = questions.question_id
-    where questions.response_minutes is not null
+    where response_minutes is not null
 
 ),
 

@@ -1,0 +1,80 @@
+{#
+    A table of one row per topic: fct_topic_question_groups (a view) reads it instead of counting
+    every dump question of every topic's window on each query.
+#}
+{{ config(materialized='table') }}
+
+with
+
+topics as (
+
+    select * from {{ ref('int_topics') }}
+
+),
+
+questions as (
+
+    select * from {{ ref('fct_questions') }}
+
+),
+
+topic_questions as (
+
+    select * from {{ ref('fct_topic_questions') }}
+
+),
+
+dump_question_counts as (
+
+    select
+        topics.topic,
+        count(*) as n_dump_questions
+
+    from topics
+    inner join questions
+        on
+            topics.site = questions.site
+            and {{ in_topic_window('questions.created_at', 'topics') }}
+    where questions.collected_by = 'dump'
+    group by 1
+
+),
+
+dump_member_counts as (
+
+    select
+        topic_questions.topic,
+        count(*) as n_dump_members
+
+    from topic_questions
+    inner join questions
+        on
+            topic_questions.site = questions.site
+            and topic_questions.question_id = questions.question_id
+    where questions.collected_by = 'dump'
+    group by 1
+
+),
+
+{# A topic whose window holds dump questions beyond its members has the dump as its baseline. #}
+final as (
+
+    select
+        topics.topic,
+        case
+            when
+                coalesce(dump_question_counts.n_dump_questions, 0)
+                > coalesce(dump_member_counts.n_dump_members, 0)
+                then 'full_population'
+            else 'random_sample'
+        end as baseline_sampling_method
+
+    from topics
+    left join dump_question_counts
+        on topics.topic = dump_question_counts.topic
+    left join dump_member_counts
+        on topics.topic = dump_member_counts.topic
+
+)
+
+select * from final
