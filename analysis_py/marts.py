@@ -17,6 +17,8 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 REQUIRED_TABLES = (
@@ -32,10 +34,6 @@ METRIC_METHOD_COLUMNS = {
     "answers_per_view": "answers_per_view_method",
 }
 
-_GROUP_QUESTIONS = """
-    from marts.fct_topic_question_groups as questions
-    where questions.topic = $topic
-"""
 _TOPIC_TAGS = """
     left join marts.fct_questions as tagged
         on questions.site = tagged.site and questions.question_id = tagged.question_id
@@ -138,8 +136,10 @@ def load_topic(con: duckdb.DuckDBPyConnection, topic: str) -> TopicData:
     """
     difficulty = _difficulty_rows(con, topic)
     groups = {}
+    collection_times = []
     for group in GROUPS:
         rows = _group_rows(con, topic, group)
+        collection_times += rows.column("collected_at").chunks
         if rows.num_rows == 0 and group not in difficulty:
             continue
         if group not in difficulty:
@@ -160,11 +160,11 @@ def load_topic(con: duckdb.DuckDBPyConnection, topic: str) -> TopicData:
             else (),
             methods=_methods(difficulty[group]),
         )
-    collected_from, collected_to, n_unknown = con.execute(
-        "select min(questions.collected_at), max(questions.collected_at),"
-        " count(*) filter (where questions.collected_at is null)" + _GROUP_QUESTIONS,
-        {"topic": topic},
-    ).fetchone()
+    # From the rows already read: a second query would stream the whole baseline again.
+    collected = pa.chunked_array(collection_times, type=pa.timestamp("us"))
+    n_unknown = collected.null_count
+    span = pc.min_max(collected)
+    collected_from, collected_to = span["min"].as_py(), span["max"].as_py()
     if n_unknown:
         raise MartsMissingError(
             f"{n_unknown} question(s) of topic {topic!r} have no collected_at in"
@@ -175,7 +175,8 @@ def load_topic(con: duckdb.DuckDBPyConnection, topic: str) -> TopicData:
 
 def _group_rows(con: duckdb.DuckDBPyConnection, topic: str, group: str) -> Any:
     """One group's questions in key order: a join's row order varies between runs, and the
-    bootstrap's random groups of rows must not, or one seed would give two intervals."""
+    bootstrap's random groups of rows must not, or one seed would give two intervals. A topic's
+    questions are all on its site, so the question id alone orders them (an integer sort)."""
     tags_column, tags_join = (", tagged.tags", _TOPIC_TAGS) if group == "topic" else ("", "")
     return con.execute(
         f"""
@@ -186,10 +187,11 @@ def _group_rows(con: duckdb.DuckDBPyConnection, topic: str, group: str) -> Any:
                 (epoch(questions.collected_at) - epoch(questions.created_at)) / 60.0, 0
             )::double as minutes_to_collection,
             questions.answer_count::double as answer_count,
-            questions.view_count::double as view_count{tags_column}
+            questions.view_count::double as view_count,
+            questions.collected_at::timestamp as collected_at{tags_column}
         from marts.fct_topic_question_groups as questions{tags_join}
         where questions.topic = $topic and questions.question_group = $group
-        order by questions.site, questions.question_id
+        order by questions.question_id
         """,
         {"topic": topic, "group": group},
     ).to_arrow_table()

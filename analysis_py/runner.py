@@ -1,14 +1,20 @@
 """`ptmwh analyze`: read the marts, run every RQ2 statistic per topic, write `analysis.*`.
 
 The warehouse is opened read-only for reading (one short connection per topic) and read-write only
-for the final write, which replaces the previous results in one transaction.
+for the final write, which replaces the previous results in one transaction. Topics are independent
+(each bootstrap stream derives from the seed and the topic), so with several topics they are
+analysed in parallel worker processes, one per core: at 10^7 questions a topic's baseline read and
+sorts take tens of seconds of one core (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +23,8 @@ from .bootstrap import DEFAULT_N_BOOTSTRAP, DEFAULT_SEED
 from .comparisons import Settings, analyze_topic
 from .marts import MartsMissingError, TopicData, check_marts, connect_read_only, load_topic, topics
 from .store import write_results
+
+MAX_WORKERS = 2  # the machines this runs on have 2 cores; more workers only add memory
 
 
 @dataclass(frozen=True)
@@ -91,12 +99,10 @@ def run_analysis(
     settings = Settings(seed, n_bootstrap, computed_at)
     rows: dict[str, list[dict]] = {"stat_tests": [], "metric_estimates": [], "survival_curves": []}
     input_rows = 0
-    for topic in topic_names:
-        with connect_read_only(db_path) as con:
-            data = load_topic(con, topic)
-        input_rows += data.n_rows
-        progress(_topic_line(data))
-        for table, table_rows in analyze_topic(data, settings).items():
+    for line, n_rows, topic_rows in _analyze_topics(db_path, topic_names, settings):
+        input_rows += n_rows
+        progress(line)
+        for table, table_rows in topic_rows.items():
             rows[table] += table_rows
     run_id = uuid.uuid4().hex
     n_tests = len(rows["stat_tests"])
@@ -114,6 +120,33 @@ def run_analysis(
         input_rows=input_rows,
         elapsed_seconds=time.perf_counter() - started,
     )
+
+
+def _analyze_topics(
+    db_path: Path, topic_names: list[str], settings: Settings
+) -> Iterator[tuple[str, int, dict[str, list[dict]]]]:
+    """Each topic's progress line, rows read and result rows, in `topic_names` order.
+
+    One topic runs in this process; several run in worker processes (spawned, so no DuckDB or
+    thread state is inherited), each opening the file read-only, which DuckDB allows concurrently.
+    """
+    workers = min(len(topic_names), MAX_WORKERS, os.cpu_count() or 1)
+    if workers == 1:
+        yield from (_analyze_one(db_path, topic, settings) for topic in topic_names)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(
+            _analyze_one, [db_path] * len(topic_names), topic_names, [settings] * len(topic_names)
+        )
+
+
+def _analyze_one(
+    db_path: Path, topic: str, settings: Settings
+) -> tuple[str, int, dict[str, list[dict]]]:
+    with connect_read_only(db_path) as con:
+        data = load_topic(con, topic)
+    return _topic_line(data), data.n_rows, analyze_topic(data, settings)
 
 
 def _topic_line(data: TopicData) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from analysis_py import store
+from analysis_py import runner, store
 from analysis_py.bootstrap import derive_rng
 from analysis_py.marts import MartsMissingError, connect_read_only, load_topic
 from analysis_py.runner import run_analysis
@@ -554,3 +554,25 @@ def test_a_topic_missing_a_group_gets_estimates_but_no_comparisons(
     assert line in lines[0]
     groups = _read(path, "select distinct question_group from analysis.metric_estimates")
     assert groups == [(kept,)]
+
+
+def test_parallel_topics_give_the_rows_one_process_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two topics in two worker processes write exactly what one process writes."""
+    questions = make_questions(n_topic=300, n_baseline=1200)
+    groups = topic_groups(TOPIC, list(range(1, 301)), list(range(301, 1501)))
+    groups += topic_groups("nlp", list(range(1, 151)), list(range(151, 1501)))
+    path = write_marts(
+        tmp_path / "w.duckdb", questions, groups, {TOPIC: TOPIC_TAGS, "nlp": TOPIC_TAGS}
+    )
+    query = (
+        "select * exclude (computed_at) from analysis.stat_tests"
+        " order by topic, comparison, tag, metric, test, effect_name"
+    )
+    run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    parallel = _read(path, query)
+    monkeypatch.setattr(runner, "MAX_WORKERS", 1)
+    run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    assert _read(path, query) == parallel
+    assert {row[0] for row in parallel} == {"nlp", TOPIC}
