@@ -64,7 +64,7 @@ def run_dump_load(
 
     Args:
         db_path: the warehouse DuckDB file.
-        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (needs the `7z` program).
+        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (via 7-Zip: `7zz` or `7z`).
         windows: (first day, last day) pairs, both inclusive; the union is kept.
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).

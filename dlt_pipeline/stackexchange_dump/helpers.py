@@ -41,7 +41,8 @@ from .settings import (
 _BODY_ATTRIBUTE = re.compile(rb' Body="[^"]*"')
 # The dump stores plain titles; the API sends them HTML-encoded; staging decodes one format only.
 _HTML_ENCODINGS = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
-_SEVEN_ZIP_PROGRAMS = ("7z", "7za", "7zr")
+# Debian's `7zip` package installs `7zz`; the older `p7zip-full` installs `7z` (and `7za`).
+_SEVEN_ZIP_PROGRAMS = ("7zz", "7z", "7za")
 
 
 class DumpParseError(LoadError):
@@ -132,11 +133,11 @@ class DumpStream:
 def open_dump(path: Path) -> Iterator[DumpStream]:
     """Open `Posts.xml`, `Posts.xml.gz`, or a `.7z` archive's `Posts.xml` as one streaming reader.
 
-    `.7z` is streamed through the `7z` program (p7zip) because no Python 7z reader decompresses
-    incrementally; without it the error says how to extract the file once.
+    `.7z` is streamed through 7-Zip (`7zz` or `7z`) because no Python 7z reader decompresses
+    incrementally; without it the error names the package and how to extract the file once.
 
     Raises:
-        LoadError: the file is missing, or it is a `.7z` and no 7z program is installed.
+        LoadError: the file is missing, or it is a `.7z` that 7-Zip cannot stream.
     """
     if not path.is_file():
         raise LoadError(f"dump file not found: {path}; pass the path of Posts.xml, .xml.gz or .7z")
@@ -155,23 +156,42 @@ def open_dump(path: Path) -> Iterator[DumpStream]:
 
 @contextmanager
 def _open_seven_zip(path: Path) -> Iterator[DumpStream]:
-    """Stream `Posts.xml` out of a `.7z` archive via `7z e -so`; one-line error without 7z."""
+    """Stream `Posts.xml` out of a `.7z` archive via `7zz e -so` (or `7z`), never to disk.
+
+    An archive without a `Posts.xml` member makes 7-Zip exit 0 having written nothing, so an empty
+    stream is checked before the parser would report it as a truncated file.
+
+    Raises:
+        LoadError: no 7-Zip program is installed, the archive holds no `Posts.xml`, or 7-Zip
+            fails (a corrupt archive); one line each.
+    """
     program = next((p for p in map(shutil.which, _SEVEN_ZIP_PROGRAMS) if p), None)
     if program is None:
         raise LoadError(
-            f"cannot stream {path.name}: no 7z program found; install p7zip (apt-get install "
-            f"p7zip-full) or extract once with `7z e {path} Posts.xml` and load that Posts.xml"
+            f"cannot stream {path.name}: no 7-Zip program found (7zz or 7z); install it with "
+            f"`apt-get install 7zip` (or p7zip-full), or extract once with "
+            f"`7zz e {path} Posts.xml` and load that Posts.xml"
         )
     command = [program, "e", "-so", str(path), "Posts.xml"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
         counted = _CountingReader(process.stdout)
-        yield DumpStream(counted, lambda: counted.count, None)
+        has_member = bool(process.stdout.peek(1))  # type: ignore[attr-defined]
+        if has_member:
+            yield DumpStream(counted, lambda: counted.count, None)
         process.stdout.close()
-        stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        stderr = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:
-            first_line = (stderr.splitlines() or ["no message"])[-1]
-            raise LoadError(f"7z could not extract Posts.xml from {path}: {first_line}")
+            last_line = (stderr.splitlines() or ["no message"])[-1]
+            raise LoadError(
+                f"7-Zip could not extract Posts.xml from {path}: {last_line}; "
+                "re-download the archive and re-run"
+            )
+        if not has_member:
+            raise LoadError(
+                f"{path} holds no Posts.xml; pass the site's dump archive "
+                "(e.g. beer.stackexchange.com.7z) or its extracted Posts.xml"
+            )
 
 
 class _CountingReader:
