@@ -116,6 +116,9 @@ def _build_parser() -> argparse.ArgumentParser:
     dump.add_argument(
         "--dump-date", type=_iso_date, help="day the dump was taken (default: its newest post)"
     )
+    dump.add_argument(
+        "--force", action="store_true", help="load a dump older than the site's newest loaded one"
+    )
 
     verbs.add_parser("build", help="rebuild every topic's marts with dbt (dbt build)")
 
@@ -271,6 +274,7 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
         windows=windows,
         site=site,
         dump_date=args.dump_date,
+        force=args.force,
         progress=_progress,
     )
     return result.summary_line()

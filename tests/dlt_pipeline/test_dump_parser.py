@@ -111,6 +111,7 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
         "collected_by": "dump",
         "collected_at": None,
         "is_synthetic": False,
+        "deleted_at": None,
     }
 
 
