@@ -58,6 +58,7 @@ def run_dump_load(
     dump_date: date | None = None,
     force: bool = False,
     progress: Callable[[str], None] = print,
+    meter: Callable[[int | None], Callable[[int, int, int], None]] | None = None,
     include_bodies: bool = False,
     clock: Callable[[], float] = time.monotonic,
     segment_posts: int = SEGMENT_POSTS,
@@ -82,7 +83,10 @@ def run_dump_load(
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
         dump_date: the day the dump was taken; default the newest post date in the file.
         force: load a dump older than the newest one loaded of its site.
-        progress: receives progress lines (bytes read, posts/s, ETA), at most one a second.
+        progress: receives the final line and, without `meter`, progress lines (bytes read,
+            posts/s, ETA) every few seconds.
+        meter: given the file's size in bytes (None when unknown), returns the callback for
+            (bytes read, posts seen, posts kept) after each chunk; the CLI draws a bar with it.
         include_bodies: also load question bodies (they make the load several times slower).
         clock: monotonic seconds, injectable for tests.
         segment_posts: kept posts per committed dlt load into the pending tables.
@@ -113,7 +117,11 @@ def run_dump_load(
                 collected_at=None if dump_date is None else _epoch(dump_date),
                 include_bodies=include_bodies,
                 batch_rows=batch_rows,
-                on_chunk=ProgressReporter(progress, stream.total_bytes, clock).update,
+                on_chunk=(
+                    meter(stream.total_bytes)
+                    if meter is not None
+                    else ProgressReporter(progress, stream.total_bytes, clock).update
+                ),
             )
             parsed = _load_segments(pipeline, batches, segment_posts)
         last = parsed.last

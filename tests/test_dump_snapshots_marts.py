@@ -23,7 +23,8 @@ REPORT_MARTS = sorted(table for schema, table in REQUIRED_TABLES if schema == "m
 TOPIC = ["topic", "add", "brewing", "--tags", "brewing,taste,history", "--site", "beer",
          "--from", "2014-01-01", "--to", "2014-12-31"]  # fmt: skip
 
-pytestmark = pytest.mark.slow
+# Five dbt builds: minutes on 2 shared cores, beyond the suite's 300 s default per test.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 
 def _rounded(row: tuple) -> tuple:

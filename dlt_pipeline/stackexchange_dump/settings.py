@@ -10,8 +10,8 @@ BATCH_ROWS = 50_000
 SEGMENT_POSTS = 500_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
-# At most one progress line per this many seconds.
-PROGRESS_INTERVAL_SECONDS = 1.0
+# At most one plain progress line per this many seconds (a log, not a flood; a terminal gets a bar).
+PROGRESS_INTERVAL_SECONDS = 5.0
 
 QUESTION_POST_TYPE = "1"
 ANSWER_POST_TYPE = "2"

@@ -213,10 +213,12 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
         pass
 
 
-def test_progress_reports_at_most_once_a_second_with_eta() -> None:
+def test_progress_reports_at_most_once_an_interval_with_eta() -> None:
     now = [100.0]
     lines: list[str] = []
-    reporter = ProgressReporter(lines.append, total_bytes=1_000_000, clock=lambda: now[0])
+    reporter = ProgressReporter(
+        lines.append, total_bytes=1_000_000, clock=lambda: now[0], interval=1.0
+    )
     for step in range(1, 11):
         now[0] = 100.0 + step * 0.25
         reporter.update(step * 50_000, step * 1_000, step * 900)
