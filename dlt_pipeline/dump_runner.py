@@ -11,7 +11,6 @@ from datetime import time as day_time
 from pathlib import Path
 
 import dlt
-from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from .dump_snapshot import (
@@ -28,7 +27,7 @@ from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
-from .stackexchange_dump import snapshot_posts, stackexchange_dump
+from .stackexchange_dump import append_pending, snapshot_posts
 from .stackexchange_dump.helpers import (
     DumpParseError,
     DumpWindow,
@@ -123,7 +122,7 @@ def run_dump_load(
                     else ProgressReporter(progress, stream.total_bytes, clock).update
                 ),
             )
-            parsed = _load_segments(pipeline, batches, segment_posts)
+            parsed = _load_segments(db_path, batches, segment_posts)
         last = parsed.last
         file_date = _newest_day(last)
         # A truncated file's newest date is only a lower bound of its date: not judged.
@@ -196,15 +195,13 @@ class _Parsed:
     error: DumpParseError | None = None
 
 
-def _load_segments(
-    pipeline: dlt.Pipeline, batches: Iterator[PostBatch], segment_posts: int
-) -> _Parsed:
+def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: int) -> _Parsed:
     """Append the file to the pending tables segment by segment, until it ends or fails to parse."""
     last: PostBatch | None = None
     error: DumpParseError | None = None
     # One loader thread: DuckDB and Arrow release the GIL, so segment k loads while k+1 is parsed.
     with ThreadPoolExecutor(max_workers=1) as loader:
-        loading: Future[LoadInfo] | None = None
+        loading: Future[None] | None = None
         while error is None:
             segment, error = _next_segment(batches, segment_posts)
             if loading is not None:
@@ -212,7 +209,7 @@ def _load_segments(
                 loading = None
             if not segment:
                 break
-            loading = loader.submit(run_load, pipeline, stackexchange_dump(segment), _step_failure)
+            loading = loader.submit(append_pending, db_path, segment)
             last = segment[-1]
         if loading is not None:
             loading.result()

@@ -1,10 +1,11 @@
-"""dlt source for the Stack Exchange data dump: `Posts.xml` into the API loader's raw tables.
+"""The Stack Exchange data dump into the raw tables: parsed segments, then one dlt merge.
 
 A dump is a snapshot of its site, and memory must stay bounded although answers may come before
 their question in file order, so loading runs in two steps:
 
-1. `stackexchange_dump(batches)` appends parsed batches to the pending tables (`dump_*_pending`).
-   The runner calls it once per segment of the file, so memory holds one segment at a time.
+1. `append_pending(db_path, batches)` appends parsed batches to the pending tables
+   (`dump_*_pending`). The runner calls it once per segment of the file, so memory holds one
+   segment at a time.
 2. `snapshot_posts(db_path, site, windows)`, once the whole file is read and checked, merges the
    pending questions and tags into `questions` and `question_tags` (on (`site`, `question_id`)),
    and the pending answers whose question is among them into `answers`, with `is_accepted` from
@@ -38,25 +39,31 @@ from .settings import (
 )
 
 
-@dlt.source(name="stackexchange_dump", max_table_nesting=0)
-def stackexchange_dump(batches: Sequence[PostBatch]) -> tuple[DltResource, ...]:
+def append_pending(db_path: Path, batches: Sequence[PostBatch]) -> None:
     """Append parsed dump batches (one segment of the file) to the three pending tables.
 
-    Args:
-        batches: Arrow batches from `helpers.iter_post_batches`.
+    Straight from Arrow into DuckDB, not through dlt: the pending tables are the loader's scratch,
+    read back by `snapshot_posts`, so dlt's parquet round trip and load bookkeeping would only cost
+    time (about half the load's CPU when every segment went through dlt; benchmarks/README.md).
     """
-
-    def pending(table: str, part: str) -> DltResource:
-        def rows() -> Iterator[pa.Table]:
-            yield from (getattr(b, part) for b in batches if getattr(b, part).num_rows)
-
-        return dlt.resource(rows, name=table, write_disposition="append")()
-
-    return (
-        pending(PENDING_QUESTIONS_TABLE, "questions"),
-        pending(PENDING_QUESTION_TAGS_TABLE, "question_tags"),
-        pending(PENDING_ANSWERS_TABLE, "answers"),
-    )
+    parts = {
+        PENDING_QUESTIONS_TABLE: [batch.questions for batch in batches],
+        PENDING_QUESTION_TAGS_TABLE: [batch.question_tags for batch in batches],
+        PENDING_ANSWERS_TABLE: [batch.answers for batch in batches],
+    }
+    with duckdb.connect(str(db_path)) as connection:
+        connection.execute(f"create schema if not exists {DATASET}")
+        for table, tables in parts.items():
+            rows = pa.concat_tables(tables) if tables else None
+            if rows is None:
+                continue
+            connection.register("segment_rows", rows)
+            connection.execute(
+                f"create table if not exists {DATASET}.{table} as "
+                "select * from segment_rows limit 0"
+            )
+            connection.execute(f"insert into {DATASET}.{table} by name select * from segment_rows")
+            connection.unregister("segment_rows")
 
 
 _ANSWERS_SQL = f"""
