@@ -5,34 +5,43 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
 
 import dlt
-import duckdb
-from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from .dump_snapshot import (
+    Deleted,
+    clear_pending,
+    date_pending_questions,
+    drop_id_outliers,
+    mark_deleted,
+    newest_loaded_dump,
+    pending_answers,
+    refuse_older_dump,
+)
 from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
-from .stackexchange_dump import resolved_answers, stackexchange_dump
+from .stackexchange_dump import append_pending, snapshot_posts
 from .stackexchange_dump.helpers import (
     DumpParseError,
     DumpWindow,
     PostBatch,
     ProgressReporter,
+    id_outliers,
     iter_post_batches,
     open_dump,
 )
 from .stackexchange_dump.settings import (
+    ANSWER_POST_TYPE,
     BATCH_ROWS,
-    DATA_SOURCE,
-    PENDING_ANSWERS_TABLE,
     PIPELINE_NAME,
+    QUESTION_POST_TYPE,
     SEGMENT_POSTS,
 )
 
@@ -46,62 +55,103 @@ def run_dump_load(
     windows: Sequence[tuple[date, date]],
     site: str | None = None,
     dump_date: date | None = None,
+    force: bool = False,
     progress: Callable[[str], None] = print,
+    meter: Callable[[int | None], Callable[[int, int, int], None]] | None = None,
     include_bodies: bool = False,
     clock: Callable[[], float] = time.monotonic,
     segment_posts: int = SEGMENT_POSTS,
     batch_rows: int = BATCH_ROWS,
 ) -> LoadResult:
-    """Load the questions, tags and answers of a dump's `Posts.xml` into `raw_stackexchange`.
+    """Load a dump's `Posts.xml` as the snapshot of its site into `raw_stackexchange`.
 
     Questions created in any of the windows (inclusive days, UTC) are kept with their tags, and the
     answers of those questions with `is_accepted` from the question's `AcceptedAnswerId`. Every
     row carries the dump's site, and every question `collected_at` = the dump's date (the newest
-    post date in the file unless `dump_date` is given), the time its counts were observed. Every
-    `segment_posts` kept posts are committed as one dlt load, so a corrupt file or a crash keeps
-    what came before it; re-running is idempotent (merge on (`site`, `question_id`) and
-    (`site`, `answer_id`)).
+    post date in the file unless `dump_date` is given). The file is appended to pending tables
+    segment by segment (bounded memory); once it has been read whole, a dump older than the site's
+    newest loaded one is refused, the fabricated posts and id outliers are dropped, the posts are
+    merged on (`site`, `question_id`) and (`site`, `answer_id`), and the site's posts in the
+    windows that the dump no longer holds are marked deleted. Re-running is idempotent.
 
     Args:
         db_path: the warehouse DuckDB file.
-        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (needs the `7z` program).
+        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (via 7-Zip: `7zz` or `7z`).
         windows: (first day, last day) pairs, both inclusive; the union is kept.
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
         dump_date: the day the dump was taken; default the newest post date in the file.
-        progress: receives progress lines (bytes read, posts/s, ETA), at most one a second.
+        force: load a dump older than the newest one loaded of its site.
+        progress: receives the final line and, without `meter`, progress lines (bytes read,
+            posts/s, ETA) every few seconds.
+        meter: given the file's size in bytes (None when unknown), returns the callback for
+            (bytes read, posts seen, posts kept) after each chunk; the CLI draws a bar with it.
         include_bodies: also load question bodies (they make the load several times slower).
         clock: monotonic seconds, injectable for tests.
-        segment_posts: kept posts per committed dlt load.
+        segment_posts: kept posts per committed dlt load into the pending tables.
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
 
     Returns:
         What was loaded: items per table in this run, rows per raw table after it.
 
     Raises:
-        LoadError: no window, a window ending before it starts, no site, or the file is missing
-            or corrupt (posts before the error stay loaded).
+        LoadError: no window, a window ending before it starts, no site, an older dump, a file
+            that is not a Posts.xml (these change nothing), or a missing or corrupt file (the
+            posts before the error are merged, nothing is marked deleted).
     """
     spans = _windows(windows)
     site = dump_site(path, site)
+    newest_loaded = newest_loaded_dump(db_path, site)
+    if dump_date is not None:
+        refuse_older_dump(site, dump_date, newest_loaded, force)
     pipeline = _pipeline(db_path)
     started, started_at = clock(), datetime.now(UTC)
-    with open_dump(path) as stream:
-        batches = iter_post_batches(
-            stream,
-            spans,
-            site=site,
-            collected_at=None if dump_date is None else _epoch(dump_date),
-            include_bodies=include_bodies,
-            batch_rows=batch_rows,
-            on_chunk=ProgressReporter(progress, stream.total_bytes, clock).update,
-        )
-        parsed = _load_segments(pipeline, batches, segment_posts)
-    if parsed.last is not None:
-        parsed.counts["answers"] = _resolve_answers(pipeline, db_path, site, spans)
-        dump_date = dump_date or _newest_day(parsed.last)
-        _date_questions(db_path, site, parsed.last)
-    message = str(parsed.error) if parsed.error else _summary(parsed, clock() - started, spans)
+    clear_pending(db_path)
+    try:
+        with open_dump(path) as stream:
+            batches = iter_post_batches(
+                stream,
+                spans,
+                site=site,
+                collected_at=None if dump_date is None else _epoch(dump_date),
+                include_bodies=include_bodies,
+                batch_rows=batch_rows,
+                on_chunk=(
+                    meter(stream.total_bytes)
+                    if meter is not None
+                    else ProgressReporter(progress, stream.total_bytes, clock).update
+                ),
+            )
+            parsed = _load_segments(db_path, batches, segment_posts)
+        last = parsed.last
+        file_date = _newest_day(last)
+        # A truncated file's newest date is only a lower bound of its date: not judged.
+        if dump_date is None and file_date is not None and parsed.error is None:
+            refuse_older_dump(site, file_date, newest_loaded, force)
+    except LoadError:
+        clear_pending(db_path)  # nothing reached the raw tables
+        raise
+    day = dump_date or file_date
+    observed = _epoch(dump_date) if dump_date else _newest_epoch(last)
+    outliers = {
+        "questions": id_outliers(last.top_ids[QUESTION_POST_TYPE]),
+        "answers": id_outliers(last.top_ids[ANSWER_POST_TYPE]),
+    }
+    dropped = drop_id_outliers(db_path, site, outliers)
+    if observed is not None:
+        date_pending_questions(db_path, site, observed)
+    answers_pending = pending_answers(db_path, site)
+    counts = _merge(pipeline, db_path, site, spans)
+    deleted = Deleted(0, 0)
+    if parsed.error is None and day is not None and observed is not None:
+        deleted = mark_deleted(db_path, site, spans, observed, _epoch(day + timedelta(days=1)))
+    clear_pending(db_path)
+    message = (
+        str(parsed.error)
+        if parsed.error
+        else _summary(last, clock() - started, spans, deleted, day)
+    )
+    skipped = _skipped(last, dropped, answers_pending - counts["answers"])
     record_run(
         pipeline,
         _step_failure,
@@ -113,10 +163,10 @@ def run_dump_load(
         tags=None,
         from_date=min(window.from_date for window in spans),
         to_date=max(window.to_date for window in spans),
-        dump_date=dump_date,
+        dump_date=day,
         requests_made=0,
-        items_loaded=parsed.counts,
-        **_skipped(parsed.last, parsed.pending_answers - parsed.counts["answers"]),
+        items_loaded=counts,
+        **skipped,
         quota_remaining=None,
         quota_max=None,
         message=message,
@@ -125,7 +175,7 @@ def run_dump_load(
         raise parsed.error
     progress(message)
     return LoadResult(
-        items_loaded=parsed.counts,
+        items_loaded=counts,
         row_counts=row_counts(db_path, DATASET, _RAW_TABLES),
         message=message,
     )
@@ -136,67 +186,78 @@ class _Parsed:
     """What the segments of one dump load held.
 
     Attributes:
-        counts: rows loaded per raw table (`answers` is filled once they are resolved).
-        pending_answers: answers parsed, before their question's window is checked.
-        last: the last batch parsed (its counters cover the whole file so far).
+        last: the last batch parsed (its counters cover the whole file so far); the parser
+            yields at least one batch, possibly empty.
         error: the parse error that ended the file early, if any.
     """
 
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"questions": 0, "question_tags": 0, "answers": 0}
-    )
-    pending_answers: int = 0
-    last: PostBatch | None = None
+    last: PostBatch
     error: DumpParseError | None = None
 
 
-def _load_segments(
-    pipeline: dlt.Pipeline, batches: Iterator[PostBatch], segment_posts: int
-) -> _Parsed:
-    """Load the file segment by segment, each one dlt load, until it ends or fails to parse."""
-    parsed = _Parsed()
-    first = True
+def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: int) -> _Parsed:
+    """Append the file to the pending tables segment by segment, until it ends or fails to parse."""
+    last: PostBatch | None = None
+    error: DumpParseError | None = None
     # One loader thread: DuckDB and Arrow release the GIL, so segment k loads while k+1 is parsed.
     with ThreadPoolExecutor(max_workers=1) as loader:
-        loading: Future[LoadInfo] | None = None
-        while parsed.error is None:
-            segment, parsed.error = _next_segment(batches, segment_posts)
+        loading: Future[None] | None = None
+        while error is None:
+            segment, error = _next_segment(batches, segment_posts)
             if loading is not None:
                 loading.result()
                 loading = None
             if not segment:
                 break
-            source = stackexchange_dump(segment, replace_pending=first)
-            loading = loader.submit(run_load, pipeline, source, _step_failure)
-            first = False
-            parsed.last = segment[-1]
-            parsed.counts["questions"] += sum(batch.questions.num_rows for batch in segment)
-            parsed.counts["question_tags"] += sum(batch.question_tags.num_rows for batch in segment)
-            parsed.pending_answers += sum(batch.answers.num_rows for batch in segment)
+            loading = loader.submit(append_pending, db_path, segment)
+            last = segment[-1]
         if loading is not None:
             loading.result()
-    return parsed
+    assert last is not None, "iter_post_batches yields at least one batch"
+    return _Parsed(last, error)
 
 
-def _summary(parsed: _Parsed, elapsed: float, windows: Sequence[DumpWindow]) -> str:
-    """The one line a finished load reports: posts parsed, time, rate and windows."""
-    posts_seen = parsed.last.posts_seen if parsed.last else 0
+def _merge(
+    pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
+) -> dict[str, int]:
+    """Merge the pending posts into the raw tables; return the rows merged per table."""
+    run_load(pipeline, snapshot_posts(db_path, site, windows), _step_failure)
+    merged = pipeline.last_trace.last_normalize_info.row_counts
+    return {table: int(merged.get(table, 0)) for table in _RAW_TABLES}
+
+
+def _summary(
+    last: PostBatch,
+    elapsed: float,
+    windows: Sequence[DumpWindow],
+    deleted: Deleted,
+    day: date | None,
+) -> str:
+    """The one line a finished load reports: posts parsed, time, rate, windows, deletions."""
     elapsed = max(elapsed, 1e-9)
     spans = ", ".join(f"{window.from_date}..{window.to_date}" for window in windows)
-    return (
-        f"parsed {posts_seen:,} posts in {elapsed:,.1f} s ({posts_seen / elapsed:,.0f} posts/s), "
-        f"window {spans}"
+    line = (
+        f"parsed {last.posts_seen:,} posts in {elapsed:,.1f} s "
+        f"({last.posts_seen / elapsed:,.0f} posts/s), window {spans}"
     )
+    if deleted.questions or deleted.answers:
+        line += (
+            f"; {deleted.questions:,} questions and {deleted.answers:,} answers no longer in "
+            f"the dump marked deleted as of {day}"
+        )
+    return line
 
 
-def _skipped(last: PostBatch | None, answers_dropped: int) -> dict[str, object]:
+def _skipped(last: PostBatch, outliers: int, answers_dropped: int) -> dict[str, object]:
     """`items_skipped` and `skipped_reasons` of `load_runs`: posts parsed, not loaded, by reason."""
-    seen = last.posts_seen if last else 0
-    kept = last.posts_kept if last else 0
-    other = last.other_post_types if last else 0
     reasons = {
-        "outside_window": seen - kept - other,
-        "other_post_type": other,
+        "outside_window": last.posts_seen
+        - last.posts_kept
+        - last.other_post_types
+        - last.fabricated,
+        "other_post_type": last.other_post_types,
+        "fabricated_post": last.fabricated,
+        "id_outlier": outliers,
         "answer_to_question_outside_window": answers_dropped,
     }
     return {"items_skipped": sum(reasons.values()), "skipped_reasons": reasons}
@@ -220,23 +281,11 @@ def _next_segment(
     return segment, None
 
 
-def _resolve_answers(
-    pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
-) -> int:
-    """Merge this load's pending answers of in-window questions into `answers`; return how many."""
-    run_load(pipeline, resolved_answers(db_path, site, windows), _step_failure)
-    loaded = int(pipeline.last_trace.last_normalize_info.row_counts.get("answers", 0))
-    with duckdb.connect(str(db_path)) as connection:
-        if _table_exists(connection, PENDING_ANSWERS_TABLE):
-            connection.execute(f"delete from {DATASET}.{PENDING_ANSWERS_TABLE}")
-    return loaded
-
-
 def _step_failure(exc: PipelineStepFailed) -> str:
-    """A failed dump load in one line; the segments committed before it stay loaded."""
+    """A failed dump load in one line; the raw tables keep what they held before it."""
     return (
-        f"loading the dump into {DATASET} failed: {first_line(exc)}; earlier segments "
-        f"stay loaded; fix the cause and re-run load-dump"
+        f"loading the dump into {DATASET} failed: {first_line(exc)}; the posts already "
+        f"loaded stay as they were; fix the cause and re-run load-dump"
     )
 
 
@@ -279,29 +328,3 @@ def _newest_day(last: PostBatch) -> date | None:
     """The day of the newest post in the file: the dump's date for `load_runs.dump_date`."""
     newest = _newest_epoch(last)
     return None if newest is None else datetime.fromtimestamp(newest, UTC).date()
-
-
-def _date_questions(db_path: Path, site: str, last: PostBatch) -> None:
-    """Set `collected_at` of the site's dump questions still without one to the file's newest date.
-
-    The newest date is known only once the file has been read, after its segments were committed;
-    questions loaded with `--dump-date` already carry theirs.
-    """
-    newest = _newest_epoch(last)
-    if newest is None:
-        return
-    with duckdb.connect(str(db_path)) as connection:
-        connection.execute(
-            f"update {DATASET}.questions set collected_at = ? "
-            "where site = ? and data_source = ? and collected_at is null",
-            [newest, site, DATA_SOURCE],
-        )
-
-
-def _table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    """Whether `raw_stackexchange.<table>` exists."""
-    row = connection.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-        [DATASET, table],
-    ).fetchone()
-    return bool(row and row[0])

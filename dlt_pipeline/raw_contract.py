@@ -79,6 +79,7 @@ QUESTIONS_SCHEMA = pa.schema(
         ("collected_by", pa.string()),
         ("collected_at", pa.int64()),
         ("is_synthetic", pa.bool_()),
+        ("deleted_at", pa.int64()),
     ]
 )
 QUESTION_TAGS_SCHEMA = pa.schema(
@@ -87,6 +88,7 @@ QUESTION_TAGS_SCHEMA = pa.schema(
         pa.field("question_id", pa.int64(), nullable=False),
         pa.field("tag", pa.string(), nullable=False),
         ("tag_position", pa.int64()),
+        ("deleted_at", pa.int64()),
     ]
 )
 ANSWERS_SCHEMA = pa.schema(
@@ -101,6 +103,7 @@ ANSWERS_SCHEMA = pa.schema(
         ("owner_user_id", pa.int64()),
         ("data_source", pa.string()),
         ("is_synthetic", pa.bool_()),
+        ("deleted_at", pa.int64()),
     ]
 )
 TAGS_SCHEMA = pa.schema(

@@ -116,6 +116,9 @@ def _build_parser() -> argparse.ArgumentParser:
     dump.add_argument(
         "--dump-date", type=_iso_date, help="day the dump was taken (default: its newest post)"
     )
+    dump.add_argument(
+        "--force", action="store_true", help="load a dump older than the site's newest loaded one"
+    )
 
     verbs.add_parser("build", help="rebuild every topic's marts with dbt (dbt build)")
 
@@ -212,6 +215,8 @@ def _topic_flag_refusal(args: argparse.Namespace) -> str | None:
 def _load(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.api_runner import run_api_load
 
+    from .progress import ApiProgress
+
     names = args.topics or ([ALL_TOPICS] if args.synthetic_sample else None)
     topics = select_topics(names)
     with _synthetic_api(args.synthetic_sample) as sample_url:
@@ -219,21 +224,25 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
         if sample_url is not None:
             grouped = _synthetic_sites(grouped)
         lines = []
-        for site, site_topics in grouped.items():
-            _progress(f"{site}: topics {', '.join(t.name for t in site_topics)}")
-            result = run_api_load(
-                db_path,
-                site=site,
-                topics=[topic.tag_window for topic in site_topics],
-                base_url=sample_url or args.base_url,
-                refresh=args.refresh,
-                baseline=args.baseline,
-                is_synthetic=True if args.synthetic_sample else None,
-                progress=_progress,
-            )
-            lines.append(f"{result.summary_line()} (site {site})")
-            if result.status != "completed":
-                break
+        shown = ApiProgress()
+        try:
+            for site, site_topics in grouped.items():
+                shown(f"{site}: topics {', '.join(t.name for t in site_topics)}")
+                result = run_api_load(
+                    db_path,
+                    site=site,
+                    topics=[topic.tag_window for topic in site_topics],
+                    base_url=sample_url or args.base_url,
+                    refresh=args.refresh,
+                    baseline=args.baseline,
+                    is_synthetic=True if args.synthetic_sample else None,
+                    progress=shown,
+                )
+                lines.append(f"{result.summary_line()} (site {site})")
+                if result.status != "completed":
+                    break
+        finally:
+            shown.close()
     counts = ", ".join(f"{table}={n}" for table, n in sorted(result.row_counts.items()))
     print(f"raw_stackexchange rows: {counts}")
     return "\n".join(lines)
@@ -255,6 +264,8 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.dump_runner import run_dump_load
     from dlt_pipeline.sites import dump_site
 
+    from .progress import DumpProgress
+
     site = dump_site(args.path, args.site)
     if args.from_date and args.to_date:
         windows = [(args.from_date, args.to_date)]
@@ -265,14 +276,17 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
             f"no topic on {site}: define one (ptmwh topic add NAME --site {site} ...) "
             "or pass --from and --to"
         )
-    result = run_dump_load(
-        db_path,
-        args.path,
-        windows=windows,
-        site=site,
-        dump_date=args.dump_date,
-        progress=_progress,
-    )
+    with DumpProgress() as shown:
+        result = run_dump_load(
+            db_path,
+            args.path,
+            windows=windows,
+            site=site,
+            dump_date=args.dump_date,
+            force=args.force,
+            progress=_progress,
+            meter=shown.meter,
+        )
     return result.summary_line()
 
 

@@ -9,7 +9,9 @@ to decode it. Every conversion (ids, dates, titles, tags) then runs column-wise 
 
 from __future__ import annotations
 
+import bisect
 import gzip
+import itertools
 import re
 import shutil
 import subprocess
@@ -33,15 +35,20 @@ from .settings import (
     BATCH_ROWS,
     COLLECTED_BY,
     DATA_SOURCE,
+    FABRICATED_OWNER,
+    FABRICATED_POSTS,
+    ID_OUTLIER_FACTOR,
     PROGRESS_INTERVAL_SECONDS,
     QUESTION_POST_TYPE,
     READ_CHUNK_BYTES,
+    TOP_IDS_TRACKED,
 )
 
 _BODY_ATTRIBUTE = re.compile(rb' Body="[^"]*"')
 # The dump stores plain titles; the API sends them HTML-encoded; staging decodes one format only.
 _HTML_ENCODINGS = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
-_SEVEN_ZIP_PROGRAMS = ("7z", "7za", "7zr")
+# Debian's `7zip` package installs `7zz`; the older `p7zip-full` installs `7z` (and `7za`).
+_SEVEN_ZIP_PROGRAMS = ("7zz", "7z", "7za")
 
 
 class DumpParseError(LoadError):
@@ -94,6 +101,8 @@ class PostBatch:
         posts_seen: posts (rows of any type) parsed so far, kept or not.
         posts_kept: questions and answers kept so far.
         other_post_types: posts so far that are neither question nor answer (tag wikis, ...).
+        fabricated: the dump's fabricated posts dropped so far (settings.FABRICATED_POSTS).
+        top_ids: the largest question and answer ids so far, by PostTypeId, ascending.
         newest_date: the newest `CreationDate`/`LastActivityDate` of any post so far (ISO text,
             UTC), the dump's date when the file ends.
     """
@@ -105,6 +114,8 @@ class PostBatch:
     posts_seen: int
     posts_kept: int
     other_post_types: int
+    fabricated: int
+    top_ids: dict[str, list[int]]
     newest_date: str
 
     @property
@@ -132,11 +143,11 @@ class DumpStream:
 def open_dump(path: Path) -> Iterator[DumpStream]:
     """Open `Posts.xml`, `Posts.xml.gz`, or a `.7z` archive's `Posts.xml` as one streaming reader.
 
-    `.7z` is streamed through the `7z` program (p7zip) because no Python 7z reader decompresses
-    incrementally; without it the error says how to extract the file once.
+    `.7z` is streamed through 7-Zip (`7zz` or `7z`) because no Python 7z reader decompresses
+    incrementally; without it the error names the package and how to extract the file once.
 
     Raises:
-        LoadError: the file is missing, or it is a `.7z` and no 7z program is installed.
+        LoadError: the file is missing, or it is a `.7z` that 7-Zip cannot stream.
     """
     if not path.is_file():
         raise LoadError(f"dump file not found: {path}; pass the path of Posts.xml, .xml.gz or .7z")
@@ -155,23 +166,42 @@ def open_dump(path: Path) -> Iterator[DumpStream]:
 
 @contextmanager
 def _open_seven_zip(path: Path) -> Iterator[DumpStream]:
-    """Stream `Posts.xml` out of a `.7z` archive via `7z e -so`; one-line error without 7z."""
+    """Stream `Posts.xml` out of a `.7z` archive via `7zz e -so` (or `7z`), never to disk.
+
+    An archive without a `Posts.xml` member makes 7-Zip exit 0 having written nothing, so an empty
+    stream is checked before the parser would report it as a truncated file.
+
+    Raises:
+        LoadError: no 7-Zip program is installed, the archive holds no `Posts.xml`, or 7-Zip
+            fails (a corrupt archive); one line each.
+    """
     program = next((p for p in map(shutil.which, _SEVEN_ZIP_PROGRAMS) if p), None)
     if program is None:
         raise LoadError(
-            f"cannot stream {path.name}: no 7z program found; install p7zip (apt-get install "
-            f"p7zip-full) or extract once with `7z e {path} Posts.xml` and load that Posts.xml"
+            f"cannot stream {path.name}: no 7-Zip program found (7zz or 7z); install it with "
+            f"`apt-get install 7zip` (or p7zip-full), or extract once with "
+            f"`7zz e {path} Posts.xml` and load that Posts.xml"
         )
     command = [program, "e", "-so", str(path), "Posts.xml"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stderr is not None
         counted = _CountingReader(process.stdout)
-        yield DumpStream(counted, lambda: counted.count, None)
+        has_member = bool(process.stdout.peek(1))  # type: ignore[attr-defined]
+        if has_member:
+            yield DumpStream(counted, lambda: counted.count, None)
         process.stdout.close()
-        stderr = process.stderr.read().decode(errors="replace").strip() if process.stderr else ""
+        stderr = process.stderr.read().decode(errors="replace").strip()
         if process.wait() != 0:
-            first_line = (stderr.splitlines() or ["no message"])[-1]
-            raise LoadError(f"7z could not extract Posts.xml from {path}: {first_line}")
+            last_line = (stderr.splitlines() or ["no message"])[-1]
+            raise LoadError(
+                f"7-Zip could not extract Posts.xml from {path}: {last_line}; "
+                "re-download the archive and re-run"
+            )
+        if not has_member:
+            raise LoadError(
+                f"{path} holds no Posts.xml; pass the site's dump archive "
+                "(e.g. beer.stackexchange.com.7z) or its extracted Posts.xml"
+            )
 
 
 class _CountingReader:
@@ -192,8 +222,16 @@ class _CountingReader:
         return data
 
 
+class NotAPostsFileError(LoadError):
+    """The file's rows lack `PostTypeId` or `CreationDate`: not a Posts.xml; nothing is loaded."""
+
+
 class _PostCollector:
-    """expat handler that keeps the attribute dicts of in-window posts until a batch is full."""
+    """expat handler that keeps the attribute dicts of in-window posts until a batch is full.
+
+    It also drops the dump's fabricated posts and tracks the largest ids of each post type, so the
+    runner can drop id outliers once the whole file has been seen.
+    """
 
     def __init__(self, windows: Sequence[DumpWindow]) -> None:
         self.questions: list[dict[str, str]] = []
@@ -201,35 +239,72 @@ class _PostCollector:
         self.posts_seen = 0
         self.posts_kept = 0
         self.other_post_types = 0
+        self.fabricated = 0
         self.newest_date = ""
+        # Ascending; the smallest tracked id first, so a larger one replaces it.
+        self.top_ids: dict[str, list[int]] = {
+            QUESTION_POST_TYPE: [0] * TOP_IDS_TRACKED,
+            ANSWER_POST_TYPE: [0] * TOP_IDS_TRACKED,
+        }
         self._spans = [(window.from_iso, window.end_iso) for window in windows]
         self._first_iso = min(window.from_iso for window in windows)
 
-    def start_element(self, _name: str, attributes: dict[str, str]) -> None:
-        post_type = attributes.get("PostTypeId")
-        if post_type is None:
+    def start_element(self, name: str, attributes: dict[str, str]) -> None:
+        if name != "row":
             return
+        post_type = attributes.get("PostTypeId")
+        created = attributes.get("CreationDate")
+        if post_type is None or created is None:
+            missing = "PostTypeId" if post_type is None else "CreationDate"
+            raise NotAPostsFileError(
+                f"row {self.posts_seen + 1} has no {missing}: this is not a Stack Exchange "
+                "Posts.xml (another table of the dump, or another tool's export); nothing was "
+                "loaded; pass the dump's Posts.xml or its .7z archive"
+            )
         self.posts_seen += 1
-        created = attributes.get("CreationDate", "")
         newest = max(created, attributes.get("LastActivityDate", ""))
         if newest > self.newest_date:
             self.newest_date = newest
+        if post_type != QUESTION_POST_TYPE and post_type != ANSWER_POST_TYPE:
+            self.other_post_types += 1
+            return
+        post_id = attributes.get("Id", "0")
+        if (post_type, post_id) in FABRICATED_POSTS and (
+            attributes.get("OwnerUserId") == FABRICATED_OWNER
+        ):
+            self.fabricated += 1
+            return
+        top = self.top_ids[post_type]
+        number = int(post_id)
+        if number > top[0]:
+            bisect.insort(top, number)
+            del top[0]
         if post_type == QUESTION_POST_TYPE:
             if any(lo <= created < end for lo, end in self._spans):
                 self.questions.append(attributes)
                 self.posts_kept += 1
-        elif post_type == ANSWER_POST_TYPE:
-            # An answer is never older than its question, so one before every window cannot belong
-            # to it; later ones wait for their question (which may come later in the file).
-            if created >= self._first_iso:
-                self.answers.append(attributes)
-                self.posts_kept += 1
-        else:
-            self.other_post_types += 1
+        # An answer is never older than its question, so one before every window cannot belong
+        # to it; later ones wait for their question (which may come later in the file).
+        elif created >= self._first_iso:
+            self.answers.append(attributes)
+            self.posts_kept += 1
 
     @property
     def size(self) -> int:
         return len(self.questions) + len(self.answers)
+
+
+def id_outliers(top_ids: Sequence[int]) -> list[int]:
+    """The ids among a type's largest that exceed `ID_OUTLIER_FACTOR` times the next-largest id.
+
+    Args:
+        top_ids: the largest ids seen of one post type, ascending (zeros where fewer were seen).
+    """
+    return [
+        post_id
+        for below, post_id in itertools.pairwise(top_ids)
+        if below > 0 and post_id > ID_OUTLIER_FACTOR * below
+    ]
 
 
 def iter_post_batches(
@@ -263,16 +338,17 @@ def iter_post_batches(
         chunk_bytes: bytes read per parser feed (completed to the end of the line).
 
     Yields:
-        `PostBatch` objects in file order.
+        `PostBatch` objects in file order; at least one (empty for a file without kept posts).
 
     Raises:
         DumpParseError: the XML is corrupt or truncated.
+        NotAPostsFileError: a row lacks `PostTypeId` or `CreationDate` (raised at once).
     """
     collector = _PostCollector([windows] if isinstance(windows, DumpWindow) else windows)
     parser = expat.ParserCreate()
     parser.StartElementHandler = collector.start_element
     post = _PostContext(site, f"https://{site}/q/", collected_at, include_bodies)
-    lines_fed = bytes_fed = 0
+    lines_fed = bytes_fed = batches_yielded = 0
     chunk = b""
     error: DumpParseError | None = None
 
@@ -291,6 +367,7 @@ def iter_post_batches(
             if on_chunk is not None:
                 on_chunk(stream.bytes_read(), collector.posts_seen, collector.posts_kept)
             if collector.size >= batch_rows:
+                batches_yielded += 1
                 yield take_batch()
         parser.Parse(b"", True)
     except expat.ExpatError as exc:
@@ -300,8 +377,8 @@ def iter_post_batches(
             f"dump is corrupt or truncated near byte {stream.bytes_read()} of the file ({exc}); "
             f"posts before it were loaded; re-download the file and re-run the load"
         )
-    if collector.size:
-        yield take_batch()
+    if collector.size or not batches_yielded:
+        yield take_batch()  # at least one, possibly empty: its counters describe the whole file
     if error is not None:
         raise error
 
@@ -378,6 +455,8 @@ def _to_batch(collector: _PostCollector, post: _PostContext, bytes_read: int) ->
         posts_seen=collector.posts_seen,
         posts_kept=collector.posts_kept,
         other_post_types=collector.other_post_types,
+        fabricated=collector.fabricated,
+        top_ids={post_type: list(ids) for post_type, ids in collector.top_ids.items()},
         newest_date=collector.newest_date,
     )
 
@@ -414,6 +493,7 @@ def _questions_table(rows: list[dict[str, str]], post: _PostContext) -> pa.Table
         "collected_by": _constant(COLLECTED_BY, n, pa.string()),
         "collected_at": _constant(post.collected_at, n, pa.int64()),
         "is_synthetic": _constant(False, n, pa.bool_()),
+        "deleted_at": _constant(None, n, pa.int64()),
     }
     return pa.table(columns).cast(QUESTIONS_SCHEMA)
 
@@ -432,6 +512,7 @@ def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array, site
             "question_id": pc.take(question_id, pa.array(parents)),
             "tag": tags,
             "tag_position": pa.array(positions, type=pa.int64()),
+            "deleted_at": _constant(None, len(tags), pa.int64()),
         }
     )
     return table.filter(pc.not_equal(table.column("tag"), "")).cast(QUESTION_TAGS_SCHEMA)
@@ -452,6 +533,7 @@ def _answers_table(rows: list[dict[str, str]], site: str) -> pa.Table:
             "owner_user_id": _int_column(rows, "OwnerUserId"),
             "data_source": _constant(DATA_SOURCE, n, pa.string()),
             "is_synthetic": _constant(False, n, pa.bool_()),
+            "deleted_at": _constant(None, n, pa.int64()),
         }
     ).cast(ANSWERS_SCHEMA)
 

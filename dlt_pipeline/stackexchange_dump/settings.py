@@ -10,15 +10,28 @@ BATCH_ROWS = 50_000
 SEGMENT_POSTS = 500_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
-# At most one progress line per this many seconds.
-PROGRESS_INTERVAL_SECONDS = 1.0
+# At most one plain progress line per this many seconds (a log, not a flood; a terminal gets a bar).
+PROGRESS_INTERVAL_SECONDS = 5.0
 
 QUESTION_POST_TYPE = "1"
 ANSWER_POST_TYPE = "2"
 
-# Answers are loaded here first, then resolved against their question (is_accepted, window) into
-# `answers`; the table is emptied after each load and replaced at the start of the next.
+# A dump's posts are loaded here first, segment by segment; only once the whole file is read (its
+# date known, bad rows found) are they merged into `questions`, `question_tags` and `answers`
+# (answers resolved against their question: is_accepted, window). Emptied before and after a load.
+PENDING_QUESTIONS_TABLE = "dump_questions_pending"
+PENDING_QUESTION_TAGS_TABLE = "dump_question_tags_pending"
 PENDING_ANSWERS_TABLE = "dump_answers_pending"
+PENDING_TABLES = (PENDING_QUESTIONS_TABLE, PENDING_QUESTION_TAGS_TABLE, PENDING_ANSWERS_TABLE)
+
+# Posts every Posts.xml carries since 2024 that are not real (absent from SEDE), owned by the
+# Community user; consumers are advised to drop them (dlt_pipeline/stackexchange_dump/README.md).
+FABRICATED_POSTS = frozenset({(QUESTION_POST_TYPE, "1000000001"), (ANSWER_POST_TYPE, "1000000010")})
+FABRICATED_OWNER = "-1"
+# A post whose id is more than this many times the next-largest id of its type is not a real post.
+ID_OUTLIER_FACTOR = 10
+# How many of the largest ids per post type are tracked to find such outliers.
+TOP_IDS_TRACKED = 4
 
 DATA_SOURCE = "dump"
 COLLECTED_BY = "dump"

@@ -124,7 +124,8 @@ def test_answers_get_is_accepted_and_follow_their_question_window(tmp_path: Path
             date(2020, 12, 31),
             0,
             2,
-            '{"answer_to_question_outside_window": 1, "other_post_type": 0, "outside_window": 1}',
+            '{"answer_to_question_outside_window": 1, "fabricated_post": 0, "id_outlier": 0, '
+            '"other_post_type": 0, "outside_window": 1}',
         )
     ]
     assert (tmp_path / "data" / ".dlt_pipelines" / "wh").is_dir()  # dlt state beside the warehouse

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
-import stat
 from datetime import date
 from pathlib import Path
 
@@ -113,6 +111,7 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
         "collected_by": "dump",
         "collected_at": None,
         "is_synthetic": False,
+        "deleted_at": None,
     }
 
 
@@ -202,26 +201,11 @@ def test_seven_zip_without_a_7z_program_says_how_to_extract(
     archive = tmp_path / "stackoverflow.com-Posts.7z"
     archive.write_bytes(b"7z\xbc\xaf\x27\x1c")
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with pytest.raises(LoadError, match="no 7z program found.*7z e"), open_dump(archive):
+    with (
+        pytest.raises(LoadError, match=r"no 7-Zip program found .*apt-get install 7zip"),
+        open_dump(archive),
+    ):
         pass
-
-
-def test_seven_zip_is_streamed_through_the_7z_program(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    xml = write_dump(tmp_path / "inner.xml", [question_row(1, "2020-02-01T10:00:00", "|a|")])
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "7z"
-    # A stand-in for `7z e -so ARCHIVE Posts.xml`: writes the member to stdout.
-    fake.write_text(f"#!/bin/sh\ncat '{xml}'\n")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
-    archive = tmp_path / "site.7z"
-    archive.write_bytes(b"unused")
-    batches = _parse(archive)
-    assert [r["question_id"] for r in _rows(batches, "questions")] == [1]
-    assert batches[-1].bytes_read == xml.stat().st_size
 
 
 def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
@@ -229,10 +213,12 @@ def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
         pass
 
 
-def test_progress_reports_at_most_once_a_second_with_eta() -> None:
+def test_progress_reports_at_most_once_an_interval_with_eta() -> None:
     now = [100.0]
     lines: list[str] = []
-    reporter = ProgressReporter(lines.append, total_bytes=1_000_000, clock=lambda: now[0])
+    reporter = ProgressReporter(
+        lines.append, total_bytes=1_000_000, clock=lambda: now[0], interval=1.0
+    )
     for step in range(1, 11):
         now[0] = 100.0 + step * 0.25
         reporter.update(step * 50_000, step * 1_000, step * 900)

@@ -139,3 +139,14 @@ def _newest_post_date(path: Path) -> datetime:
         if row.get(name)
     ]
     return datetime.fromisoformat(max(stamps)).replace(tzinfo=UTC, microsecond=0)
+
+
+def test_load_dump_refuses_a_file_that_is_not_posts_xml_with_exit_1(seeds, tmp_path, capsys):
+    folder = tmp_path / "beer.stackexchange.com"
+    folder.mkdir()
+    shutil.copy(BEER.with_name("Tags.xml"), folder / "Posts.xml")
+    argv = ["load-dump", str(folder / "Posts.xml"), "--from", "2014-01-01", "--to", "2014-12-31"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "row 1 has no PostTypeId: this is not a Stack Exchange Posts.xml" in err

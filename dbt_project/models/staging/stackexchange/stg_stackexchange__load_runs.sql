@@ -27,6 +27,7 @@ renamed as (
         {{ optional_column(raw_columns, 'tags', 'varchar') }} as tags,
         {{ to_utc_timestamp(raw_columns, 'from_date') }} as from_at,
         {{ to_utc_timestamp(raw_columns, 'to_date') }} as to_at,
+        {{ optional_column(raw_columns, 'dump_date', 'date') }} as dump_date,
         {{ optional_column(raw_columns, 'requests_made', 'bigint') }} as requests_made,
         {{ optional_column(raw_columns, 'items_loaded', 'varchar') }} as items_loaded,
         {{ optional_column(raw_columns, 'items_skipped', 'bigint') }} as items_skipped,

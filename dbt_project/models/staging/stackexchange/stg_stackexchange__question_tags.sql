@@ -1,3 +1,5 @@
+{%- set raw_columns = raw_column_types('question_tags') -%}
+
 with
 
 source as (
@@ -16,6 +18,8 @@ renamed as (
         _dlt_load_id as dlt_load_id
 
     from source
+    {# The tags of a question a newer dump no longer holds stay in raw for history. #}
+    where {{ optional_column(raw_columns, 'deleted_at', 'bigint') }} is null
 
 )
 

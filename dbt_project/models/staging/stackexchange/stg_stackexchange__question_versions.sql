@@ -1,0 +1,63 @@
+{#
+    What the snapshot `snap_question_counts` records of each question at every build: its changing
+    counts and tags, deleted ones included (unlike stg_stackexchange__questions: the snapshot must
+    see a question go). `observed_at` is when this data was observed (`collected_at`: the dump's
+    date or the API response's; `deleted_at` for a deletion), the start of a new version.
+#}
+{%- set question_columns = raw_column_types('questions') -%}
+{%- set deleted_at = optional_column(question_columns, 'deleted_at', 'bigint') -%}
+
+with
+
+questions as (
+
+    select * from {{ raw_source('questions') }}
+
+),
+
+question_tags as (
+
+    select * from {{ raw_source('question_tags') }}
+
+),
+
+tag_lists as (
+
+    select
+        site,
+        question_id,
+        string_agg(lower(tag), ' ' order by tag_position) as tags
+
+    from question_tags
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        questions.site,
+        questions.question_id,
+        {{ epoch_to_timestamp('questions.creation_date') }} as created_at,
+        questions.score,
+        questions.view_count,
+        questions.answer_count,
+        questions.accepted_answer_id,
+        {{ deleted_at }} is not null as deleted,
+        coalesce(tag_lists.tags, '') as tags,
+        questions.collected_by,
+        questions.data_source,
+        questions.is_synthetic,
+        {{ epoch_to_timestamp(
+            'coalesce(' ~ deleted_at ~ ', questions.collected_at, questions.last_activity_date)'
+        ) }} as observed_at
+
+    from questions
+    left join tag_lists
+        on
+            questions.site = tag_lists.site
+            and questions.question_id = tag_lists.question_id
+
+)
+
+select * from final

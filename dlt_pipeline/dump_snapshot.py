@@ -1,0 +1,224 @@
+"""A dump is a snapshot of its site: the SQL steps around merging one dump's pending posts.
+
+The dump loader appends a file's posts to the pending tables first (`dump_*_pending`), so that
+nothing reaches the raw tables before the whole file has been read: only then are its date (an
+older dump than one already loaded is refused), its id outliers and its `collected_at` known, and
+only a complete file may mark the site's posts it no longer holds as deleted. The steps here are
+plain DuckDB statements on the warehouse file; `dump_runner` calls them in order
+(dlt_pipeline/stackexchange_dump/README.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .raw_contract import DATASET
+from .results import LoadError
+from .stackexchange_dump import window_condition
+from .stackexchange_dump.helpers import DumpWindow
+from .stackexchange_dump.settings import (
+    PENDING_ANSWERS_TABLE,
+    PENDING_QUESTION_TAGS_TABLE,
+    PENDING_QUESTIONS_TABLE,
+    PENDING_TABLES,
+)
+
+
+def _existing(connection: duckdb.DuckDBPyConnection) -> set[str]:
+    """Tables of the raw dataset that exist now."""
+    rows = connection.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [DATASET]
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def clear_pending(db_path: Path) -> None:
+    """Empty the pending tables (left by an interrupted or refused load, or after a merge)."""
+    with duckdb.connect(str(db_path)) as connection:
+        existing = _existing(connection)
+        for table in PENDING_TABLES:
+            if table in existing:
+                connection.execute(f"delete from {DATASET}.{table}")
+
+
+def newest_loaded_dump(db_path: Path, site: str) -> date | None:
+    """The newest `dump_date` of a completed dump load of `site`, or None (no warehouse yet)."""
+    if not db_path.exists():
+        return None
+    with duckdb.connect(str(db_path)) as connection:
+        if "load_runs" not in _existing(connection):
+            return None
+        row = connection.execute(
+            f"select max(dump_date) from {DATASET}.load_runs "
+            "where command = 'load-dump' and status = 'completed' and site = ?",
+            [site],
+        ).fetchone()
+    return row[0] if row else None
+
+
+def refuse_older_dump(site: str, dump_date: date, newest: date | None, force: bool) -> None:
+    """Refuse a dump older than the site's newest loaded one: it would undo newer counts.
+
+    Raises:
+        LoadError: `dump_date` is before `newest` and `force` is not set.
+    """
+    if newest is not None and dump_date < newest and not force:
+        raise LoadError(
+            f"this dump of {site} is dated {dump_date}, older than the dump of {newest} already "
+            "loaded; loading it would bring back older counts and deleted posts; nothing was "
+            "changed; load the newest dump, or pass --force to load this one anyway"
+        )
+
+
+def drop_id_outliers(db_path: Path, site: str, outliers: dict[str, Sequence[int]]) -> int:
+    """Delete the pending questions and answers with an outlier id; return how many were pending.
+
+    Args:
+        db_path: the warehouse file.
+        site: the dump's site.
+        outliers: outlier ids per raw table (`questions`, `answers`).
+    """
+    ids = {
+        PENDING_QUESTIONS_TABLE: ("question_id", list(outliers.get("questions", ()))),
+        PENDING_QUESTION_TAGS_TABLE: ("question_id", list(outliers.get("questions", ()))),
+        PENDING_ANSWERS_TABLE: ("answer_id", list(outliers.get("answers", ()))),
+    }
+    dropped = 0
+    with duckdb.connect(str(db_path)) as connection:
+        existing = _existing(connection)
+        for table, (column, values) in ids.items():
+            if not values or table not in existing:
+                continue
+            row = connection.execute(
+                f"delete from {DATASET}.{table} where site = ? and list_contains(?, {column}) "
+                "returning 1",
+                [site, values],
+            ).fetchall()
+            if table != PENDING_QUESTION_TAGS_TABLE:
+                dropped += len(row)
+    return dropped
+
+
+def date_pending_questions(db_path: Path, site: str, collected_at: int) -> None:
+    """Set `collected_at` of the pending questions without one (the date is known at the end)."""
+    with duckdb.connect(str(db_path)) as connection:
+        if PENDING_QUESTIONS_TABLE in _existing(connection):
+            connection.execute(
+                f"update {DATASET}.{PENDING_QUESTIONS_TABLE} set collected_at = ? "
+                "where site = ? and collected_at is null",
+                [collected_at, site],
+            )
+
+
+def pending_answers(db_path: Path, site: str) -> int:
+    """Answers of `site` pending now (before they are resolved against their question)."""
+    with duckdb.connect(str(db_path)) as connection:
+        if PENDING_ANSWERS_TABLE not in _existing(connection):
+            return 0
+        row = connection.execute(
+            f"select count(*) from {DATASET}.{PENDING_ANSWERS_TABLE} where site = ?", [site]
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _pending(table: str, existing: set[str], id_columns: str) -> str:
+    """A pending table, or an empty relation of its key columns when no load has created it."""
+    if table in existing:
+        return f"{DATASET}.{table}"
+    nulls = ", ".join(f"null::bigint as {name.strip()}" for name in id_columns.split(","))
+    return f"(select null::varchar as site, {nulls} limit 0)"
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Posts of the site a dump no longer holds, marked deleted by that dump.
+
+    Attributes:
+        questions: questions marked deleted.
+        answers: answers marked deleted.
+    """
+
+    questions: int
+    answers: int
+
+
+def mark_deleted(
+    db_path: Path,
+    site: str,
+    windows: Sequence[DumpWindow],
+    deleted_at: int,
+    created_before: int,
+) -> Deleted:
+    """Mark the site's posts this complete dump does not hold as deleted at the dump's date.
+
+    Only posts the dump could have held are judged: questions created in the load's windows before
+    the dump's day ended, their tags, and the answers of questions in those windows. The pending
+    tables still hold the dump's posts (after id outliers were dropped). One transaction.
+
+    Args:
+        db_path: the warehouse file.
+        site: the dump's site.
+        windows: the load's question windows.
+        deleted_at: epoch seconds stored in `deleted_at` (the dump's date).
+        created_before: epoch seconds; posts created later cannot be in the dump.
+    """
+    questions_in, parameters = window_condition("questions.creation_date", windows)
+    with duckdb.connect(str(db_path)) as connection:
+        existing = _existing(connection)
+        if not {"questions", "answers", "question_tags"} <= existing:
+            return Deleted(0, 0)
+        questions_pending = _pending(PENDING_QUESTIONS_TABLE, existing, "question_id")
+        answers_pending = _pending(PENDING_ANSWERS_TABLE, existing, "answer_id, question_id")
+        connection.execute("begin transaction")
+        questions = connection.execute(
+            f"""
+            update {DATASET}.questions as questions set deleted_at = ?
+            where questions.site = ? and questions.deleted_at is null
+                and questions.creation_date < ? and ({questions_in})
+                and not exists (
+                    select 1 from {questions_pending} as pending
+                    where pending.site = questions.site
+                        and pending.question_id = questions.question_id
+                )
+            returning 1
+            """,
+            [deleted_at, site, created_before, *parameters],
+        ).fetchall()
+        connection.execute(
+            f"""
+            update {DATASET}.question_tags as tags set deleted_at = questions.deleted_at
+            from {DATASET}.questions as questions
+            where tags.site = questions.site and tags.question_id = questions.question_id
+                and questions.site = ? and tags.deleted_at is null
+                and questions.deleted_at is not null
+            """,
+            [site],
+        )
+        answers = connection.execute(
+            f"""
+            update {DATASET}.answers as answers set deleted_at = ?
+            where answers.site = ? and answers.deleted_at is null
+                and answers.creation_date < ?
+                and exists (
+                    select 1 from {DATASET}.questions as questions
+                    where questions.site = answers.site
+                        and questions.question_id = answers.question_id and ({questions_in})
+                )
+                and not exists (
+                    select 1 from {answers_pending} as pending
+                    inner join {questions_pending} as questions
+                        on questions.site = pending.site
+                        and questions.question_id = pending.question_id
+                    where pending.site = answers.site and pending.answer_id = answers.answer_id
+                )
+            returning 1
+            """,
+            [deleted_at, site, created_before, *parameters],
+        ).fetchall()
+        connection.execute("commit")
+    return Deleted(questions=len(questions), answers=len(answers))
