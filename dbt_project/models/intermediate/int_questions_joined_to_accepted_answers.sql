@@ -25,8 +25,11 @@ joined as (
         answers.created_at as accepted_answer_created_at,
         case
             when answers.created_at >= questions.created_at
-                then {{ dbt.datediff('questions.created_at', 'answers.created_at', 'second') }}
-                    / 60.0
+                {# A double, not `/ 60.0`: Spark would divide as decimals and round. #}
+                then cast(
+                        {{ dbt.datediff('questions.created_at', 'answers.created_at', 'second') }}
+                        as double
+                    ) / 60
         end as response_minutes
 
     from questions

@@ -53,7 +53,7 @@ member_topics as (
     select
         site,
         question_id,
-        list(topic) as topics
+        {{ array_agg_unordered('topic') }} as topics
 
     from topic_questions
     group by 1, 2
@@ -91,7 +91,9 @@ dump_baselines as (
         on
             dump_questions.site = topics.site
             and {{ in_topic_window('dump_questions.created_at', 'topics') }}
-    where not coalesce(list_contains(dump_questions.member_of_topics, topics.topic), false)
+    where not coalesce(
+            {{ array_has('dump_questions.member_of_topics', 'topics.topic') }}, false
+        )
 
 ),
 
