@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# `make test` and `make bench` also build on Spark (README "Running on Spark"): the `spark` extra.
+SPARK_STAMP := $(VENV)/.spark-installed-stamp
 export PTMWH_DB ?= $(CURDIR)/data/warehouse.duckdb
 
 .PHONY: demo test lint bench clean
@@ -13,6 +15,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/ptmwh run --synthetic-sample
 
@@ -22,11 +28,11 @@ lint: $(STAMP)
 	if [ -f dbt_project/dbt_project.yml ]; then \
 		cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 2; fi
 
-test: $(STAMP) lint
+test: $(SPARK_STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(SPARK_STAMP)
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) data/*.duckdb* reports/site/index.html reports/site/report.md
+	rm -rf $(VENV) data/*.duckdb* data/*.spark reports/site/index.html reports/site/report.md

@@ -20,6 +20,7 @@ Prints a table and writes `benchmarks/results/<timestamp>.json` and `latest.json
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -38,7 +39,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
 DEFAULT_WORK_DIR = RESULTS_DIR / "tmp"
 DEFAULT_SIZES = (100_000, 1_000_000)
-STEPS = ("load", "generate", "build", "analyze", "report", "run-sample")
+STEPS = ("load", "generate", "build", "spark-build", "analyze", "report", "run-sample")
 LOAD_KIND = {100_000: "api", 1_000_000: "dump"}
 QUESTION_SHARE_OF_POSTS = 0.42  # benchmarks.dump_posts_xml writes about 42% questions
 SYNTHETIC_TOPIC_QUESTIONS = 5_896  # build_synthetic_dataset always adds Table I's topic questions
@@ -51,7 +52,17 @@ GOALS: dict[str, tuple[int | None, float, float | None]] = {
     "report": (None, 10.0, None),
     "run-sample": (None, 60.0, None),
 }
-VERSIONED_PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dlt", "numpy", "scipy", "pyarrow")
+VERSIONED_PACKAGES = (
+    "duckdb",
+    "dbt-core",
+    "dbt-duckdb",
+    "dbt-spark",
+    "pyspark",
+    "dlt",
+    "numpy",
+    "scipy",
+    "pyarrow",
+)
 
 
 @dataclass
@@ -104,7 +115,9 @@ def measure(
     """Run `command` with PTMWH_DB=`db_path`, output to `log_path`.
 
     Returns:
-        (wall seconds, peak RSS in bytes of the process and its waited-for children, exit status).
+        (wall seconds, peak RSS in bytes, exit status). The peak is the larger of the process's
+        `ru_maxrss` (with its waited-for children) and the largest sum of RSS over the process and
+        all its descendants seen while polling: a Spark build's JVM is a child Python never waits.
     """
     env = os.environ | {"PTMWH_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
@@ -113,16 +126,32 @@ def measure(
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         deadline = None if timeout is None else started + timeout
+        tree_peak = 0
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
+            tree_peak = max(tree_peak, _tree_rss(process.pid))
             if deadline is not None and time.perf_counter() > deadline:
                 process.kill()
             time.sleep(0.05)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss * 1024, process.returncode
+    return seconds, max(usage.ru_maxrss * 1024, tree_peak), process.returncode
+
+
+def _tree_rss(pid: int) -> int:
+    """RSS in bytes of process `pid` and all its descendants now (0 once it has exited)."""
+    try:
+        root = psutil.Process(pid)
+        processes = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for member in processes:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += member.memory_info().rss
+    return total
 
 
 def _last_line(log_path: Path) -> str:
@@ -143,6 +172,8 @@ def _step_command(step: str, size: int | None, work: Path) -> tuple[list[str], P
         return [sys.executable, "-m", module, str(db_path), "--questions", str(size)], db_path, ""
     if step == "build":
         return _ptmwh("build"), db_path, ""
+    if step == "spark-build":
+        return _ptmwh("build", "--engine", "spark"), db_path, "spark"
     if step == "analyze":
         return _ptmwh("analyze"), db_path, ""
     if step == "report":

@@ -56,7 +56,7 @@ def run_dbt(
     db_path: Path,
     command: str = "build",
     *,
-    dbt_vars: dict[str, str] | None = None,
+    dbt_vars: dict[str, object] | None = None,
     extra_args: Sequence[str] = (),
     quiet: bool = False,
 ) -> list[str]:

@@ -36,3 +36,25 @@
         else '&' || part
     end), '')
 {%- endmacro %}
+
+{#-
+    The DuckDB algorithm with Spark's higher-order functions: transform's index is 0-based, and
+    chr() is ASCII only, so a code point becomes text through its UTF-32 bytes.
+-#}
+{% macro spark__decode_html_entities(expression) -%}
+    {%- set named = [
+        ('quot', '"'), ('apos', "\\'"), ('lt', '<'), ('gt', '>'), ('nbsp', ' '), ('amp', '&')
+    ] -%}
+    {%- set code_point = "cast(regexp_extract(part, '^#([0-9]+);', 1) as int)" -%}
+    array_join(transform(split({{ expression }}, '&', -1), (part, i) -> case
+        when i = 0 then part
+        {%- for name, text in named %}
+        when startswith(part, '{{ name }};') then '{{ text }}' || substr(part, {{ name | length + 2 }})
+        {%- endfor %}
+        when part rlike '^#[0-9]{2,7};'
+            and {{ code_point }} between 32 and 55295
+            then decode(unhex(lpad(hex({{ code_point }}), 8, '0')), 'UTF-32')
+            || regexp_replace(part, '^#[0-9]+;', '')
+        else '&' || part
+    end), '')
+{%- endmacro %}

@@ -6,10 +6,8 @@
 -#}
 {% macro difficulty_metrics() -%}
     {%- set z = confidence_z() -%}
-    {#- DuckDB's list functions: the order statistics of a group without a window sort. -#}
-    {%- set sorted_response_minutes -%}
-        list_sort(list(response_minutes) filter (where response_minutes is not null))
-    {%- endset -%}
+    {#- A sorted array per group: the order statistics of a group without a window sort. -#}
+    {%- set sorted_response_minutes = sorted_array_agg('response_minutes') -%}
     {%- set avg_answers = 'avg(cast(answer_count as double))' -%}
     {%- set avg_views = 'avg(cast(view_count as double))' -%}
     {%- set ratio = avg_answers ~ ' / nullif(' ~ avg_views ~ ', 0)' -%}
@@ -28,24 +26,26 @@
     {%- endset -%}
     count(*) as n_questions,
     {{ no_accepted }} as n_no_accepted_answer,
-    avg(case when not has_accepted_answer then 1.0 else 0.0 end) as no_accepted_answer_rate,
+    {#- Doubles, not 1.0/0.0: Spark averages decimal literals as decimals, rounded. -#}
+    avg(cast(case when not has_accepted_answer then 1 else 0 end as double))
+        as no_accepted_answer_rate,
     {{ wilson_interval(no_accepted, 'count(*)', 'low') }} as no_accepted_answer_rate_ci_low,
     {{ wilson_interval(no_accepted, 'count(*)', 'high') }} as no_accepted_answer_rate_ci_high,
     count(response_minutes) as n_with_response_time,
     avg(response_minutes) as mean_response_minutes,
     {{ clip_at_zero('avg(response_minutes) - ' ~ mean_half_width) }} as mean_response_minutes_ci_low,
     avg(response_minutes) + {{ mean_half_width }} as mean_response_minutes_ci_high,
-    percentile_cont(0.5) within group (order by response_minutes) as median_response_minutes,
-    {{ sorted_response_minutes }}[{{ median_rank('count(response_minutes)', 'low') }}]
+    {{ quantile_cont('response_minutes', 0.5) }} as median_response_minutes,
+    {{ array_element(sorted_response_minutes, median_rank('count(response_minutes)', 'low')) }}
         as median_response_minutes_ci_low,
-    {{ sorted_response_minutes }}[{{ median_rank('count(response_minutes)', 'high') }}]
+    {{ array_element(sorted_response_minutes, median_rank('count(response_minutes)', 'high')) }}
         as median_response_minutes_ci_high,
     {{ avg_answers }} as avg_answer_count,
     {{ avg_views }} as avg_view_count,
     {{ ratio }} as answers_per_view,
     {{ clip_at_zero(ratio ~ ' - ' ~ z ~ ' * ' ~ ratio_standard_error) }} as answers_per_view_ci_low,
     {{ ratio }} + {{ z }} * {{ ratio_standard_error }} as answers_per_view_ci_high,
-    string_agg(distinct data_source, ',' order by data_source) as data_source,
+    {{ sorted_string_agg('data_source', ',', distinct=true) }} as data_source,
     {{ dbt.bool_or('is_synthetic') }} as is_synthetic
 {%- endmacro %}
 
@@ -105,8 +105,8 @@
 {% macro median_rank(n, bound) -%}
     {%- set z = confidence_z() -%}
     {%- if bound == 'low' -%}
-        greatest(1, cast(floor({{ n }} / 2.0 - {{ z }} * sqrt({{ n }}) / 2) as bigint))
+        greatest(1, cast(floor(cast({{ n }} as double) / 2 - {{ z }} * sqrt({{ n }}) / 2) as bigint))
     {%- else -%}
-        least({{ n }}, cast(ceil(1 + {{ n }} / 2.0 + {{ z }} * sqrt({{ n }}) / 2) as bigint))
+        least({{ n }}, cast(ceil(1 + cast({{ n }} as double) / 2 + {{ z }} * sqrt({{ n }}) / 2) as bigint))
     {%- endif -%}
 {%- endmacro %}

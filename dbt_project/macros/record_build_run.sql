@@ -12,28 +12,48 @@
             {%- endif -%}
         {%- endfor -%}
         {%- set status = 'error' if failed else 'success' -%}
-        create schema if not exists ops;
-        create table if not exists ops.build_runs (
-            invocation_id varchar,
-            started_at timestamp,
-            finished_at timestamp,
-            status varchar,
-            n_nodes integer,
-            n_errors integer,
-            failed_nodes varchar,
-            dbt_version varchar,
-            command varchar
-        );
-        insert into ops.build_runs values (
-            '{{ invocation_id }}',
-            cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
-            cast('{{ modules.datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp),
-            '{{ status }}',
-            {{ results | length }},
-            {{ failed | length }},
-            nullif('{{ failed | join(";") }}', ''),
-            '{{ dbt_version }}',
-            '{{ flags.WHICH }}'
-        );
+        {%- set string = dbt.type_string() -%}
+        {%- set statements = [
+            'create schema if not exists ops',
+            'create table if not exists ops.build_runs (
+                invocation_id ' ~ string ~ ',
+                started_at timestamp,
+                finished_at timestamp,
+                status ' ~ string ~ ',
+                n_nodes integer,
+                n_errors integer,
+                failed_nodes ' ~ string ~ ',
+                dbt_version ' ~ string ~ ',
+                command ' ~ string ~ '
+            )',
+            "insert into ops.build_runs values (
+                '" ~ invocation_id ~ "',
+                cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp),
+                cast('" ~ modules.datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M:%S.%f') ~ "' as timestamp),
+                '" ~ status ~ "',
+                " ~ (results | length) ~ ",
+                " ~ (failed | length) ~ ",
+                " ~ ("'" ~ (failed | join(';')) ~ "'" if failed else 'null') ~ ",
+                '" ~ dbt_version ~ "',
+                '" ~ flags.WHICH ~ "'
+            )"
+        ] -%}
+        {{ hook_statements(statements) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The statements of one hook: DuckDB runs them as one script; Spark runs one statement a call. -#}
+{% macro hook_statements(statements) -%}
+    {{ return(adapter.dispatch('hook_statements')(statements)) }}
+{%- endmacro %}
+
+{% macro default__hook_statements(statements) -%}
+    {{ statements | join(';\n') }};
+{%- endmacro %}
+
+{% macro spark__hook_statements(statements) -%}
+    {%- for statement in statements -%}
+        {%- do run_query(statement) -%}
+    {%- endfor -%}
 {%- endmacro %}

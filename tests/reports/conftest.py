@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import jinja2
 import pytest
 import yaml
 
@@ -326,6 +327,11 @@ insert into marts.rpt_load_runs (
 )
 
 
+def _duckdb_type(column: dict) -> str:
+    """A contract column's DuckDB type: a type that differs by engine is jinja on `target`."""
+    return jinja2.Template(column["data_type"]).render(target={"type": "duckdb"})
+
+
 def marts_contract_ddl() -> str:
     """`create table` statements for every mart whose contract dbt enforces, as declared."""
     statements = ["create schema marts;"]
@@ -333,7 +339,7 @@ def marts_contract_ddl() -> str:
         for model in yaml.safe_load(path.read_text(encoding="utf-8"))["models"]:
             if not model.get("config", {}).get("contract", {}).get("enforced"):
                 continue
-            columns = ", ".join(f'"{c["name"]}" {c["data_type"]}' for c in model["columns"])
+            columns = ", ".join(f'"{c["name"]}" {_duckdb_type(c)}' for c in model["columns"])
             statements.append(f'create table marts."{model["name"]}" ({columns});')
     return "\n".join(statements)
 

@@ -22,7 +22,7 @@ topic_tag_lists as (
 
     select
         topic,
-        list_sort(list(tag)) as tags
+        {{ sorted_array_agg('tag') }} as tags
 
     from topic_tags
     group by 1
@@ -54,7 +54,8 @@ matching_totals as (
             and topic_years.period_end_date = cast(baseline_totals.to_at as date)
     where
         baseline_totals.population = 'all_questions'
-        or list_sort(string_split(lower(baseline_totals.topic_tags), ';')) = topic_tag_lists.tags
+        or {{ sort_array(split_to_array('lower(baseline_totals.topic_tags)', ';')) }}
+        = topic_tag_lists.tags
 
 ),
 

@@ -40,7 +40,7 @@ questions_in_window as (
 
 {#
     Stack Exchange allows at most five tags per question, so the ordered list is built from five
-    `any_value(case ...)` columns (any_value skips nulls): fixed-size aggregate states, where a
+    `any_value(case ...)` columns (skipping nulls): fixed-size aggregate states, where a
     list or ordered aggregate keeps a growing list per question (2-3x the time and memory at 10^7
     questions). The rare question with a tag_position outside 0-4 (synthetic data, a future site
     rule) gets its list from the exact ordered aggregate, computed for those questions only and
@@ -51,14 +51,13 @@ tags_in_first_positions as (
     select
         question_tags.site,
         question_tags.question_id,
-        list_filter([
-            {%- for position in range(5) %}
-                any_value(
-                    case when question_tags.tag_position = {{ position }} then question_tags.tag end
-                )
-                {{- "," if not loop.last }}
-            {%- endfor %}
-        ], tag -> tag is not null) as tags
+        {%- set tags_by_position = [] %}
+        {%- for position in range(5) %}
+            {%- do tags_by_position.append(any_non_null_value(
+                'case when question_tags.tag_position = ' ~ position ~ ' then question_tags.tag end'
+            )) %}
+        {%- endfor %}
+        {{ array_of_non_nulls(tags_by_position) }} as tags
 
     from question_tags
     group by 1, 2
@@ -81,7 +80,7 @@ tags_of_questions_with_more_positions as (
     select
         all_question_tags.site,
         all_question_tags.question_id,
-        array_agg(all_question_tags.tag order by all_question_tags.tag_position) as tags
+        {{ array_agg_ordered('all_question_tags.tag', 'all_question_tags.tag_position') }} as tags
 
     from {{ ref('stg_stackexchange__question_tags') }} as all_question_tags
     inner join questions_with_more_positions
@@ -113,7 +112,7 @@ with_tags as (
     select
         questions_in_window.*,
         cast(extract(year from questions_in_window.created_at) as integer) as creation_year,
-        coalesce(tags_per_question.tags, cast([] as varchar[])) as tags
+        coalesce(tags_per_question.tags, {{ empty_string_array() }}) as tags
 
     from questions_in_window
     left join tags_per_question

@@ -44,11 +44,14 @@ joined as (
         accepted_answer_times.accepted_answer_created_at,
         case
             when accepted_answer_times.accepted_answer_created_at >= questions.created_at
-                then {{ dbt.datediff(
-                    'questions.created_at',
-                    'accepted_answer_times.accepted_answer_created_at',
-                    'second'
-                ) }} / 60.0
+                {# A double, not `/ 60.0`: Spark would divide as decimals and round. #}
+                then cast(
+                        {{ dbt.datediff(
+                            'questions.created_at',
+                            'accepted_answer_times.accepted_answer_created_at',
+                            'second'
+                        ) }} as double
+                    ) / 60
         end as response_minutes
 
     from questions

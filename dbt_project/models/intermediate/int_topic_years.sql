@@ -37,7 +37,10 @@ final as (
 
     select
         *,
-        {{ dbt.datediff('period_start_date', 'period_end_date', 'day') }} + 1 as n_days_in_window,
+        {# bigint on every engine (Spark's datediff is an int). #}
+        cast(
+            {{ dbt.datediff('period_start_date', 'period_end_date', 'day') }} + 1 as bigint
+        ) as n_days_in_window,
         {{ dbt.datediff('period_start_date', 'period_end_date', 'day') }} + 1 < n_days_in_year
             as is_partial_year
 

@@ -30,7 +30,7 @@ question_tags_in_window as (
     select
         site,
         question_id,
-        unnest(tags) as tag
+        {{ unnest_array('tags') }} as tag
 
     from questions
 
@@ -68,7 +68,7 @@ topic_tags_per_site as (
     select
         site,
         tag,
-        string_agg(topic, ';' order by topic) as topics,
+        {{ sorted_string_agg('topic', ';') }} as topics,
         min(tag_kind) as tag_kind,
         {{ dbt.bool_or('in_initial_set') }} as in_initial_set
 

@@ -1,5 +1,8 @@
 {# Bucket 0 is [0, 1) minute, bucket k >= 1 is [10^((k-1)/2), 10^(k/2)) minutes (to ~60 years). #}
 {%- set n_buckets = 16 -%}
+{%- set quantile_fractions = [
+    0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99
+] -%}
 
 with
 
@@ -45,10 +48,7 @@ group_statistics as (
         sampling_method,
         count(*) as n_with_response_time,
         {# One sort for all thirteen quantiles instead of one sort each. #}
-        quantile_cont(
-            response_minutes,
-            [0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99]
-        ) as quantile_minutes,
+        {{ quantiles_cont('response_minutes', quantile_fractions) }} as quantile_minutes,
         {%- for k in range(n_buckets) %}
             sum(case when bucket_index = {{ k }} then 1 else 0 end) as n_bucket_{{ k }},
         {%- endfor %}
@@ -93,19 +93,19 @@ final as (
             order by bucket_index
         ) / cast(n_with_response_time as double) as cumulative_share,
         n_with_response_time,
-        quantile_minutes[1] as p10_minutes,
-        quantile_minutes[2] as p20_minutes,
-        quantile_minutes[3] as p25_minutes,
-        quantile_minutes[4] as p30_minutes,
-        quantile_minutes[5] as p40_minutes,
-        quantile_minutes[6] as p50_minutes,
-        quantile_minutes[7] as p60_minutes,
-        quantile_minutes[8] as p70_minutes,
-        quantile_minutes[9] as p75_minutes,
-        quantile_minutes[10] as p80_minutes,
-        quantile_minutes[11] as p90_minutes,
-        quantile_minutes[12] as p95_minutes,
-        quantile_minutes[13] as p99_minutes,
+        {{ array_element('quantile_minutes', 1) }} as p10_minutes,
+        {{ array_element('quantile_minutes', 2) }} as p20_minutes,
+        {{ array_element('quantile_minutes', 3) }} as p25_minutes,
+        {{ array_element('quantile_minutes', 4) }} as p30_minutes,
+        {{ array_element('quantile_minutes', 5) }} as p40_minutes,
+        {{ array_element('quantile_minutes', 6) }} as p50_minutes,
+        {{ array_element('quantile_minutes', 7) }} as p60_minutes,
+        {{ array_element('quantile_minutes', 8) }} as p70_minutes,
+        {{ array_element('quantile_minutes', 9) }} as p75_minutes,
+        {{ array_element('quantile_minutes', 10) }} as p80_minutes,
+        {{ array_element('quantile_minutes', 11) }} as p90_minutes,
+        {{ array_element('quantile_minutes', 12) }} as p95_minutes,
+        {{ array_element('quantile_minutes', 13) }} as p99_minutes,
         is_synthetic
 
     from bucket_counts

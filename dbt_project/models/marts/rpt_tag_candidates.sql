@@ -54,7 +54,7 @@ topic_question_tags as (
         topic_questions.topic,
         topic_questions.site,
         topic_questions.question_id,
-        unnest(questions.tags) as tag
+        {{ unnest_array('questions.tags') }} as tag
 
     from topic_questions
     inner join questions
@@ -88,7 +88,7 @@ related as (
         related_tags.related_tag as tag,
         min(related_tags.related_rank) as best_related_rank,
         max(related_tags.n_questions_together) as max_n_questions_together,
-        string_agg(related_tags.tag, ';' order by related_tags.tag) as related_to_topic_tags
+        {{ sorted_string_agg('related_tags.tag', ';') }} as related_to_topic_tags
 
     from related_tags
     inner join topic_tags as configured_tags
@@ -134,10 +134,11 @@ final as (
         related.max_n_questions_together,
         related.related_to_topic_tags,
         tags.site_question_count,
-        rank() over (
+        {# bigint on every engine (Spark's rank() is an int). #}
+        cast(rank() over (
             partition by candidates.topic
             order by coalesce(co_occurring.n_topic_questions_with_tag, 0) desc
-        ) as rank
+        ) as bigint) as rank
 
     from candidates
     inner join topics

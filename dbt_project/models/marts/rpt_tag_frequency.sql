@@ -63,10 +63,11 @@ final as (
         coalesce(topic_totals.n_topic_questions, 0) as n_topic_questions,
         coalesce(questions_per_tag.n_questions, 0)
         / nullif(cast(topic_totals.n_topic_questions as double), 0) as share_of_topic_questions,
-        rank() over (
+        {# bigint on every engine (Spark's rank() is an int). #}
+        cast(rank() over (
             partition by topic_tags.topic
             order by coalesce(questions_per_tag.n_questions, 0) desc
-        ) as rank,
+        ) as bigint) as rank,
         coalesce(topic_totals.is_synthetic, false) as is_synthetic
 
     from topic_tags

@@ -259,7 +259,7 @@ related as (
         round_tags.round,
         related_tags.related_tag as tag,
         min(related_tags.related_rank) as related_rank,
-        string_agg(distinct related_tags.tag, ';' order by related_tags.tag) as related_to_tags
+        {{ sorted_string_agg('related_tags.tag', ';', distinct=true) }} as related_to_tags
 
     from round_tags
     inner join related_tags
@@ -316,7 +316,7 @@ loaded_tags as (
     inner join load_runs
         on
             topic_tags.site = load_runs.site
-            and list_contains(string_split(lower(load_runs.tags), ';'), topic_tags.tag)
+            and {{ array_has(split_to_array('lower(load_runs.tags)', ';'), 'topic_tags.tag') }}
     where load_runs.status = 'completed'
 
 ),

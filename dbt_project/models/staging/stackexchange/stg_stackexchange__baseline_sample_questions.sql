@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ raw_source('baseline_sample_questions', optional=true, empty_columns={
-        'site': 'varchar', 'sample_run_id': 'varchar', 'question_id': 'bigint'
+        'site': dbt.type_string(), 'sample_run_id': dbt.type_string(), 'question_id': 'bigint'
     }) }}
 
 ),
@@ -12,7 +12,7 @@ renamed as (
 
     select
         site,
-        cast(sample_run_id as varchar) as sample_run_id,
+        cast(sample_run_id as {{ dbt.type_string() }}) as sample_run_id,
         question_id
 
     from source

@@ -5,8 +5,8 @@ with
 source as (
 
     select * from {{ raw_source('baseline_totals', optional=true, empty_columns={
-        'site': 'varchar', 'year': 'bigint', 'population': 'varchar', 'accepted_filter': 'varchar',
-        'total': 'bigint', 'from_date': 'bigint', 'to_date': 'bigint', 'topic_tags': 'varchar',
+        'site': dbt.type_string(), 'year': 'bigint', 'population': dbt.type_string(), 'accepted_filter': dbt.type_string(),
+        'total': 'bigint', 'from_date': 'bigint', 'to_date': 'bigint', 'topic_tags': dbt.type_string(),
         'is_synthetic': 'boolean'
     }) }}
 

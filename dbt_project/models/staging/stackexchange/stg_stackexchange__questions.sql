@@ -16,19 +16,19 @@ renamed as (
         {# Raw titles are HTML-encoded whatever the source (the dump loader encodes its plain
            titles like the API); only titles with an entity need the decoding. #}
         case
-            when strpos(title, '&') = 0 then title
+            when title not like '%&%' then title
             else {{ decode_html_entities('title') }}
         end as title,
         title as title_html,
         link,
-        {{ optional_column(raw_columns, 'body', 'varchar') }} as body,
+        {{ optional_column(raw_columns, 'body', dbt.type_string()) }} as body,
         score,
         view_count,
         answer_count,
         is_answered,
         {{ optional_column(raw_columns, 'accepted_answer_id', 'bigint') }} as accepted_answer_id,
         {{ optional_column(raw_columns, 'owner_user_id', 'bigint') }} as owner_user_id,
-        {{ optional_column(raw_columns, 'content_license', 'varchar') }} as content_license,
+        {{ optional_column(raw_columns, 'content_license', dbt.type_string()) }} as content_license,
         {{ to_utc_timestamp(raw_columns, 'creation_date') }} as created_at,
         {{ to_utc_timestamp(raw_columns, 'last_activity_date') }} as last_activity_at,
         {{ to_utc_timestamp(raw_columns, 'closed_date') }} as closed_at,

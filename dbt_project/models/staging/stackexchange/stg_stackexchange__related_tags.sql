@@ -3,7 +3,7 @@ with
 source as (
 
     select * from {{ raw_source('related_tags', optional=true, empty_columns={
-        'site': 'varchar', 'tag': 'varchar', 'related_tag': 'varchar', 'count': 'bigint', 'related_rank': 'bigint'
+        'site': dbt.type_string(), 'tag': dbt.type_string(), 'related_tag': dbt.type_string(), 'count': 'bigint', 'related_rank': 'bigint'
     }) }}
 
 ),

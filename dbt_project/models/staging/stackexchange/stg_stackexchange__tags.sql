@@ -3,8 +3,8 @@ with
 source as (
 
     select * from {{ raw_source('tags', optional=true, empty_columns={
-        'site': 'varchar', 'name': 'varchar', 'count': 'bigint', 'has_synonyms': 'boolean',
-        'is_moderator_only': 'boolean', 'is_required': 'boolean', 'data_source': 'varchar',
+        'site': dbt.type_string(), 'name': dbt.type_string(), 'count': 'bigint', 'has_synonyms': 'boolean',
+        'is_moderator_only': 'boolean', 'is_required': 'boolean', 'data_source': dbt.type_string(),
         'is_synthetic': 'boolean'
     }) }}
 
