@@ -41,7 +41,10 @@ def _spark_session() -> SparkSession:
 
 
 def copy_spark_marts(db_path: Path) -> dict[str, int]:
-    """Replace the marts and seeds of `db_path` by the Spark session's tables.
+    """Replace the marts and seeds of `db_path` by the Spark session's tables and views.
+
+    A view (`fct_topic_question_groups`) arrives as a table of its rows: its Spark SQL names Spark
+    tables, which the DuckDB file does not hold.
 
     Returns:
         `schema.table` -> rows copied.
@@ -52,7 +55,7 @@ def copy_spark_marts(db_path: Path) -> dict[str, int]:
         for schema in REPLACED_SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
             for table in spark.catalog.listTables(schema):
-                if table.tableType == "VIEW":
+                if table.isTemporary:
                     continue
                 rows = naive_utc(spark.table(f"{schema}.{table.name}").toArrow())
                 con.register("spark_rows", rows)

@@ -21,15 +21,72 @@ question_tags as (
 
 ),
 
-tag_lists as (
+{#
+    As in int_questions_in_window: five `any_value(case ...)` states per question (at most five
+    tags on Stack Exchange), not an ordered aggregate that holds every question's tags at once
+    (at 10^7 questions beside the marts it ran out of memory); a question with a position outside
+    0-4 takes the ordered aggregate, computed for those questions only.
+#}
+tags_in_first_positions as (
 
     select
         site,
         question_id,
-        string_agg(lower(tag), ' ' order by tag_position) as tags
+        concat_ws(
+            ' ',
+            {%- for position in range(5) %}
+                any_value(case when tag_position = {{ position }} then lower(tag) end)
+                {{- "," if not loop.last }}
+            {%- endfor %}
+        ) as tags
 
     from question_tags
     group by 1, 2
+
+),
+
+questions_with_more_positions as (
+
+    select distinct
+        site,
+        question_id
+
+    from {{ raw_source('question_tags') }}
+    where coalesce(tag_position not between 0 and 4, true)
+
+),
+
+tags_of_questions_with_more_positions as (
+
+    select
+        all_question_tags.site,
+        all_question_tags.question_id,
+        string_agg(
+            lower(all_question_tags.tag), ' ' order by all_question_tags.tag_position
+        ) as tags
+
+    from {{ raw_source('question_tags') }} as all_question_tags
+    inner join questions_with_more_positions
+        on
+            all_question_tags.site = questions_with_more_positions.site
+            and all_question_tags.question_id = questions_with_more_positions.question_id
+    group by 1, 2
+
+),
+
+tag_lists as (
+
+    select
+        tags_in_first_positions.site,
+        tags_in_first_positions.question_id,
+        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags
+
+    from tags_in_first_positions
+    left join tags_of_questions_with_more_positions
+        on
+            tags_in_first_positions.site = tags_of_questions_with_more_positions.site
+            and tags_in_first_positions.question_id
+            = tags_of_questions_with_more_positions.question_id
 
 ),
 
