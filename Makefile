@@ -28,8 +28,10 @@ lint: $(STAMP)
 	if [ -f dbt_project/dbt_project.yml ]; then \
 		cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros --processes 2; fi
 
+# Two worker processes (tests/conftest.py); a module's tests stay on one worker, so its fixtures
+# (a built warehouse, the Spark session) are made once.
 test: $(SPARK_STAMP) lint
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope
 
 bench: $(SPARK_STAMP)
 	$(BIN)/python -m benchmarks.run
