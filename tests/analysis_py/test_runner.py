@@ -102,6 +102,13 @@ def write_marts(
         con.register("generated_groups", pa.Table.from_pylist(groups))
         con.register("generated_seed_tags", seed_rows)
         con.execute("create or replace table marts.fct_questions as select * from generated")
+        con.execute("create schema if not exists seeds")
+        con.execute(
+            "create or replace table seeds.topics as select topic, $site as site,"
+            " date '2018-01-01' as window_start, date '2023-06-15' as window_end"
+            " from (select distinct topic from generated_seed_tags)",
+            {"site": SITE},
+        )
         con.execute(
             "create or replace table marts.fct_topic_question_groups as"
             " select * from generated_groups"
