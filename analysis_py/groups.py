@@ -12,7 +12,7 @@ sorting again: a topic's baseline is the shared baseline less the topic's own qu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -112,6 +112,15 @@ def subset(
     unless `no_accepted_answer` is given. The sorted answers and the survival table come from the
     whole group's, so no part is sorted again. Tags are not carried: a part is not split again.
     """
+    if keep.all():
+        # A topic without questions of its own in a shared baseline: no copy of 10^7 rows.
+        n_no = int((~group.has_accepted_answer).sum())
+        return replace(
+            group,
+            no_accepted_answer=no_accepted_answer or (n_no, group.n_rows),
+            tags=(),
+            methods=group.methods if methods is None else methods,
+        )
     has_accepted = group.has_accepted_answer[keep]
     n_rows = int(keep.sum())
     answered_kept = keep[np.isfinite(group.response_minutes)]
