@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .validation import check_confidence, finite_array
+from .validation import check_confidence, finite_array, sorted_array
 
 # The study's seed when a caller gives none; `ptmwh` passes its own STUDY_SEED, which equals it.
 DEFAULT_SEED = 20230615
@@ -109,7 +109,7 @@ def median_replicates(values: ArrayLike, n_bootstrap: int, seed: Seed) -> NDArra
         Array of B medians, distributed exactly as the medians of B resamples of size n drawn with
         replacement (the median of an even-sized resample averages its two middle values).
     """
-    ordered = np.sort(finite_array(values, "values"))
+    ordered = sorted_array(finite_array(values, "values"))
     _check_replicates(n_bootstrap)
     rng = make_rng(seed)
     n = ordered.size

@@ -26,7 +26,8 @@ from .bootstrap import (
 )
 from .effect_sizes import DEFAULT_MAX_UNITS as EFFECT_MAX_UNITS
 from .effect_sizes import CliffsDeltaBootstrap, phi_with_interval
-from .marts import GroupData, TopicData
+from .groups import GroupData, subset
+from .marts import TopicData
 from .stats import (
     MannWhitneyReference,
     MannWhitneyResult,
@@ -34,7 +35,7 @@ from .stats import (
     proportion_test,
     wilson_interval,
 )
-from .survival import censor_at_collection, kaplan_meier, logrank_test
+from .survival import SurvivalTable, kaplan_meier_table, logrank_table
 
 Row = dict[str, Any]
 
@@ -71,14 +72,15 @@ class _Reference:
     topic: str
 
     @classmethod
-    def of(cls, answered: NDArray[np.float64], settings: Settings, topic: str) -> _Reference | None:
-        """None when the baseline has no answered question."""
-        if not answered.size:
+    def of(cls, baseline: GroupData, settings: Settings, topic: str) -> _Reference | None:
+        """None when the baseline has no answered question. Its answers are dealt into Cliff's δ
+        groups in key order and come sorted with the group (groups.py)."""
+        if not baseline.answered.size:
             return None
         grouping = derive_rng(settings.seed, topic, "baseline", "cliffs_delta_units")
         return cls(
-            MannWhitneyReference(answered),
-            CliffsDeltaBootstrap(answered, grouping),
+            MannWhitneyReference(baseline.answered_sorted),
+            CliffsDeltaBootstrap(baseline.answered, grouping, order=baseline.answered_order),
             settings,
             topic,
         )
@@ -119,7 +121,7 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
     curves: list[Row] = []
     medians: dict[str, _Sample | None] = {}
     per_view: dict[str, _Sample | None] = {}
-    survival: dict[str, tuple[NDArray[np.float64], NDArray[np.bool_]]] = {}
+    survival: dict[str, SurvivalTable] = {}
     for name, group in groups.items():
         rows, medians[name] = _group_estimates(base | {"question_group": name}, group, settings)
         estimates += rows
@@ -130,17 +132,14 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
                     base, name, None, "answers_per_view", per_view[name].estimate, group.methods
                 )
             )
-        if group.n_rows:
-            survival[name] = censor_at_collection(
-                group.response_minutes, group.minutes_to_collection
-            )
-            km = kaplan_meier(*survival[name])
+        if group.survival is not None:
+            survival[name] = group.survival
+            km = kaplan_meier_table(group.survival)
             estimates += _km_rows(base, name, km, group.methods["response_minutes"])
             curves += _curve_rows(topic, name, km)
     # A topic whose tags no loaded question carries has no topic group: nothing to compare.
     if "baseline" in groups and "topic" in groups:
-        answered_b = _answered(groups["baseline"])
-        reference = _Reference.of(answered_b, settings, topic)
+        reference = _Reference.of(groups["baseline"], settings, topic)
         samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
         tests += _topic_vs_baseline(
             groups, samples, survival, settings, input_rows, _censoring_note(data)
@@ -200,13 +199,15 @@ def _group_estimates(
                 group.methods,
             )
         )
-    answered = _answered(group)
+    answered = group.answered
     if not answered.size:
         return rows, None
     keys = (base["topic"], group_name, base.get("tag") or "")
+    # The median's order statistics need the answers sorted; the mean's random groups of rows
+    # need them in key order (groups.py keeps both).
     median = _Sample(
         *bootstrap_estimate(
-            answered,
+            group.answered_sorted,
             "median",
             n_bootstrap=settings.n_bootstrap,
             seed=derive_rng(settings.seed, *keys, "median"),
@@ -231,7 +232,7 @@ def _group_estimates(
 def _topic_vs_baseline(
     groups: Mapping[str, GroupData],
     samples: Mapping[str, Any],
-    survival: Mapping[str, tuple[NDArray[np.float64], NDArray[np.bool_]]],
+    survival: Mapping[str, SurvivalTable],
     settings: Settings,
     input_rows: int,
     censoring: str,
@@ -239,7 +240,7 @@ def _topic_vs_baseline(
     topic, baseline = groups["topic"], groups["baseline"]
     shared = {"comparison": "topic_vs_baseline", "tag": None, "input_rows": input_rows}
     rows = _rate_rows(topic, baseline, shared, settings, "topic", yates=True)
-    answered_a, answered_b = _answered(topic), _answered(baseline)
+    answered_a, answered_b = topic.answered, baseline.answered
     notes = _baseline_note(baseline, "response_minutes")
     if answered_a.size and answered_b.size:
         mwu, delta = samples["reference"].test(answered_a, "topic")
@@ -285,7 +286,7 @@ def _topic_vs_baseline(
             }
         )
     if "topic" in survival and "baseline" in survival:
-        logrank = logrank_test(*survival["topic"], *survival["baseline"])
+        logrank = logrank_table(survival["topic"], survival["baseline"])
         rows.append(
             shared
             | {
@@ -434,7 +435,7 @@ def _tag_rows(
         )[0]
         shared = {"comparison": "tag_vs_baseline", "tag": tag, "input_rows": input_rows}
         tests += _rate_rows(tagged, baseline, shared, settings, "tag:" + tag, yates=False)
-        answered_a = _answered(tagged)
+        answered_a = tagged.answered
         if answered_a.size and reference is not None:
             mwu, delta = reference.test(answered_a, "tag:" + tag)
             tests.append(
@@ -579,22 +580,7 @@ def _estimate_row(
 def _tag_group(group: GroupData, tag: str) -> GroupData:
     """The topic's questions carrying `tag`, as a group of their own (rates from these rows)."""
     mask = np.fromiter((tag in tags for tags in group.tags), dtype=bool, count=len(group.tags))
-    has_accepted = group.has_accepted_answer[mask]
-    return GroupData(
-        n_rows=int(mask.sum()),
-        no_accepted_answer=(int((~has_accepted).sum()), int(mask.sum())),
-        has_accepted_answer=has_accepted,
-        response_minutes=group.response_minutes[mask],
-        minutes_to_collection=group.minutes_to_collection[mask],
-        answer_count=group.answer_count[mask],
-        view_count=group.view_count[mask],
-        tags=(),
-        methods=group.methods,
-    )
-
-
-def _answered(group: GroupData) -> NDArray[np.float64]:
-    return group.response_minutes[np.isfinite(group.response_minutes)]
+    return subset(group, mask)
 
 
 def _baseline_note(baseline: GroupData, metric: str) -> str:

@@ -1,10 +1,11 @@
 """`ptmwh analyze`: read the marts, run every RQ2 statistic per topic, write `analysis.*`.
 
-The warehouse is opened read-only for reading (one short connection per topic) and read-write only
-for the final write, which replaces the previous results in one transaction. Topics are independent
-(each bootstrap stream derives from the seed and the topic), so with several topics they are
-analysed in parallel worker processes, one per core: at 10^7 questions a topic's baseline read and
-sorts take tens of seconds of one core (benchmarks/README.md).
+The warehouse is opened read-only for reading (one short connection per unit of topics) and
+read-write only for the final write, which replaces the previous results in one transaction. Topics
+whose baseline is the dump of one site and window are one unit, reading and sorting that baseline
+once (marts.py): at 10^7 questions that read is most of the run (benchmarks/README.md). Units are
+independent (each bootstrap stream derives from the seed and the topic), so several units are
+analysed in parallel worker processes, one per core.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from pathlib import Path
 
 from .bootstrap import DEFAULT_N_BOOTSTRAP, DEFAULT_SEED
 from .comparisons import Settings, analyze_topic
-from .marts import MartsMissingError, TopicData, check_marts, connect_read_only, load_topic, topics
+from .marts import (
+    MartsMissingError,
+    TopicData,
+    baseline_units,
+    check_marts,
+    connect_read_only,
+    load_unit,
+    topics,
+)
 from .store import write_results
 
 MAX_WORKERS = 2  # the machines this runs on have 2 cores; more workers only add memory
@@ -93,13 +102,14 @@ def run_analysis(
     with connect_read_only(db_path) as con:
         check_marts(con)
         topic_names = topics(con)
+        units = baseline_units(con, topic_names)
     if not topic_names:
         raise MartsMissingError("marts.rpt_difficulty has no topic: run `ptmwh build`")
     computed_at = datetime.now(UTC).replace(tzinfo=None)
     settings = Settings(seed, n_bootstrap, computed_at)
     rows: dict[str, list[dict]] = {"stat_tests": [], "metric_estimates": [], "survival_curves": []}
     input_rows = 0
-    for line, n_rows, topic_rows in _analyze_topics(db_path, topic_names, settings):
+    for line, n_rows, topic_rows in _analyze_units(db_path, units, settings):
         input_rows += n_rows
         progress(line)
         for table, table_rows in topic_rows.items():
@@ -122,31 +132,35 @@ def run_analysis(
     )
 
 
-def _analyze_topics(
-    db_path: Path, topic_names: list[str], settings: Settings
+def _analyze_units(
+    db_path: Path, units: list[list[str]], settings: Settings
 ) -> Iterator[tuple[str, int, dict[str, list[dict]]]]:
-    """Each topic's progress line, rows read and result rows, in `topic_names` order.
+    """Each topic's progress line, rows read and result rows, unit by unit.
 
-    One topic runs in this process; several run in worker processes (spawned, so no DuckDB or
+    One unit runs in this process; several run in worker processes (spawned, so no DuckDB or
     thread state is inherited), each opening the file read-only, which DuckDB allows concurrently.
     """
-    workers = min(len(topic_names), MAX_WORKERS, os.cpu_count() or 1)
+    workers = min(len(units), MAX_WORKERS, os.cpu_count() or 1)
     if workers == 1:
-        yield from (_analyze_one(db_path, topic, settings) for topic in topic_names)
+        for unit in units:
+            yield from _analyze_unit(db_path, unit, settings)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(
-            _analyze_one, [db_path] * len(topic_names), topic_names, [settings] * len(topic_names)
-        )
+        for results in pool.map(
+            _analyze_unit, [db_path] * len(units), units, [settings] * len(units)
+        ):
+            yield from results
 
 
-def _analyze_one(
-    db_path: Path, topic: str, settings: Settings
-) -> tuple[str, int, dict[str, list[dict]]]:
+def _analyze_unit(
+    db_path: Path, unit: list[str], settings: Settings
+) -> list[tuple[str, int, dict[str, list[dict]]]]:
     with connect_read_only(db_path) as con:
-        data = load_topic(con, topic)
-    return _topic_line(data), data.n_rows, analyze_topic(data, settings)
+        return [
+            (_topic_line(data), data.n_rows, analyze_topic(data, settings))
+            for data in load_unit(con, unit)
+        ]
 
 
 def _topic_line(data: TopicData) -> str:

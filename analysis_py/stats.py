@@ -47,7 +47,13 @@ from .survival import (
     kaplan_meier,
     logrank_test,
 )
-from .validation import check_confidence, check_count, check_successes, finite_array
+from .validation import (
+    check_confidence,
+    check_count,
+    check_successes,
+    finite_array,
+    sorted_array,
+)
 
 __all__ = [
     "HORIZON_MINUTES",
@@ -279,7 +285,7 @@ class MannWhitneyReference:
     """
 
     def __init__(self, b: ArrayLike) -> None:
-        self._sorted = np.sort(finite_array(b, "b"))
+        self._sorted = sorted_array(finite_array(b, "b"))
         starts = np.flatnonzero(np.r_[True, np.diff(self._sorted) != 0])
         self._values = self._sorted[starts]
         self._counts = np.diff(np.r_[starts, self._sorted.size]).astype(np.float64)

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from analysis_py import runner, store
+from analysis_py import marts, runner, store
 from analysis_py.bootstrap import derive_rng
 from analysis_py.marts import MartsMissingError, connect_read_only, load_topic
 from analysis_py.runner import run_analysis
@@ -102,6 +102,13 @@ def write_marts(
         con.register("generated_groups", pa.Table.from_pylist(groups))
         con.register("generated_seed_tags", seed_rows)
         con.execute("create or replace table marts.fct_questions as select * from generated")
+        con.execute("create schema if not exists seeds")
+        con.execute(
+            "create or replace table seeds.topics as select topic, $site as site,"
+            " date '2018-01-01' as window_start, date '2023-06-15' as window_end"
+            " from (select distinct topic from generated_seed_tags)",
+            {"site": SITE},
+        )
         con.execute(
             "create or replace table marts.fct_topic_question_groups as"
             " select * from generated_groups"
@@ -576,3 +583,99 @@ def test_parallel_topics_give_the_rows_one_process_gives(
     run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
     assert _read(path, query) == parallel
     assert {row[0] for row in parallel} == {"nlp", TOPIC}
+
+
+def _dump_groups(topics: dict[str, list[int]], n: int) -> list[dict]:
+    """Groups shaped as the view shapes a dump baseline: a topic's own questions, and every other
+    question of the site and window as its `full_population` baseline."""
+    rows = []
+    for topic, own in topics.items():
+        mine = set(own)
+        for question_id in range(1, n + 1):
+            group = "topic" if question_id in mine else "baseline"
+            rows.append(
+                {
+                    "topic": topic,
+                    "site": SITE,
+                    "question_id": question_id,
+                    "question_group": group,
+                    "sampling_method": "full_population",
+                }
+            )
+    return rows
+
+
+def _full_population(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.rpt_difficulty set question_count_method = 'full_population',"
+            " no_accepted_answer_rate_method = 'full_population',"
+            " response_minutes_method = 'full_population',"
+            " answers_per_view_method = 'full_population'"
+        )
+
+
+@pytest.mark.parametrize("with_empty_topic", [True, False])
+def test_topics_sharing_a_dump_baseline_get_what_each_read_alone_gets(
+    tmp_path: Path, with_empty_topic: bool
+) -> None:
+    """Topics of one site and window share the dump baseline (read once); 'none' has no
+    questions of its own (its baseline is the whole dump), ptm and nlp overlap on 1..50 (without
+    'none', nlp's own questions 51..450 in ptm's baseline are asked for by id). Each topic's
+    groups equal those read on their own from the view, one topic at a time."""
+    n = 1500
+    topics = {TOPIC: list(range(1, 301)), "nlp": list(range(1, 51)) + list(range(301, 451))}
+    if with_empty_topic:
+        topics["none"] = []
+    path = write_marts(
+        tmp_path / "w.duckdb",
+        make_questions(n_topic=450, n_baseline=n - 450),
+        _dump_groups(topics, n),
+        {topic: TOPIC_TAGS for topic in topics},
+    )
+    _full_population(path)
+    with connect_read_only(path) as con:
+        assert marts.baseline_units(con, sorted(topics)) == [sorted(topics)]
+        shared = {data.topic: data for data in marts.load_unit(con, sorted(topics))}
+        for topic in topics:
+            alone = load_topic(con, topic)
+            for group in ("topic", "baseline"):
+                if group not in alone.groups:
+                    assert group not in shared[topic].groups
+                    continue
+                a, b = alone.groups[group], shared[topic].groups[group]
+                assert np.array_equal(a.question_ids, b.question_ids)
+                assert np.array_equal(a.response_minutes, b.response_minutes, equal_nan=True)
+                assert np.array_equal(a.answered_sorted, b.answered_sorted)
+                assert np.array_equal(a.answered[a.answered_order], b.answered_sorted)
+                assert np.array_equal(a.survival.counts, b.survival.counts)
+                assert np.array_equal(a.survival.events, b.survival.events)
+                assert a.no_accepted_answer == b.no_accepted_answer
+    expected = _read(
+        path,
+        "select topic, n_questions from marts.rpt_difficulty where question_group = 'baseline'"
+        " order by 1",
+    )
+    assert expected == [("nlp", n - 200), *[("none", n)] * with_empty_topic, (TOPIC, n - 300)]
+    run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    sizes = _read(
+        path, "select topic, n_a, n_b from analysis.stat_tests where test = 'logrank' order by 1"
+    )
+    assert sizes == [("nlp", 200, n - 200), (TOPIC, 300, n - 300)]
+
+
+def test_a_shared_baseline_that_miscounts_the_mart_is_refused(tmp_path: Path) -> None:
+    n = 600
+    path = write_marts(
+        tmp_path / "w.duckdb",
+        make_questions(n_topic=100, n_baseline=n - 100),
+        _dump_groups({TOPIC: list(range(1, 101)), "nlp": list(range(101, 151))}, n),
+        {TOPIC: TOPIC_TAGS, "nlp": TOPIC_TAGS},
+    )
+    _full_population(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "update marts.rpt_difficulty set n_questions = 1 where question_group = 'baseline'"
+        )
+    with pytest.raises(MartsMissingError, match="rpt_difficulty counts 1: run `ptmwh build`"):
+        run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)

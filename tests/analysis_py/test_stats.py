@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -29,6 +30,7 @@ from analysis_py.stats import (
     response_time_test,
     wilson_interval,
 )
+from analysis_py.survival import SurvivalTable
 
 PAPER_CHI_SQUARE = 628.83
 PAPER_TOPIC_N = 5896
@@ -368,3 +370,38 @@ def test_mann_whitney_reference_matches_scipy_asymptotic(seed: int) -> None:
         assert ours.u_statistic == pytest.approx(expected.statistic)
         assert ours.p_value == pytest.approx(expected.pvalue, rel=1e-9)
         assert ours.cliffs_delta == pytest.approx(cliffs_delta(a, baseline).delta)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.4, 1.0])
+def test_kaplan_meier_matches_scipy_ecdf_with_ties_and_censoring(share: float) -> None:
+    rng = np.random.default_rng(4)
+    times = rng.lognormal(3.0, 1.5, size=400).round()  # many ties
+    events = rng.random(400) < share
+    km = kaplan_meier(times, events, horizons=(10, 60))
+    fit = scipy.stats.ecdf(scipy.stats.CensoredData(uncensored=times[events], right=times[~events]))
+    grid = km.curve.minutes
+    assert km.curve.survival_probability == pytest.approx(fit.sf.evaluate(grid), rel=1e-12)
+    ordered = np.sort(times)
+    assert list(km.curve.n_at_risk) == list(ordered.size - np.searchsorted(ordered, grid))
+    if events.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            band = fit.sf.confidence_interval(0.95, method="log-log")
+        for low, high, t in zip(km.curve.ci_low, km.curve.ci_high, grid, strict=True):
+            assert low == pytest.approx(float(band.low.evaluate(t)), rel=1e-9, nan_ok=True)
+            assert high == pytest.approx(float(band.high.evaluate(t)), rel=1e-9, nan_ok=True)
+        assert km.p_accepted_within[60].estimate == pytest.approx(1 - fit.sf.evaluate(60))
+
+
+def test_a_survival_table_less_some_rows_is_the_table_of_the_rest() -> None:
+    rng = np.random.default_rng(6)
+    times = rng.integers(0, 50, size=2000).astype(float)
+    events = rng.random(2000) < 0.5
+    drop = rng.random(2000) < 0.2
+    rest = SurvivalTable.of(times, events).without(times[drop], events[drop])
+    # The rest counted by hand: distinct times kept, their events and questions.
+    kept_times, kept_events = times[~drop], events[~drop]
+    distinct = np.unique(kept_times)
+    assert list(rest.times) == list(distinct)
+    assert list(rest.counts) == [float((kept_times == t).sum()) for t in distinct]
+    assert list(rest.events) == [float((kept_events & (kept_times == t)).sum()) for t in distinct]
