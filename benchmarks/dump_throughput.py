@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,8 @@ import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+from dlt_pipeline.runs import pipelines_dir
 
 from .dump_posts_xml import WINDOW_END, WINDOW_START, write_posts_xml
 
@@ -99,6 +102,8 @@ def main() -> None:
         db_path = args.workdir / f"dump-{rows}.duckdb"
         for stale in args.workdir.glob(f"dump-{rows}.duckdb*"):
             stale.unlink()
+        # dlt's state of a deleted warehouse would claim its tables still exist.
+        shutil.rmtree(pipelines_dir(db_path), ignore_errors=True)
         load_before = os.getloadavg()[0]
         measured = _run_child(dump, db_path)
         runs.append(

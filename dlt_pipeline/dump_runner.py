@@ -19,6 +19,7 @@ from .dump_snapshot import (
     date_pending_questions,
     drop_id_outliers,
     mark_deleted,
+    merge_pending,
     newest_loaded_dump,
     pending_answers,
     refuse_older_dump,
@@ -27,7 +28,7 @@ from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
-from .stackexchange_dump import append_pending, snapshot_posts
+from .stackexchange_dump import append_pending, raw_tables
 from .stackexchange_dump.helpers import (
     DumpParseError,
     DumpWindow,
@@ -220,10 +221,13 @@ def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: i
 def _merge(
     pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
 ) -> dict[str, int]:
-    """Merge the pending posts into the raw tables; return the rows merged per table."""
-    run_load(pipeline, snapshot_posts(db_path, site, windows), _step_failure)
-    merged = pipeline.last_trace.last_normalize_info.row_counts
-    return {table: int(merged.get(table, 0)) for table in _RAW_TABLES}
+    """Merge the pending posts into the raw tables; return the rows merged per table.
+
+    dlt loads the tables without rows (it owns their schema and `_dlt_loads`), then DuckDB moves
+    the pending rows in under that load's id (`dump_snapshot.merge_pending`).
+    """
+    info = run_load(pipeline, raw_tables(), _step_failure)
+    return merge_pending(db_path, site, windows, info.loads_ids[-1])
 
 
 def _summary(

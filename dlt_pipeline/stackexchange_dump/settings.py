@@ -23,6 +23,8 @@ PENDING_QUESTIONS_TABLE = "dump_questions_pending"
 PENDING_QUESTION_TAGS_TABLE = "dump_question_tags_pending"
 PENDING_ANSWERS_TABLE = "dump_answers_pending"
 PENDING_TABLES = (PENDING_QUESTIONS_TABLE, PENDING_QUESTION_TAGS_TABLE, PENDING_ANSWERS_TABLE)
+# The raw tables a dump merges into.
+SNAPSHOT_TABLES = ("questions", "question_tags", "answers")
 
 # Posts every Posts.xml carries since 2024 that are not real (absent from SEDE), owned by the
 # Community user; consumers are advised to drop them (dlt_pipeline/stackexchange_dump/README.md).
