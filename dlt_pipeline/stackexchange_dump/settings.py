@@ -10,6 +10,10 @@ BATCH_ROWS = 50_000
 SEGMENT_POSTS = 500_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
+# A plain Posts.xml at least this large is parsed in worker processes, one per CPU up to the
+# maximum (each costs about a second to start; dlt_pipeline/stackexchange_dump/README.md).
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+MAX_PARSE_WORKERS = 4
 # At most one plain progress line per this many seconds (a log, not a flood; a terminal gets a bar).
 PROGRESS_INTERVAL_SECONDS = 5.0
 
