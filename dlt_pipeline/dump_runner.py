@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
@@ -19,6 +21,7 @@ from .dump_snapshot import (
     date_pending_questions,
     drop_id_outliers,
     mark_deleted,
+    merge_pending,
     newest_loaded_dump,
     pending_answers,
     refuse_older_dump,
@@ -27,7 +30,7 @@ from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
-from .stackexchange_dump import append_pending, snapshot_posts
+from .stackexchange_dump import append_pending, raw_tables
 from .stackexchange_dump.helpers import (
     DumpParseError,
     DumpWindow,
@@ -37,9 +40,12 @@ from .stackexchange_dump.helpers import (
     iter_post_batches,
     open_dump,
 )
+from .stackexchange_dump.ranges import RangesFailed, iter_range_batches
 from .stackexchange_dump.settings import (
     ANSWER_POST_TYPE,
     BATCH_ROWS,
+    MAX_PARSE_WORKERS,
+    PARALLEL_MIN_BYTES,
     PIPELINE_NAME,
     QUESTION_POST_TYPE,
     SEGMENT_POSTS,
@@ -62,6 +68,7 @@ def run_dump_load(
     clock: Callable[[], float] = time.monotonic,
     segment_posts: int = SEGMENT_POSTS,
     batch_rows: int = BATCH_ROWS,
+    parse_workers: int | None = None,
 ) -> LoadResult:
     """Load a dump's `Posts.xml` as the snapshot of its site into `raw_stackexchange`.
 
@@ -90,6 +97,9 @@ def run_dump_load(
         clock: monotonic seconds, injectable for tests.
         segment_posts: kept posts per committed dlt load into the pending tables.
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
+        parse_workers: processes parsing a plain `Posts.xml` (1: in this process); default one
+            per CPU (at most `MAX_PARSE_WORKERS`) for a file of `PARALLEL_MIN_BYTES` or more.
+            `.gz` and `.7z` are one stream and always parse in this process.
 
     Returns:
         What was loaded: items per table in this run, rows per raw table after it.
@@ -108,21 +118,20 @@ def run_dump_load(
     started, started_at = clock(), datetime.now(UTC)
     clear_pending(db_path)
     try:
-        with open_dump(path) as stream:
-            batches = iter_post_batches(
-                stream,
-                spans,
+        parsed = _parse_file(
+            db_path,
+            path,
+            _ParseOptions(
+                windows=tuple(spans),
                 site=site,
                 collected_at=None if dump_date is None else _epoch(dump_date),
                 include_bodies=include_bodies,
                 batch_rows=batch_rows,
-                on_chunk=(
-                    meter(stream.total_bytes)
-                    if meter is not None
-                    else ProgressReporter(progress, stream.total_bytes, clock).update
-                ),
-            )
-            parsed = _load_segments(db_path, batches, segment_posts)
+            ),
+            workers=_parse_workers(path, parse_workers),
+            segment_posts=segment_posts,
+            meter=meter or (lambda total: ProgressReporter(progress, total, clock).update),
+        )
         last = parsed.last
         file_date = _newest_day(last)
         # A truncated file's newest date is only a lower bound of its date: not judged.
@@ -195,6 +204,63 @@ class _Parsed:
     error: DumpParseError | None = None
 
 
+@dataclass(frozen=True)
+class _ParseOptions:
+    """The parser's arguments shared by the one-process and the worker-process parse."""
+
+    windows: tuple[DumpWindow, ...]
+    site: str
+    collected_at: int | None
+    include_bodies: bool
+    batch_rows: int
+
+
+def _parse_workers(path: Path, requested: int | None) -> int:
+    """How many processes parse `path`: several only for a plain file that is worth the start-up.
+
+    Spawning a worker costs about a second of imports (benchmarks/README.md), so small files and
+    single streams (`.gz`, `.7z`, whose bytes can only be read in order) stay in this process.
+    """
+    if path.suffix.lower() in {".gz", ".7z"} or not path.is_file():
+        return 1
+    if requested is not None:
+        return max(requested, 1)
+    if path.stat().st_size < PARALLEL_MIN_BYTES:
+        return 1
+    return max(min(len(os.sched_getaffinity(0)), MAX_PARSE_WORKERS), 1)
+
+
+def _parse_file(
+    db_path: Path,
+    path: Path,
+    options: _ParseOptions,
+    *,
+    workers: int,
+    segment_posts: int,
+    meter: Callable[[int | None], Callable[[int, int, int], None]],
+) -> _Parsed:
+    """Parse the dump into the pending tables, in `workers` processes when it allows that.
+
+    When a worker fails (corrupt XML, not a Posts.xml, a row cut by a split), what the workers
+    appended is dropped and the file is parsed again in this process, whose error names the line
+    and byte offset in the whole file, and which loads the posts before it, as always.
+    """
+    fields = vars(options)
+    on_chunk = None
+    if workers > 1:
+        on_chunk = meter(path.stat().st_size)
+        ranges = iter_range_batches(path, workers=workers, on_chunk=on_chunk, **fields)
+        try:
+            with closing(ranges):
+                return _load_segments(db_path, ranges, segment_posts)
+        except RangesFailed:
+            clear_pending(db_path)
+    with open_dump(path) as stream:
+        on_chunk = on_chunk or meter(stream.total_bytes)
+        batches = iter_post_batches(stream, on_chunk=on_chunk, **fields)
+        return _load_segments(db_path, batches, segment_posts)
+
+
 def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: int) -> _Parsed:
     """Append the file to the pending tables segment by segment, until it ends or fails to parse."""
     last: PostBatch | None = None
@@ -220,10 +286,13 @@ def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: i
 def _merge(
     pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
 ) -> dict[str, int]:
-    """Merge the pending posts into the raw tables; return the rows merged per table."""
-    run_load(pipeline, snapshot_posts(db_path, site, windows), _step_failure)
-    merged = pipeline.last_trace.last_normalize_info.row_counts
-    return {table: int(merged.get(table, 0)) for table in _RAW_TABLES}
+    """Merge the pending posts into the raw tables; return the rows merged per table.
+
+    dlt loads the tables without rows (it owns their schema and `_dlt_loads`), then DuckDB moves
+    the pending rows in under that load's id (`dump_snapshot.merge_pending`).
+    """
+    info = run_load(pipeline, raw_tables(), _step_failure)
+    return merge_pending(db_path, site, windows, info.loads_ids[-1])
 
 
 def _summary(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from .raw_contract import DATASET
+from .raw_contract import ANSWERS_SCHEMA, DATASET, RAW_TABLES
 from .results import LoadError
 from .stackexchange_dump import window_condition
 from .stackexchange_dump.helpers import DumpWindow
@@ -124,6 +124,67 @@ def pending_answers(db_path: Path, site: str) -> int:
             f"select count(*) from {DATASET}.{PENDING_ANSWERS_TABLE} where site = ?", [site]
         ).fetchone()
     return int(row[0]) if row else 0
+
+
+def merge_pending(
+    db_path: Path, site: str, windows: Sequence[DumpWindow], load_id: str
+) -> dict[str, int]:
+    """Merge the pending posts of `site` into the raw tables, as dlt's delete-insert would.
+
+    `questions` and `question_tags` lose the rows whose (`site`, `question_id`) is pending (a
+    question's whole tag list is replaced) and `answers` those whose (`site`, `answer_id`) is, then
+    the pending rows are inserted under `load_id`, the dlt load that created the tables
+    (`stackexchange_dump.raw_tables`), so staging's `dlt_load_id` joins `_dlt_loads`. An answer is
+    merged only when its question is pending and in a window; `is_accepted` comes from that
+    question's `accepted_answer_id`. One transaction: a failure leaves the raw tables as they were.
+
+    Returns:
+        Rows merged per raw table.
+    """
+    questions_in, parameters = window_condition("questions.creation_date", windows)
+    answer_columns = ", ".join(
+        f"pending.{name}" for name in ANSWERS_SCHEMA.names if name != "is_accepted"
+    )
+    resolved_answers = f"""
+        select
+            {answer_columns},
+            coalesce(questions.accepted_answer_id = pending.answer_id, false) as is_accepted
+        from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
+        inner join {DATASET}.{PENDING_QUESTIONS_TABLE} as questions
+            on questions.site = pending.site and questions.question_id = pending.question_id
+        where pending.site = ? and ({questions_in})
+    """
+    sources = {
+        "questions": f"{DATASET}.{PENDING_QUESTIONS_TABLE}",
+        "question_tags": f"{DATASET}.{PENDING_QUESTION_TAGS_TABLE}",
+        "answers": "resolved_answers",
+    }
+    merged: dict[str, int] = {}
+    with duckdb.connect(str(db_path)) as connection:
+        if not set(PENDING_TABLES) <= _existing(connection):
+            return dict.fromkeys(sources, 0)
+        connection.execute("begin transaction")
+        connection.execute(
+            f"create temp table resolved_answers as {resolved_answers}", [site, *parameters]
+        )
+        for table, source in sources.items():
+            contract = RAW_TABLES[table]
+            matches = " and ".join(f"target.{key} = rows.{key}" for key in contract.replace_key)
+            connection.execute(
+                f"delete from {DATASET}.{table} as target using {source} as rows "
+                f"where rows.site = ? and {matches}",
+                [site],
+            )
+            row = connection.execute(
+                f"insert into {DATASET}.{table} by name "
+                f"select {', '.join(contract.schema.names)}, ?::varchar as _dlt_load_id "
+                f"from {source} where site = ?",
+                [load_id, site],
+            ).fetchone()
+            merged[table] = int(row[0]) if row else 0
+        connection.execute("drop table resolved_answers")
+        connection.execute("commit")
+    return merged
 
 
 def _pending(table: str, existing: set[str], id_columns: str) -> str:

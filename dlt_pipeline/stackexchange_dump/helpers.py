@@ -404,19 +404,42 @@ def _parse_error(
     )
 
 
-def _column(rows: list[dict[str, str]], name: str) -> pa.Array:
-    """One attribute of every row as an Arrow string array (null where the row lacks it)."""
-    return pa.array([row.get(name) for row in rows], type=pa.string())
+_QUESTION_ATTRIBUTES = (
+    "Id",
+    "AcceptedAnswerId",
+    "AnswerCount",
+    "Title",
+    "Score",
+    "ViewCount",
+    "CreationDate",
+    "LastActivityDate",
+    "OwnerUserId",
+    "ClosedDate",
+    "ContentLicense",
+    "Tags",
+    "Body",
+)
+_ANSWER_ATTRIBUTES = ("Id", "ParentId", "CreationDate", "LastActivityDate", "Score", "OwnerUserId")
 
 
-def _int_column(rows: list[dict[str, str]], name: str) -> pa.Array:
+def _attributes(rows: list[dict[str, str]], names: Sequence[str]) -> dict[str, pa.Array]:
+    """The named attributes of every row as Arrow string arrays (null where a row lacks one).
+
+    One conversion of the dicts to a struct array, in Arrow's C++, instead of a Python list per
+    attribute: about 2.7 times faster, a few µs per post (benchmarks/README.md).
+    """
+    struct = pa.array(rows, type=pa.struct([(name, pa.string()) for name in names]))
+    return {name: struct.field(name) for name in names}
+
+
+def _int_column(attributes: dict[str, pa.Array], name: str) -> pa.Array:
     """An integer attribute as int64 (null where absent)."""
-    return _column(rows, name).cast(pa.int64())
+    return attributes[name].cast(pa.int64())
 
 
-def _epoch_column(rows: list[dict[str, str]], name: str) -> pa.Array:
+def _epoch_column(attributes: dict[str, pa.Array], name: str) -> pa.Array:
     """An ISO 8601 UTC date attribute as epoch seconds (int64, null where absent), like the API."""
-    parsed = _column(rows, name).cast(pa.timestamp("ms"))
+    parsed = attributes[name].cast(pa.timestamp("ms"))
     return pc.cast(parsed, pa.timestamp("s"), safe=False).cast(pa.int64())
 
 
@@ -444,11 +467,12 @@ class _PostContext:
 
 def _to_batch(collector: _PostCollector, post: _PostContext, bytes_read: int) -> PostBatch:
     """Convert the collected attribute dicts into the three Arrow tables."""
-    questions = _questions_table(collector.questions, post)
+    attributes = _attributes(collector.questions, _QUESTION_ATTRIBUTES)
+    questions = _questions_table(attributes, len(collector.questions), post)
     return PostBatch(
         questions=questions,
         question_tags=_question_tags_table(
-            collector.questions, questions.column("question_id"), post.site
+            attributes["Tags"], questions.column("question_id"), post.site
         ),
         answers=_answers_table(collector.answers, post.site),
         bytes_read=bytes_read,
@@ -461,34 +485,33 @@ def _to_batch(collector: _PostCollector, post: _PostContext, bytes_read: int) ->
     )
 
 
-def _questions_table(rows: list[dict[str, str]], post: _PostContext) -> pa.Table:
+def _questions_table(attributes: dict[str, pa.Array], n: int, post: _PostContext) -> pa.Table:
     """Rows of `questions` in the API loader's Arrow schema (docs/contracts.md)."""
-    n = len(rows)
     include_bodies = post.include_bodies
     link_prefix = post.link_prefix
-    question_id = _int_column(rows, "Id")
-    accepted_answer_id = _int_column(rows, "AcceptedAnswerId")
-    answer_count = pc.fill_null(_int_column(rows, "AnswerCount"), 0)
-    body = _column(rows, "Body") if include_bodies else _constant(None, n, pa.string())
+    question_id = _int_column(attributes, "Id")
+    accepted_answer_id = _int_column(attributes, "AcceptedAnswerId")
+    answer_count = pc.fill_null(_int_column(attributes, "AnswerCount"), 0)
+    body = attributes["Body"] if include_bodies else _constant(None, n, pa.string())
     # The dump lacks the API's is_answered (accepted, or an answer scoring > 0); the closest the
     # question row allows is "has an accepted answer, or any answer".
     is_answered = pc.or_(pc.is_valid(accepted_answer_id), pc.greater(answer_count, 0))
     columns = {
         "site": _constant(post.site, n, pa.string()),
         "question_id": question_id,
-        "title": _html_encode(_column(rows, "Title")),
+        "title": _html_encode(attributes["Title"]),
         "link": pc.binary_join_element_wise(link_prefix, question_id.cast(pa.string()), ""),
         "body": body,
-        "score": _int_column(rows, "Score"),
-        "view_count": _int_column(rows, "ViewCount"),
+        "score": _int_column(attributes, "Score"),
+        "view_count": _int_column(attributes, "ViewCount"),
         "answer_count": answer_count,
         "is_answered": is_answered,
         "accepted_answer_id": accepted_answer_id,
-        "creation_date": _epoch_column(rows, "CreationDate"),
-        "last_activity_date": _epoch_column(rows, "LastActivityDate"),
-        "owner_user_id": _int_column(rows, "OwnerUserId"),
-        "closed_date": _epoch_column(rows, "ClosedDate"),
-        "content_license": _column(rows, "ContentLicense"),
+        "creation_date": _epoch_column(attributes, "CreationDate"),
+        "last_activity_date": _epoch_column(attributes, "LastActivityDate"),
+        "owner_user_id": _int_column(attributes, "OwnerUserId"),
+        "closed_date": _epoch_column(attributes, "ClosedDate"),
+        "content_license": attributes["ContentLicense"],
         "data_source": _constant(DATA_SOURCE, n, pa.string()),
         "collected_by": _constant(COLLECTED_BY, n, pa.string()),
         "collected_at": _constant(post.collected_at, n, pa.int64()),
@@ -498,9 +521,9 @@ def _questions_table(rows: list[dict[str, str]], post: _PostContext) -> pa.Table
     return pa.table(columns).cast(QUESTIONS_SCHEMA)
 
 
-def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array, site: str) -> pa.Table:
+def _question_tags_table(tags: pa.Array, question_id: pa.Array, site: str) -> pa.Table:
     """One row per (question, tag) from `<a><b>` or `|a|b|` tag strings, keeping the tags' order."""
-    raw = pc.fill_null(_column(rows, "Tags"), "")
+    raw = pc.fill_null(tags, "")
     tag_lists = pc.split_pattern(pc.replace_substring(pc.utf8_trim(raw, "<>|"), "><", "|"), "|")
     tags = pc.list_flatten(tag_lists)
     parents = pc.list_parent_indices(tag_lists).to_numpy()
@@ -521,16 +544,17 @@ def _question_tags_table(rows: list[dict[str, str]], question_id: pa.Array, site
 def _answers_table(rows: list[dict[str, str]], site: str) -> pa.Table:
     """Answers as parsed, with their parent `question_id`; `is_accepted` is set on resolution."""
     n = len(rows)
+    attributes = _attributes(rows, _ANSWER_ATTRIBUTES)
     return pa.table(
         {
             "site": _constant(site, n, pa.string()),
-            "answer_id": _int_column(rows, "Id"),
-            "question_id": _int_column(rows, "ParentId"),
+            "answer_id": _int_column(attributes, "Id"),
+            "question_id": _int_column(attributes, "ParentId"),
             "is_accepted": _constant(None, n, pa.bool_()),
-            "creation_date": _epoch_column(rows, "CreationDate"),
-            "last_activity_date": _epoch_column(rows, "LastActivityDate"),
-            "score": _int_column(rows, "Score"),
-            "owner_user_id": _int_column(rows, "OwnerUserId"),
+            "creation_date": _epoch_column(attributes, "CreationDate"),
+            "last_activity_date": _epoch_column(attributes, "LastActivityDate"),
+            "score": _int_column(attributes, "Score"),
+            "owner_user_id": _int_column(attributes, "OwnerUserId"),
             "data_source": _constant(DATA_SOURCE, n, pa.string()),
             "is_synthetic": _constant(False, n, pa.bool_()),
             "deleted_at": _constant(None, n, pa.int64()),

@@ -10,6 +10,10 @@ BATCH_ROWS = 50_000
 SEGMENT_POSTS = 500_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
+# A plain Posts.xml at least this large is parsed in worker processes, one per CPU up to the
+# maximum (each costs about a second to start; dlt_pipeline/stackexchange_dump/README.md).
+PARALLEL_MIN_BYTES = 64 * 1024 * 1024
+MAX_PARSE_WORKERS = 4
 # At most one plain progress line per this many seconds (a log, not a flood; a terminal gets a bar).
 PROGRESS_INTERVAL_SECONDS = 5.0
 
@@ -23,6 +27,8 @@ PENDING_QUESTIONS_TABLE = "dump_questions_pending"
 PENDING_QUESTION_TAGS_TABLE = "dump_question_tags_pending"
 PENDING_ANSWERS_TABLE = "dump_answers_pending"
 PENDING_TABLES = (PENDING_QUESTIONS_TABLE, PENDING_QUESTION_TAGS_TABLE, PENDING_ANSWERS_TABLE)
+# The raw tables a dump merges into.
+SNAPSHOT_TABLES = ("questions", "question_tags", "answers")
 
 # Posts every Posts.xml carries since 2024 that are not real (absent from SEDE), owned by the
 # Community user; consumers are advised to drop them (dlt_pipeline/stackexchange_dump/README.md).

@@ -1,0 +1,129 @@
+"""The parse of a plain Posts.xml in worker processes gives what the one-process parse gives."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from dlt_pipeline.dump_runner import run_dump_load
+from dlt_pipeline.stackexchange_dump.helpers import DumpWindow, PostBatch
+from dlt_pipeline.stackexchange_dump.ranges import (
+    RangesFailed,
+    iter_range_batches,
+    split_ranges,
+)
+from tests.dlt_pipeline.test_dump_parser import _parse, answer_row, question_row, write_dump
+
+REAL_POSTS = Path(__file__).parents[1] / "fixtures" / "real" / "se-dump-beer" / "Posts.xml"
+ALL_TIME = DumpWindow(date(2000, 1, 1), date(2030, 12, 31))
+
+
+def _rows_by_id(batches: list[PostBatch], table: str, key: str) -> list[dict[str, object]]:
+    rows = [row for batch in batches for row in getattr(batch, table).to_pylist()]
+    return sorted(rows, key=lambda row: (row[key], row.get("tag_position") or 0))
+
+
+def _in_ranges(path: Path, workers: int) -> list[PostBatch]:
+    return list(iter_range_batches(path, [ALL_TIME], workers=workers, site="stackoverflow.com"))
+
+
+def test_ranges_start_and_end_at_line_boundaries(tmp_path: Path) -> None:
+    path = tmp_path / "Posts.xml"
+    path.write_bytes(b"aaaa\nbbbbbbbb\ncc\ndddddd\n")
+    ranges = split_ranges(path, 3)
+    # cut 8 moves past "bbbbbbbb\n" to 14; cut 16 is the newline ending "cc", so 17
+    assert ranges == [(0, 14), (14, 17), (17, 24)]
+    pieces = [path.read_bytes()[start:end] for start, end in ranges]
+    assert b"".join(pieces) == path.read_bytes()
+    assert all(piece.endswith(b"\n") for piece in pieces)
+
+
+def test_two_workers_give_the_rows_and_counters_of_one_process() -> None:
+    text = REAL_POSTS.read_text(encoding="utf-8-sig")
+    one = _parse(REAL_POSTS, ALL_TIME)
+    # Independently of either parser: rows and their types counted in the file's text.
+    types = re.findall(r'<row Id="(\d+)" PostTypeId="(\d+)"', text)
+    questions = [int(i) for i, kind in types if kind == "1"]
+    answers = [int(i) for i, kind in types if kind == "2"]
+    newest = max(re.findall(r'(?:CreationDate|LastActivityDate)="([^"]+)"', text))
+    for workers in (2, 3):
+        batches = _in_ranges(REAL_POSTS, workers)
+        last = batches[-1]
+        assert last.posts_seen == len(types) == one[-1].posts_seen
+        assert last.posts_kept == len(questions) + len(answers)
+        assert last.other_post_types == len(types) - len(questions) - len(answers)
+        assert last.top_ids["1"] == sorted(questions)[-4:]
+        assert last.top_ids["2"] == sorted(answers)[-4:]
+        assert last.newest_date == newest
+        assert last.bytes_read == REAL_POSTS.stat().st_size
+        for table, key in (("questions", "question_id"), ("answers", "answer_id")):
+            assert _rows_by_id(batches, table, key) == _rows_by_id(one, table, key)
+        assert _rows_by_id(batches, "question_tags", "question_id") == _rows_by_id(
+            one, "question_tags", "question_id"
+        )
+
+
+def test_the_row_at_the_split_point_is_parsed_once(tmp_path: Path) -> None:
+    rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 41)]
+    rows += [answer_row(100 + i, i, "2020-03-02T00:00:00.000") for i in range(1, 41)]
+    path = write_dump(tmp_path / "Posts.xml", rows)
+    data = path.read_bytes()
+    middle = len(data) // 2
+    assert data[middle - 1 : middle + 1] != b"\n<"  # the cut falls inside a row, not between two
+    batches = list(
+        iter_range_batches(path, [ALL_TIME], workers=2, site="stackoverflow.com", batch_rows=7)
+    )
+    ids = sorted(pa.concat_tables([b.questions for b in batches]).column("question_id").to_pylist())
+    answers = sorted(pa.concat_tables([b.answers for b in batches]).column("answer_id").to_pylist())
+    assert ids == list(range(1, 41))
+    assert answers == list(range(101, 141))
+    assert batches[-1].posts_seen == 80
+
+
+def test_a_corrupt_range_fails_so_the_file_is_parsed_in_one_process(tmp_path: Path) -> None:
+    rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 40)]
+    path = write_dump(tmp_path / "Posts.xml", rows, close=False)
+    with pytest.raises(RangesFailed):
+        _in_ranges(path, 2)
+
+
+def test_a_load_in_two_workers_equals_a_load_in_one(tmp_path: Path) -> None:
+    results = {}
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.duckdb"
+        window = [(date(2000, 1, 1), date(2030, 12, 31))]
+        result = run_dump_load(
+            db,
+            REAL_POSTS,
+            windows=window,
+            site="beer",
+            progress=lambda _: None,
+            parse_workers=workers,
+        )
+        results[workers] = (result.items_loaded, result.row_counts)
+    assert results[1] == results[2]
+
+
+def test_a_corrupt_file_loaded_in_workers_reports_what_one_process_reports(
+    tmp_path: Path,
+) -> None:
+    rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 40)]
+    path = write_dump(tmp_path / "Posts.xml", rows, close=False)
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(Exception) as failure:
+            run_dump_load(
+                tmp_path / f"w{workers}.duckdb",
+                path,
+                windows=[(date(2020, 1, 1), date(2020, 12, 31))],
+                site="beer",
+                progress=lambda _: None,
+                parse_workers=workers,
+            )
+        messages.append(str(failure.value))
+    assert messages[0] == messages[1]
+    assert "line 42" in messages[0]
