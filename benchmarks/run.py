@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[StepResult] = []
     for size in sizes:
-        for step in ("load", "generate", "build", "analyze", "report"):
+        for step in ("load", "generate", "build", "spark-build", "analyze", "report"):
             if step not in args.steps or (step == "load" and size not in LOAD_KIND):
                 continue
             result = run_step(step, size, work)
