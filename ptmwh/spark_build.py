@@ -59,6 +59,6 @@ def run_spark_build(db_path: Path, *, quiet: bool = False) -> list[str]:
             os.environ.pop("PTMWH_SPARK_WAREHOUSE", None)
         else:
             os.environ["PTMWH_SPARK_WAREHOUSE"] = previous
-    copy_spark_marts(db_path)
+    copy_spark_marts(db_path, root / "marts")
     append_spark_build_runs(db_path)
     return nodes

@@ -2,11 +2,15 @@
 
 `ptmwh analyze` and `ptmwh report` read the marts, the seeds and `ops.build_runs` from DuckDB, so
 after `ptmwh build --engine spark` those are replaced by the Spark-built ones and they run
-unchanged. The tables are collected through Arrow from the SparkSession dbt used (this process).
+unchanged. Each table goes through Parquet that the SparkSession dbt used (this process) writes
+beside the warehouse, as a lake would hold it: collecting a mart into the driver (`toArrow`) needs
+it whole in the JVM's heap, and the view `fct_topic_question_groups` alone is one row per topic and
+question (benchmarks/README.md).
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,16 +44,19 @@ def _spark_session() -> SparkSession:
     return SparkSession.getActiveSession() or SparkSession.builder.getOrCreate()
 
 
-def copy_spark_marts(db_path: Path) -> dict[str, int]:
+def copy_spark_marts(db_path: Path, export_dir: Path) -> dict[str, int]:
     """Replace the marts and seeds of `db_path` by the Spark session's tables and views.
 
-    A view (`fct_topic_question_groups`) arrives as a table of its rows: its Spark SQL names Spark
-    tables, which the DuckDB file does not hold.
+    Each goes to `<export_dir>/<schema>/<table>/` as Parquet (emptied first), which DuckDB then
+    reads. A view (`fct_topic_question_groups`) arrives as a table of its rows: its Spark SQL names
+    Spark tables, which the DuckDB file does not hold. Spark writes timestamps as Parquet INT96,
+    which DuckDB reads as naive UTC `timestamp`s, the warehouse's convention (docs/contracts.md).
 
     Returns:
         `schema.table` -> rows copied.
     """
     spark = _spark_session()
+    shutil.rmtree(export_dir, ignore_errors=True)
     copied: dict[str, int] = {}
     with duckdb.connect(str(db_path)) as con:
         for schema in REPLACED_SCHEMAS:
@@ -57,11 +64,15 @@ def copy_spark_marts(db_path: Path) -> dict[str, int]:
             for table in spark.catalog.listTables(schema):
                 if table.isTemporary:
                     continue
-                rows = naive_utc(spark.table(f"{schema}.{table.name}").toArrow())
-                con.register("spark_rows", rows)
-                con.execute(f'create or replace table {schema}."{table.name}" as from spark_rows')
-                con.unregister("spark_rows")
-                copied[f"{schema}.{table.name}"] = rows.num_rows
+                directory = (export_dir / schema / table.name).resolve()
+                spark.table(f"{schema}.{table.name}").write.parquet(str(directory))
+                con.execute(
+                    f'create or replace table {schema}."{table.name}" as from read_parquet(?)',
+                    [str(directory / "*.parquet")],
+                )
+                (copied[f"{schema}.{table.name}"],) = con.execute(
+                    f'select count(*) from {schema}."{table.name}"'
+                ).fetchone()
     return copied
 
 

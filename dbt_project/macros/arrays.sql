@@ -4,7 +4,7 @@
     `arr[i]` is 0-based, DuckDB's 1-based, so models never index an array themselves.
 -#}
 
-{#- Element `position` (1-based) of `array`; null past the end. -#}
+{#- Element `position` (1-based) of `array`; null past the end and at position 0. -#}
 {% macro array_element(array, position) -%}
     {{ return(adapter.dispatch('array_element')(array, position)) }}
 {%- endmacro %}
@@ -14,7 +14,8 @@
 {%- endmacro %}
 
 {% macro spark__array_element(array, position) -%}
-    try_element_at({{ array }}, cast({{ position }} as int))
+    {#- Spark raises INVALID_INDEX_OF_ZERO for position 0, even in try_element_at; DuckDB gives null. -#}
+    try_element_at({{ array }}, nullif(cast({{ position }} as int), 0))
 {%- endmacro %}
 
 
