@@ -33,8 +33,10 @@ lint: $(STAMP)
 test: $(SPARK_STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope
 
+# `make bench BENCH_ARGS=--with-1e7` adds 10^7 questions and the 10^7-post dump load.
+BENCH_ARGS ?=
 bench: $(SPARK_STAMP)
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/*.duckdb* data/*.spark reports/site/index.html reports/site/report.md

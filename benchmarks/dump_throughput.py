@@ -4,6 +4,11 @@ Each load runs in a fresh child process, so its peak RSS is its own. Results are
 and written to `benchmarks/results/dump_throughput.json` with machine info. Usage:
 
     python -m benchmarks.dump_throughput [--rows 2000000 1000000] [--workdir /tmp/ptmwh-bench]
+        [--seven-zip]
+
+With `--seven-zip` each size is also packed once into a `.7z` (7-Zip's fastest LZMA2 level, one
+member `Posts.xml`, as the site archives hold it), and the load from it is reported next to
+`7zz t` on the same archive: the decoder's own rate, the ceiling of any load streamed from it.
 """
 
 from __future__ import annotations
@@ -106,6 +111,47 @@ def measure_load(dump: Path, db_path: Path) -> dict[str, float]:
     }
 
 
+def seven_zip_archive(dump: Path) -> Path:
+    """`dump` packed as `<stem>.7z` with one member `Posts.xml`, made once beside it."""
+    archive = dump.with_suffix(".7z")
+    if archive.exists():
+        return archive
+    staging = dump.with_name(f"{dump.stem}-7z")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    os.link(dump, staging / "Posts.xml")  # the member's name, without a copy
+    partial = archive.with_name(f"{archive.stem}-partial.7z")
+    partial.unlink(missing_ok=True)
+    subprocess.run(
+        [_seven_zip(), "a", "-t7z", "-mx1", "-bd", str(partial), "Posts.xml"],
+        cwd=staging,
+        check=True,
+        capture_output=True,
+    )
+    partial.rename(archive)
+    shutil.rmtree(staging)
+    return archive
+
+
+def measure_seven_zip_test(archive: Path, posts: int) -> dict[str, float]:
+    """Time `7zz t` on `archive`: 7-Zip decoding (and checking) the member alone, no parsing."""
+    started_wall, started_cpu = time.perf_counter(), _cpu_seconds()
+    subprocess.run([_seven_zip(), "t", "-bd", str(archive)], check=True, capture_output=True)
+    wall, cpu = time.perf_counter() - started_wall, _cpu_seconds() - started_cpu
+    return {
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "posts_per_second": round(posts / wall),
+    }
+
+
+def _seven_zip() -> str:
+    program = shutil.which("7zz") or shutil.which("7z")
+    if program is None:
+        sys.exit("--seven-zip needs 7-Zip: apt-get install 7zip")
+    return program
+
+
 def _run_child(dump: Path, db_path: Path) -> dict[str, float]:
     """Measure one load in a child process (clean peak RSS)."""
     output = subprocess.run(
@@ -133,12 +179,42 @@ def machine_info() -> dict[str, object]:
     }
 
 
+def _measure_source(source: Path, rows: int, workdir: Path) -> dict[str, object]:
+    """Load `source` (Posts.xml or .7z) into a fresh warehouse in a child process; print a line."""
+    db_path = workdir / f"dump-{rows}.duckdb"
+    for stale in workdir.glob(f"dump-{rows}.duckdb*"):
+        stale.unlink()
+    # dlt's state of a deleted warehouse would claim its tables still exist.
+    shutil.rmtree(pipelines_dir(db_path), ignore_errors=True)
+    load_before = os.getloadavg()[0]
+    measured = _run_child(source, db_path)
+    run: dict[str, object] = {
+        "rows": rows,
+        "format": source.suffix.lstrip("."),
+        "file_mb": round(source.stat().st_size / 1e6),
+        "load_average_before": load_before,
+        **measured,
+    }
+    line = (
+        f"{rows:>10,} posts {run['format']:>4}  {measured['wall_seconds']:>7.1f} s  "
+        f"{measured['posts_per_second']:>9,} posts/s  "
+        f"{measured['posts_per_cpu_second']:>9,} posts/CPU-s  "
+        f"peak RSS {measured['peak_rss_mb']:,} MB"
+    )
+    if source.suffix == ".7z":
+        run["seven_zip_test"] = measure_seven_zip_test(source, rows)
+        line += f"  (7zz t: {run['seven_zip_test']['posts_per_second']:,} posts/s)"
+    print(line, flush=True)
+    return run
+
+
 def main() -> None:
     """Generate the dumps (cached in the work dir), time each load, print and save the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[2_000_000, 1_000_000])
     parser.add_argument("--body-chars", type=int, default=1000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ptmwh-bench")
+    parser.add_argument("--seven-zip", action="store_true", help="also load each size from .7z")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -150,27 +226,10 @@ def main() -> None:
         dump = args.workdir / f"Posts-{rows}-{args.body_chars}.xml"
         if not dump.exists():
             write_posts_xml(dump, rows, body_chars=args.body_chars)
-        db_path = args.workdir / f"dump-{rows}.duckdb"
-        for stale in args.workdir.glob(f"dump-{rows}.duckdb*"):
-            stale.unlink()
-        # dlt's state of a deleted warehouse would claim its tables still exist.
-        shutil.rmtree(pipelines_dir(db_path), ignore_errors=True)
-        load_before = os.getloadavg()[0]
-        measured = _run_child(dump, db_path)
-        runs.append(
-            {
-                "rows": rows,
-                "file_mb": round(dump.stat().st_size / 1e6),
-                "load_average_before": load_before,
-                **measured,
-            }
-        )
-        print(
-            f"{rows:>10,} posts  {measured['wall_seconds']:>7.1f} s  "
-            f"{measured['posts_per_second']:>9,} posts/s  "
-            f"{measured['posts_per_cpu_second']:>9,} posts/CPU-s  "
-            f"peak RSS {measured['peak_rss_mb']:,} MB"
-        )
+        sources = [dump] + ([seven_zip_archive(dump)] if args.seven_zip else [])
+        for source in sources:
+            runs.append(_measure_source(source, rows, args.workdir))
+
     report = {
         "benchmark": "dump_throughput",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),

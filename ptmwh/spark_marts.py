@@ -66,6 +66,7 @@ def copy_spark_marts(db_path: Path, export_dir: Path) -> dict[str, int]:
                     continue
                 directory = (export_dir / schema / table.name).resolve()
                 spark.table(f"{schema}.{table.name}").write.parquet(str(directory))
+                _drop_view(con, schema, table.name)
                 con.execute(
                     f'create or replace table {schema}."{table.name}" as from read_parquet(?)',
                     [str(directory / "*.parquet")],
@@ -74,6 +75,17 @@ def copy_spark_marts(db_path: Path, export_dir: Path) -> dict[str, int]:
                     f'select count(*) from {schema}."{table.name}"'
                 ).fetchone()
     return copied
+
+
+def _drop_view(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Drop DuckDB's view `schema.name` if there is one (a DuckDB build's view to be replaced)."""
+    (is_view,) = con.execute(
+        "select count(*) > 0 from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_type = 'VIEW'",
+        [schema, name],
+    ).fetchone()
+    if is_view:
+        con.execute(f'drop view {schema}."{name}"')
 
 
 def append_spark_build_runs(db_path: Path) -> int:
