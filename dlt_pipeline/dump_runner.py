@@ -25,6 +25,7 @@ from .dump_snapshot import (
     newest_loaded_dump,
     pending_answers,
     refuse_older_dump,
+    site_has_posts,
 )
 from .raw_contract import DATASET
 from .results import LoadError, LoadResult
@@ -150,9 +151,10 @@ def run_dump_load(
     if observed is not None:
         date_pending_questions(db_path, site, observed)
     answers_pending = pending_answers(db_path, site)
+    had_posts = site_has_posts(db_path, site)
     counts = _merge(pipeline, db_path, site, spans)
     deleted = Deleted(0, 0)
-    if parsed.error is None and day is not None and observed is not None:
+    if had_posts and parsed.error is None and day is not None and observed is not None:
         deleted = mark_deleted(db_path, site, spans, observed, _epoch(day + timedelta(days=1)))
     clear_pending(db_path)
     message = (

@@ -163,6 +163,8 @@ def merge_pending(
     with duckdb.connect(str(db_path)) as connection:
         if not set(PENDING_TABLES) <= _existing(connection):
             return dict.fromkeys(sources, 0)
+        # Rows need no order in the raw tables; without it DuckDB inserts on every core.
+        connection.execute("set preserve_insertion_order = false")
         connection.execute("begin transaction")
         connection.execute(
             f"create temp table resolved_answers as {resolved_answers}", [site, *parameters]
@@ -206,6 +208,22 @@ class Deleted:
 
     questions: int
     answers: int
+
+
+def site_has_posts(db_path: Path, site: str) -> bool:
+    """Whether the raw tables hold any question or answer of `site` (before this load's merge).
+
+    A site's first load has nothing to mark deleted, so `mark_deleted`'s scans are skipped then.
+    """
+    with duckdb.connect(str(db_path)) as connection:
+        existing = _existing(connection)
+        return any(
+            connection.execute(
+                f"select exists (select 1 from {DATASET}.{table} where site = ?)", [site]
+            ).fetchone()[0]
+            for table in ("questions", "answers")
+            if table in existing
+        )
 
 
 def mark_deleted(
