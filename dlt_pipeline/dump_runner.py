@@ -376,7 +376,8 @@ def _windows(windows: Sequence[tuple[date, date]]) -> list[DumpWindow]:
     """The load's windows, checked before the file is opened (bad input fails fast)."""
     if not windows:
         raise LoadError("no window to load: define a topic on this site or pass --from and --to")
-    spans = [DumpWindow(start, end) for start, end in windows]
+    # Topics of one site often share a window: each distinct window once, in the given order.
+    spans = [DumpWindow(start, end) for start, end in dict.fromkeys(windows)]
     for window in spans:
         if window.from_date > window.to_date:
             raise LoadError(f"--from {window.from_date} is after --to {window.to_date}; swap them")

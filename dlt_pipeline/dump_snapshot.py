@@ -27,6 +27,7 @@ from .stackexchange_dump.settings import (
     PENDING_QUESTIONS_TABLE,
     PENDING_TABLES,
 )
+from .warehouse import connect
 
 
 def _existing(connection: duckdb.DuckDBPyConnection) -> set[str]:
@@ -39,7 +40,7 @@ def _existing(connection: duckdb.DuckDBPyConnection) -> set[str]:
 
 def clear_pending(db_path: Path) -> None:
     """Empty the pending tables (left by an interrupted or refused load, or after a merge)."""
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         existing = _existing(connection)
         for table in PENDING_TABLES:
             if table in existing:
@@ -50,7 +51,7 @@ def newest_loaded_dump(db_path: Path, site: str) -> date | None:
     """The newest `dump_date` of a completed dump load of `site`, or None (no warehouse yet)."""
     if not db_path.exists():
         return None
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         if "load_runs" not in _existing(connection):
             return None
         row = connection.execute(
@@ -89,7 +90,7 @@ def drop_id_outliers(db_path: Path, site: str, outliers: dict[str, Sequence[int]
         PENDING_ANSWERS_TABLE: ("answer_id", list(outliers.get("answers", ()))),
     }
     dropped = 0
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         existing = _existing(connection)
         for table, (column, values) in ids.items():
             if not values or table not in existing:
@@ -106,7 +107,7 @@ def drop_id_outliers(db_path: Path, site: str, outliers: dict[str, Sequence[int]
 
 def date_pending_questions(db_path: Path, site: str, collected_at: int) -> None:
     """Set `collected_at` of the pending questions without one (the date is known at the end)."""
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         if PENDING_QUESTIONS_TABLE in _existing(connection):
             connection.execute(
                 f"update {DATASET}.{PENDING_QUESTIONS_TABLE} set collected_at = ? "
@@ -117,7 +118,7 @@ def date_pending_questions(db_path: Path, site: str, collected_at: int) -> None:
 
 def pending_answers(db_path: Path, site: str) -> int:
     """Answers of `site` pending now (before they are resolved against their question)."""
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         if PENDING_ANSWERS_TABLE not in _existing(connection):
             return 0
         row = connection.execute(
@@ -160,7 +161,7 @@ def merge_pending(
         "answers": "resolved_answers",
     }
     merged: dict[str, int] = {}
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         if not set(PENDING_TABLES) <= _existing(connection):
             return dict.fromkeys(sources, 0)
         # Rows need no order in the raw tables; without it DuckDB inserts on every core.
@@ -215,7 +216,7 @@ def site_has_posts(db_path: Path, site: str) -> bool:
 
     A site's first load has nothing to mark deleted, so `mark_deleted`'s scans are skipped then.
     """
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         existing = _existing(connection)
         return any(
             connection.execute(
@@ -247,7 +248,7 @@ def mark_deleted(
         created_before: epoch seconds; posts created later cannot be in the dump.
     """
     questions_in, parameters = window_condition("questions.creation_date", windows)
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         existing = _existing(connection)
         if not {"questions", "answers", "question_tags"} <= existing:
             return Deleted(0, 0)

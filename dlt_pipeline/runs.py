@@ -7,6 +7,7 @@ run; keeping these steps here means one way to wrap dlt's failures and one way t
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -34,12 +35,35 @@ def warehouse_pipeline(db_path: Path, pipeline_name: str, dataset_name: str) -> 
     the raw contract (and dbt's staging) needs it whatever directory the loader runs from.
     """
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
+    _forget_state_of_a_lost_dataset(db_path, pipeline_name, dataset_name)
     return dlt.pipeline(
         pipeline_name=pipeline_name,
         destination=dlt.destinations.duckdb(credentials=str(db_path)),
         dataset_name=dataset_name,
         pipelines_dir=str(pipelines_dir(db_path)),
     )
+
+
+def _forget_state_of_a_lost_dataset(db_path: Path, pipeline_name: str, dataset_name: str) -> None:
+    """Drop the pipeline's local state when the warehouse no longer holds its dataset.
+
+    dlt's local state lists the tables it created; after the warehouse file was deleted or replaced
+    it would skip creating them and the load would fail writing its first row. A dataset that dlt
+    made holds `_dlt_version`; without it the state describes nothing that exists.
+    """
+    state = pipelines_dir(db_path) / pipeline_name
+    if not state.exists():
+        return
+    if db_path.exists():
+        with duckdb.connect(str(db_path)) as connection:
+            (held,) = connection.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = ? and table_name = '_dlt_version'",
+                [dataset_name],
+            ).fetchone()
+        if held:
+            return
+    shutil.rmtree(state)
 
 
 def source_config(

@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import dlt
-import duckdb
 import pyarrow as pa
 from dlt.extract import DltResource
 
 from ..raw_contract import DATASET, MERGE, RAW_TABLES
+from ..warehouse import connect
 from .helpers import DumpWindow, PostBatch
 from .settings import (
     PENDING_ANSWERS_TABLE,
@@ -46,7 +46,7 @@ def append_pending(db_path: Path, batches: Sequence[PostBatch]) -> None:
         PENDING_QUESTION_TAGS_TABLE: [batch.question_tags for batch in batches],
         PENDING_ANSWERS_TABLE: [batch.answers for batch in batches],
     }
-    with duckdb.connect(str(db_path)) as connection:
+    with connect(db_path) as connection:
         connection.execute(f"create schema if not exists {DATASET}")
         for table, tables in parts.items():
             rows = pa.concat_tables(tables) if tables else None

@@ -243,6 +243,21 @@ def test_a_package_left_by_an_interrupted_load_does_not_replace_new_data(tmp_pat
     assert questions == [(10,), (30,)]
 
 
+def test_a_deleted_warehouse_is_loaded_afresh_beside_its_old_pipeline_state(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    dump = _small_dump(tmp_path / "Posts.xml")
+    run_dump_load(db_path, dump, **YEAR_2020, progress=_quiet)
+    assert (tmp_path / ".dlt_pipelines" / "warehouse" / "stackexchange_dump").is_dir()
+    for leftover in tmp_path.glob("warehouse.duckdb*"):
+        leftover.unlink()  # the file goes, dlt's local state beside it stays
+    again = run_dump_load(db_path, dump, **YEAR_2020, progress=_quiet)
+    assert again.row_counts == {"questions": 2, "question_tags": 3, "answers": 3}
+    runs = _query(db_path, "select command, status from raw_stackexchange.load_runs")
+    assert runs == [("load-dump", "completed")]
+
+
 def test_the_same_post_ids_on_two_sites_are_kept_apart(tmp_path: Path) -> None:
     db_path = tmp_path / "warehouse.duckdb"
     dump = _small_dump(tmp_path / "Posts.xml")
