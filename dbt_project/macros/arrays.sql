@@ -14,7 +14,7 @@
 {%- endmacro %}
 
 {% macro spark__array_element(array, position) -%}
-    {#- Spark raises INVALID_INDEX_OF_ZERO for position 0, even in try_element_at; DuckDB gives null. -#}
+    {#- Spark raises INVALID_INDEX_OF_ZERO for position 0, even in try_element_at; DuckDB: null. -#}
     try_element_at({{ array }}, nullif(cast({{ position }} as int), 0))
 {%- endmacro %}
 
