@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -74,3 +75,24 @@ def test_docs_generate_succeeds(api_warehouse: BuiltWarehouse) -> None:
         "and column_name = 'answers_per_view'"
     )
     assert "PD" in comments[0]["comment"]
+
+
+def test_a_repeated_composite_key_fails_its_test(
+    dump_warehouse: BuiltWarehouse, tmp_path: Path
+) -> None:
+    """unique_combination groups by a hash of the key first; a real repeat must still fail it."""
+    copy = tmp_path / dump_warehouse.db_path.name  # a view names its file: keep the name
+    shutil.copy(dump_warehouse.db_path, copy)
+    select = ["test", "--select", "stg_stackexchange__question_tags,test_name:unique_combination"]
+    assert run_dbt(select, copy, tmp_path).success
+    with duckdb.connect(str(copy)) as con:
+        # The same tag of the same question in another case: staging lower-cases it, a repeat.
+        con.execute(
+            "insert into raw_stackexchange.question_tags by name "
+            "select * replace (upper(tag) as tag, 9 as tag_position) "
+            "from raw_stackexchange.question_tags limit 1"
+        )
+    result = run_dbt(select, copy, tmp_path)
+    assert not result.success
+    failures = [r.failures for r in result.result if r.node.name.startswith("unique_combination")]
+    assert failures == [1]
