@@ -248,11 +248,8 @@ class _PostCollector:
         }
         self._spans = [(window.from_iso, window.end_iso) for window in windows]
         self._first_iso = min(window.from_iso for window in windows)
-        self._fabricated_ids = frozenset(post_id for _, post_id in FABRICATED_POSTS)
 
     def start_element(self, name: str, attributes: dict[str, str]) -> None:
-        # Called once per post (~60 M for Stack Overflow): every attribute lookup and Python
-        # call here costs throughput, so the common path stays flat (benchmarks/README.md).
         if name != "row":
             return
         post_type = attributes.get("PostTypeId")
@@ -265,25 +262,15 @@ class _PostCollector:
                 "loaded; pass the dump's Posts.xml or its .7z archive"
             )
         self.posts_seen += 1
-        newest = attributes.get("LastActivityDate", created)
-        if created > newest:
-            newest = created
+        newest = max(created, attributes.get("LastActivityDate", ""))
         if newest > self.newest_date:
             self.newest_date = newest
-        if post_type == QUESTION_POST_TYPE:
-            keep = any(lo <= created < end for lo, end in self._spans)
-        elif post_type == ANSWER_POST_TYPE:
-            # An answer is never older than its question, so one before every window cannot
-            # belong to it; later ones wait for their question (which may come later in the file).
-            keep = created >= self._first_iso
-        else:
+        if post_type != QUESTION_POST_TYPE and post_type != ANSWER_POST_TYPE:
             self.other_post_types += 1
             return
         post_id = attributes.get("Id", "0")
-        if (
-            post_id in self._fabricated_ids
-            and (post_type, post_id) in FABRICATED_POSTS
-            and attributes.get("OwnerUserId") == FABRICATED_OWNER
+        if (post_type, post_id) in FABRICATED_POSTS and (
+            attributes.get("OwnerUserId") == FABRICATED_OWNER
         ):
             self.fabricated += 1
             return
@@ -292,11 +279,14 @@ class _PostCollector:
         if number > top[0]:
             bisect.insort(top, number)
             del top[0]
-        if keep:
-            if post_type == QUESTION_POST_TYPE:
+        if post_type == QUESTION_POST_TYPE:
+            if any(lo <= created < end for lo, end in self._spans):
                 self.questions.append(attributes)
-            else:
-                self.answers.append(attributes)
+                self.posts_kept += 1
+        # An answer is never older than its question, so one before every window cannot belong
+        # to it; later ones wait for their question (which may come later in the file).
+        elif created >= self._first_iso:
+            self.answers.append(attributes)
             self.posts_kept += 1
 
     @property
