@@ -5,7 +5,8 @@
 -#}
 {% macro raw_source(table_name, optional=false, empty_columns=none) -%}
     {%- set relation = source('stackexchange', table_name) -%}
-    {%- if execute and load_relation(relation) is none -%}
+    {#- A unit test's input is a fixture CTE (a relation without schema): nothing to look up. -#}
+    {%- if execute and relation.schema is not none and load_relation(relation) is none -%}
         {%- if optional -%}
             (select
             {%- for column_name, data_type in empty_columns.items() %}

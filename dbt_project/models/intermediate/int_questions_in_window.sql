@@ -6,9 +6,15 @@ questions as (
 
 ),
 
-question_tags as (
+tag_lists as (
 
-    select * from {{ ref('stg_stackexchange__question_tags') }}
+    select * from {{ ref('stg_stackexchange__question_tag_lists') }}
+
+),
+
+answers as (
+
+    select * from {{ ref('stg_stackexchange__answers') }}
 
 ),
 
@@ -24,102 +30,64 @@ site_windows as (
 
 ),
 
-{# Disjoint spans: a question inside several topic windows of its site is still one row. #}
-questions_in_window as (
+{#
+    The accepted answer's time per question, from three narrow columns: the question's
+    accepted_answer_id is the site's own record; the answer may be missing from the data (not
+    loaded, deleted), which leaves the time null but keeps the question.
+#}
+accepted_answer_times as (
 
-    select questions.*
+    select
+        questions.site,
+        questions.question_id,
+        answers.created_at as accepted_answer_created_at
 
     from questions
-    inner join site_windows
+    inner join answers
         on
-            questions.site = site_windows.site
-            and questions.created_at >= site_windows.span_start_at
-            and questions.created_at < site_windows.span_end_exclusive_at
+            questions.site = answers.site
+            and questions.accepted_answer_id = answers.answer_id
 
 ),
 
 {#
-    Stack Exchange allows at most five tags per question, so the ordered list is built from five
-    `any_value(case ...)` columns (skipping nulls): fixed-size aggregate states, where a
-    list or ordered aggregate keeps a growing list per question (2-3x the time and memory at 10^7
-    questions). The rare question with a tag_position outside 0-4 (synthetic data, a future site
-    rule) gets its list from the exact ordered aggregate, computed for those questions only and
-    from the staging view, not the `question_tags` CTE, which DuckDB would then hold in memory.
+    The tags and the accepted answer's time first, the windows last: so DuckDB builds its hash
+    tables on the narrow lists and times and streams the wide question rows past them. Filtering
+    by window first made it estimate far fewer questions than that and hash the wide rows instead
+    (a third more time at 10^7 questions, and the memory two dbt threads share).
 #}
-tags_in_first_positions as (
-
-    select
-        question_tags.site,
-        question_tags.question_id,
-        {%- set tags_by_position = [] %}
-        {%- for position in range(5) %}
-            {%- do tags_by_position.append(any_non_null_value(
-                'case when question_tags.tag_position = ' ~ position ~ ' then question_tags.tag end'
-            )) %}
-        {%- endfor %}
-        {{ array_of_non_nulls(tags_by_position) }} as tags
-
-    from question_tags
-    group by 1, 2
-
-),
-
-questions_with_more_positions as (
-
-    select distinct
-        site,
-        question_id
-
-    from {{ ref('stg_stackexchange__question_tags') }}
-    where coalesce(tag_position not between 0 and 4, true)
-
-),
-
-tags_of_questions_with_more_positions as (
-
-    select
-        all_question_tags.site,
-        all_question_tags.question_id,
-        {{ array_agg_ordered('all_question_tags.tag', 'all_question_tags.tag_position') }} as tags
-
-    from {{ ref('stg_stackexchange__question_tags') }} as all_question_tags
-    inner join questions_with_more_positions
-        on
-            all_question_tags.site = questions_with_more_positions.site
-            and all_question_tags.question_id = questions_with_more_positions.question_id
-    group by 1, 2
-
-),
-
-tags_per_question as (
-
-    select
-        tags_in_first_positions.site,
-        tags_in_first_positions.question_id,
-        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags
-
-    from tags_in_first_positions
-    left join tags_of_questions_with_more_positions
-        on
-            tags_in_first_positions.site = tags_of_questions_with_more_positions.site
-            and tags_in_first_positions.question_id
-            = tags_of_questions_with_more_positions.question_id
-
-),
-
 with_tags as (
 
     select
-        questions_in_window.*,
-        cast(extract(year from questions_in_window.created_at) as integer) as creation_year,
-        coalesce(tags_per_question.tags, {{ empty_string_array() }}) as tags
+        questions.*,
+        cast(extract(year from questions.created_at) as integer) as creation_year,
+        coalesce(tag_lists.tags, {{ empty_string_array() }}) as tags,
+        accepted_answer_times.accepted_answer_created_at
 
-    from questions_in_window
-    left join tags_per_question
+    from questions
+    left join tag_lists
         on
-            questions_in_window.site = tags_per_question.site
-            and questions_in_window.question_id = tags_per_question.question_id
+            questions.site = tag_lists.site
+            and questions.question_id = tag_lists.question_id
+    left join accepted_answer_times
+        on
+            questions.site = accepted_answer_times.site
+            and questions.question_id = accepted_answer_times.question_id
+
+),
+
+{# Disjoint spans: a question inside several topic windows of its site is still one row. #}
+in_window as (
+
+    select with_tags.*
+
+    from with_tags
+    inner join site_windows
+        on
+            with_tags.site = site_windows.site
+            and with_tags.created_at >= site_windows.span_start_at
+            and with_tags.created_at < site_windows.span_end_exclusive_at
 
 )
 
-select * from with_tags
+select * from in_window

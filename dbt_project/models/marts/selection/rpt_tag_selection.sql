@@ -31,9 +31,9 @@ member_question_tags as (
 
 ),
 
-question_tags as (
+tag_lists as (
 
-    select * from {{ ref('stg_stackexchange__question_tags') }}
+    select * from {{ ref('stg_stackexchange__question_tag_lists') }}
 
 ),
 
@@ -228,24 +228,37 @@ round_questions as (
 
 ),
 
-co_occurring as (
+{# Each round question's tags, from its one tag list row (not every question's tag rows). #}
+round_question_tags as (
 
     select
         round_questions.topic,
         round_questions.round,
-        question_tags.tag,
-        count(distinct round_questions.question_id) as n_questions_together
+        round_questions.question_id,
+        {{ unnest_array('tag_lists.tags') }} as tag
 
     from round_questions
-    inner join question_tags
+    inner join tag_lists
         on
-            round_questions.site = question_tags.site
-            and round_questions.question_id = question_tags.question_id
+            round_questions.site = tag_lists.site
+            and round_questions.question_id = tag_lists.question_id
+
+),
+
+co_occurring as (
+
+    select
+        round_question_tags.topic,
+        round_question_tags.round,
+        round_question_tags.tag,
+        count(distinct round_question_tags.question_id) as n_questions_together
+
+    from round_question_tags
     left join round_tags
         on
-            round_questions.topic = round_tags.topic
-            and round_questions.round = round_tags.round
-            and question_tags.tag = round_tags.tag
+            round_question_tags.topic = round_tags.topic
+            and round_question_tags.round = round_tags.round
+            and round_question_tags.tag = round_tags.tag
             and round_tags.is_in_round_set
     where round_tags.tag is null
     group by 1, 2, 3
