@@ -58,7 +58,7 @@ accepted_answer_times as (
     by window first made it estimate far fewer questions than that and hash the wide rows instead
     (a third more time at 10^7 questions, and the memory two dbt threads share).
 #}
-with_tags as (
+with_tags_and_accepted_answers as (
 
     select
         questions.*,
@@ -81,14 +81,14 @@ with_tags as (
 {# Disjoint spans: a question inside several topic windows of its site is still one row. #}
 in_window as (
 
-    select with_tags.*
+    select with_tags_and_accepted_answers.*
 
-    from with_tags
+    from with_tags_and_accepted_answers
     inner join site_windows
         on
-            with_tags.site = site_windows.site
-            and with_tags.created_at >= site_windows.span_start_at
-            and with_tags.created_at < site_windows.span_end_exclusive_at
+            with_tags_and_accepted_answers.site = site_windows.site
+            and with_tags_and_accepted_answers.created_at >= site_windows.span_start_at
+            and with_tags_and_accepted_answers.created_at < site_windows.span_end_exclusive_at
 
 )
 
