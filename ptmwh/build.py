@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -48,6 +49,19 @@ def invoke_dbt(args: Sequence[str], db_path: Path) -> dbtRunnerResult:
             os.environ["PTMWH_DB"] = previous
 
 
+def warehouse_target_path(db_path: Path) -> Path:
+    """dbt's target directory for the warehouse at `db_path`, one per warehouse file.
+
+    The profile renders the warehouse's path, and dbt re-parses the whole project (~6 s) whenever
+    the profile differs from the one its cached parse was made with: with one target directory per
+    warehouse, rebuilding a warehouse reuses its own cache even after another one was built, and
+    two warehouses' builds do not overwrite each other's manifest and run results.
+    """
+    resolved = db_path.resolve()
+    digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
+    return dbt_project_dir() / "target" / "warehouses" / f"{resolved.stem}-{digest}"
+
+
 class BuildError(Exception):
     """dbt failed; the message names the failing nodes."""
 
@@ -70,6 +84,7 @@ def run_dbt(
     """
     project = str(dbt_project_dir())
     args = [command, "--project-dir", project, "--profiles-dir", project]
+    args += ["--target-path", str(warehouse_target_path(db_path))]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
     if quiet:

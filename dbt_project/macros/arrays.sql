@@ -149,3 +149,32 @@
 {% macro spark__unnest_array(array) -%}
     explode({{ array }})
 {%- endmacro %}
+
+
+{#- The number of elements of `array`. -#}
+{% macro array_size(array) -%}
+    {{ return(adapter.dispatch('array_size')(array)) }}
+{%- endmacro %}
+
+{% macro default__array_size(array) -%}
+    len({{ array }})
+{%- endmacro %}
+
+{% macro spark__array_size(array) -%}
+    size({{ array }})
+{%- endmacro %}
+
+
+{#- The number of distinct non-null elements of `array` (null when `array` is null). -#}
+{% macro array_distinct_count(array) -%}
+    {{ return(adapter.dispatch('array_distinct_count')(array)) }}
+{%- endmacro %}
+
+{% macro default__array_distinct_count(array) -%}
+    len(list_distinct({{ array }}))
+{%- endmacro %}
+
+{#- Spark's array_distinct keeps one null; the filter drops it, as DuckDB's list_distinct does. -#}
+{% macro spark__array_distinct_count(array) -%}
+    size(filter(array_distinct({{ array }}), element -> element is not null))
+{%- endmacro %}

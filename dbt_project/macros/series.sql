@@ -14,9 +14,31 @@
 {%- endmacro %}
 
 
-{#- Log-spaced response-time buckets: 0 is [0, 1) minute, k >= 1 is [10^((k-1)/2), 10^(k/2)). -#}
-{% macro log_minute_buckets(n_buckets) -%}
-    {%- for k in range(n_buckets) %}
+{#-
+    The response-time histogram of rpt_response_time_distribution: bucket 0 is [0, 1) minute,
+    bucket k >= 1 is [10^((k-1)/2), 10^(k/2)) minutes (to ~60 years); the last one also holds
+    longer times.
+-#}
+{% macro n_response_buckets() -%}
+    {{ return(16) }}
+{%- endmacro %}
+
+
+{#- The histogram bucket of `minutes` (n_response_buckets); null for a null time. -#}
+{% macro response_bucket_index(minutes) -%}
+    case
+        when {{ minutes }} < 1 then 0
+        when {{ minutes }} >= 1
+            then least(
+                cast(floor(2 * log10({{ minutes }})) as integer) + 1, {{ n_response_buckets() - 1 }}
+            )
+    end
+{%- endmacro %}
+
+
+{#- The buckets' edges as a relation (bucket_index, bucket_low_minutes, bucket_high_minutes). -#}
+{% macro log_minute_buckets() -%}
+    {%- for k in range(n_response_buckets()) %}
     select
         {{ k }} as bucket_index,
         {{ 0 if k == 0 else 10 ** ((k - 1) / 2) }} as bucket_low_minutes,

@@ -83,16 +83,43 @@ def test_a_repeated_composite_key_fails_its_test(
     """unique_combination groups by a hash of the key first; a real repeat must still fail it."""
     copy = tmp_path / dump_warehouse.db_path.name  # a view names its file: keep the name
     shutil.copy(dump_warehouse.db_path, copy)
-    select = ["test", "--select", "stg_stackexchange__question_tags,test_name:unique_combination"]
+    select = ["test", "--select", "source:stackexchange.questions,test_name:unique_combination"]
     assert run_dbt(select, copy, tmp_path).success
     with duckdb.connect(str(copy)) as con:
-        # The same tag of the same question in another case: staging lower-cases it, a repeat.
         con.execute(
-            "insert into raw_stackexchange.question_tags by name "
-            "select * replace (upper(tag) as tag, 9 as tag_position) "
-            "from raw_stackexchange.question_tags limit 1"
+            "insert into raw_stackexchange.questions "
+            "select * from raw_stackexchange.questions limit 1"
         )
     result = run_dbt(select, copy, tmp_path)
     assert not result.success
-    failures = [r.failures for r in result.result if r.node.name.startswith("unique_combination")]
+    failures = [r.failures for r in result.result if r.node.name.startswith("source_unique")]
+    assert failures == [1]
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        pytest.param("upper(tag) as tag, 9 as tag_position", id="same-tag-other-case"),
+        pytest.param("null as tag, 3 as tag_position", id="null-tag"),
+        pytest.param("tag_position as tag_position", id="same-row-twice"),
+    ],
+)
+def test_a_repeated_or_missing_tag_fails_the_tag_lists_test(
+    dump_warehouse: BuiltWarehouse, tmp_path: Path, repeat: str
+) -> None:
+    """The key of question_tags is tested on each question's list: one distinct tag per row."""
+    copy = tmp_path / dump_warehouse.db_path.name
+    shutil.copy(dump_warehouse.db_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "insert into raw_stackexchange.question_tags by name "
+            f"select * replace ({repeat}) from raw_stackexchange.question_tags "
+            "where tag_position = 0 limit 1"
+        )
+    select = ["build", "--select", "stg_stackexchange__question_tag_lists"]
+    result = run_dbt(select, copy, tmp_path)
+    assert not result.success
+    failures = [
+        r.failures for r in result.result if r.node.name.startswith("array_holds_each_row_once")
+    ]
     assert failures == [1]

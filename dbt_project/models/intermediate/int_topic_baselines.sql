@@ -1,6 +1,7 @@
 {#
-    A table of one row per topic: fct_topic_question_groups (a view) reads it instead of counting
-    every dump question of every topic's window on each query.
+    A table of one row per topic: fct_topic_question_groups (a view) and the question groups'
+    sums and order statistics read it instead of counting every dump question of every topic's
+    window on each query.
 #}
 {{ config(materialized='table') }}
 
@@ -24,19 +25,49 @@ topic_questions as (
 
 ),
 
+{# Counted once per site and window: topics that share them share one pass over the questions. #}
+topic_windows as (
+
+    select distinct
+        site,
+        window_start_at,
+        window_end_exclusive_at
+
+    from topics
+
+),
+
+dump_question_counts_by_window as (
+
+    select
+        topic_windows.site,
+        topic_windows.window_start_at,
+        topic_windows.window_end_exclusive_at,
+        count(*) as n_dump_questions
+
+    from topic_windows
+    inner join questions
+        on
+            topic_windows.site = questions.site
+            and {{ in_topic_window('questions.created_at', 'topic_windows') }}
+    where questions.collected_by = 'dump'
+    group by 1, 2, 3
+
+),
+
 dump_question_counts as (
 
     select
         topics.topic,
-        count(*) as n_dump_questions
+        dump_question_counts_by_window.n_dump_questions
 
     from topics
-    inner join questions
+    inner join dump_question_counts_by_window
         on
-            topics.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
-    where questions.collected_by = 'dump'
-    group by 1
+            topics.site = dump_question_counts_by_window.site
+            and topics.window_start_at = dump_question_counts_by_window.window_start_at
+            and topics.window_end_exclusive_at
+            = dump_question_counts_by_window.window_end_exclusive_at
 
 ),
 

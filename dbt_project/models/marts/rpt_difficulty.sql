@@ -12,9 +12,15 @@ topic_years as (
 
 ),
 
-question_groups as (
+group_sums as (
 
-    select * from {{ ref('fct_topic_question_groups') }}
+    select * from {{ ref('int_question_group_sums') }}
+
+),
+
+order_statistics as (
+
+    select * from {{ ref('int_question_group_order_statistics') }}
 
 ),
 
@@ -24,16 +30,46 @@ totals_by_year as (
 
 ),
 
+{# The groups' medians from the order statistics their sums' counts ask for. #}
+medians as (
+
+    select
+        group_sums.topic,
+        group_sums.question_group,
+        group_sums.sampling_method,
+        {{ median_estimates(
+            'max(case when order_statistics.response_rank = __rank__'
+            ~ ' then order_statistics.response_minutes end)',
+            'group_sums.n_with_response_time'
+        ) }}
+
+    from group_sums
+    inner join order_statistics
+        on
+            group_sums.topic = order_statistics.topic
+            and group_sums.question_group = order_statistics.question_group
+            and group_sums.sampling_method = order_statistics.sampling_method
+    group by 1, 2, 3, group_sums.n_with_response_time
+
+),
+
 per_question_metrics as (
 
     select
-        topic,
-        question_group,
-        sampling_method,
-        {{ difficulty_metrics() }}
+        group_sums.topic,
+        group_sums.question_group,
+        group_sums.sampling_method,
+        {{ difficulty_estimates_from('group_sums') }},
+        medians.median_response_minutes,
+        medians.median_response_minutes_ci_low,
+        medians.median_response_minutes_ci_high
 
-    from question_groups
-    group by 1, 2, 3
+    from group_sums
+    left join medians
+        on
+            group_sums.topic = medians.topic
+            and group_sums.question_group = medians.question_group
+            and group_sums.sampling_method = medians.sampling_method
 
 ),
 

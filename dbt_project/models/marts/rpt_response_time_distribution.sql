@@ -1,78 +1,67 @@
-{# Bucket 0 is [0, 1) minute, bucket k >= 1 is [10^((k-1)/2), 10^(k/2)) minutes (to ~60 years). #}
-{%- set n_buckets = 16 -%}
-{%- set quantile_fractions = [
-    0.10, 0.20, 0.25, 0.30, 0.40, 0.50, 0.60, 0.70, 0.75, 0.80, 0.90, 0.95, 0.99
-] -%}
+{%- set value_at_rank =
+    'max(case when order_statistics.response_rank = __rank__'
+    ~ ' then order_statistics.response_minutes end)'
+-%}
 
 with
 
-question_groups as (
+group_sums as (
 
-    select * from {{ ref('fct_topic_question_groups') }}
+    select * from {{ ref('int_question_group_sums') }}
 
 ),
 
-answered as (
+order_statistics as (
 
-    select
-        topic,
-        question_group,
-        sampling_method,
-        response_minutes,
-        case
-            when response_minutes < 1 then 0
-            else least(
-                    cast(floor(2 * log10(response_minutes)) as integer) + 1,
-                    {{ n_buckets - 1 }}
-                )
-        end as bucket_index,
-        is_synthetic
-
-    from question_groups
-    where response_minutes is not null
+    select * from {{ ref('int_question_group_order_statistics') }}
 
 ),
 
 buckets as (
 
-    {{ log_minute_buckets(n_buckets) }}
+    {{ log_minute_buckets() }}
 
 ),
 
-{# One aggregation pass for the quantiles and every bucket's count (the input is read once). #}
-group_statistics as (
+{# Groups with at least one response time; the quantiles from their order statistics. #}
+group_quantiles as (
 
     select
-        topic,
-        question_group,
-        sampling_method,
-        count(*) as n_with_response_time,
-        {# One sort for all thirteen quantiles instead of one sort each. #}
-        {{ quantiles_cont('response_minutes', quantile_fractions) }} as quantile_minutes,
-        {%- for k in range(n_buckets) %}
-            sum(case when bucket_index = {{ k }} then 1 else 0 end) as n_bucket_{{ k }},
-        {%- endfor %}
-        {{ dbt.bool_or('is_synthetic') }} as is_synthetic
+        group_sums.topic,
+        group_sums.question_group,
+        group_sums.sampling_method,
+        group_sums.n_with_response_time,
+        group_sums.n_synthetic > 0 as is_synthetic,
+        {{ response_quantiles(value_at_rank, 'group_sums.n_with_response_time') }}
 
-    from answered
-    group by 1, 2, 3
+    from group_sums
+    inner join order_statistics
+        on
+            group_sums.topic = order_statistics.topic
+            and group_sums.question_group = order_statistics.question_group
+            and group_sums.sampling_method = order_statistics.sampling_method
+    where group_sums.n_with_response_time > 0
+    group by 1, 2, 3, 4, group_sums.n_synthetic
 
 ),
 
 bucket_counts as (
 
     select
-        group_statistics.*,
+        group_quantiles.*,
         buckets.bucket_index,
         buckets.bucket_low_minutes,
         buckets.bucket_high_minutes,
-        cast(case buckets.bucket_index
-            {%- for k in range(n_buckets) %}
-                when {{ k }} then group_statistics.n_bucket_{{ k }}
-            {%- endfor %}
-        end as bigint) as n_questions
+        cast(
+            {{ response_bucket_count('group_sums', 'buckets.bucket_index') }} as bigint
+        ) as n_questions
 
-    from group_statistics
+    from group_quantiles
+    inner join group_sums
+        on
+            group_quantiles.topic = group_sums.topic
+            and group_quantiles.question_group = group_sums.question_group
+            and group_quantiles.sampling_method = group_sums.sampling_method
     cross join buckets
 
 ),
@@ -93,19 +82,7 @@ final as (
             order by bucket_index
         ) / cast(n_with_response_time as double) as cumulative_share,
         n_with_response_time,
-        {{ array_element('quantile_minutes', 1) }} as p10_minutes,
-        {{ array_element('quantile_minutes', 2) }} as p20_minutes,
-        {{ array_element('quantile_minutes', 3) }} as p25_minutes,
-        {{ array_element('quantile_minutes', 4) }} as p30_minutes,
-        {{ array_element('quantile_minutes', 5) }} as p40_minutes,
-        {{ array_element('quantile_minutes', 6) }} as p50_minutes,
-        {{ array_element('quantile_minutes', 7) }} as p60_minutes,
-        {{ array_element('quantile_minutes', 8) }} as p70_minutes,
-        {{ array_element('quantile_minutes', 9) }} as p75_minutes,
-        {{ array_element('quantile_minutes', 10) }} as p80_minutes,
-        {{ array_element('quantile_minutes', 11) }} as p90_minutes,
-        {{ array_element('quantile_minutes', 12) }} as p95_minutes,
-        {{ array_element('quantile_minutes', 13) }} as p99_minutes,
+        {{ response_quantile_columns() }},
         is_synthetic
 
     from bucket_counts

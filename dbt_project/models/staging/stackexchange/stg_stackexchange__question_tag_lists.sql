@@ -13,6 +13,9 @@
     questions). The rare question with a tag_position outside 0-4 (synthetic data, a future site
     rule) gets its list from the exact ordered aggregate, computed for those questions only and
     from the raw table again, not the `source` CTE, which DuckDB would then hold in memory.
+
+    `n_tag_rows` counts the question's raw tag rows, so a test of each list (one distinct tag per
+    row) checks the key of question_tags on 10^7 lists instead of 3 x 10^7 rows.
 #}
 {{ config(materialized='table') }}
 
@@ -35,7 +38,8 @@ tags_in_first_positions as (
                 'case when tag_position = ' ~ position ~ ' then lower(tag) end'
             )) %}
         {%- endfor %}
-        {{ array_of_non_nulls(tags_by_position) }} as tags
+        {{ array_of_non_nulls(tags_by_position) }} as tags,
+        count(*) as n_tag_rows
 
     from source
     group by 1, 2
@@ -75,7 +79,8 @@ final as (
     select
         tags_in_first_positions.site,
         tags_in_first_positions.question_id,
-        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags
+        coalesce(tags_of_questions_with_more_positions.tags, tags_in_first_positions.tags) as tags,
+        tags_in_first_positions.n_tag_rows
 
     from tags_in_first_positions
     left join tags_of_questions_with_more_positions

@@ -4,12 +4,6 @@
     see a question go). `observed_at` is when this data was observed (`collected_at`: the dump's
     date or the API response's; `deleted_at` for a deletion), the start of a new version.
 #}
-{#-
-    Ordering only: the snapshot's first insert reads this view after fct_questions is built. Each
-    of the two takes most of the memory the build's DuckDB shares between dbt's threads; at 10^7
-    questions they took 81 s side by side and 52 s one after the other (benchmarks/README.md).
--#}
--- depends_on: {{ ref('fct_questions') }}
 {% set question_columns = raw_column_types('questions') -%}
 {%- set deleted_at = optional_column(question_columns, 'deleted_at', 'bigint') -%}
 
