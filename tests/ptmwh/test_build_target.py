@@ -20,22 +20,29 @@ def test_one_target_directory_per_warehouse_file(tmp_path: Path) -> None:
     assert first.name.startswith("warehouse-")
 
 
-def test_run_dbt_passes_the_warehouse_target_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[list[str]] = []
+class _Result:
+    success = True
+    result = None
+    exception = None
 
-    class _Result:
-        success = True
-        result = None
-        exception = None
+
+@pytest.fixture
+def dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The argument lists `run_dbt` hands to dbt (which is not run)."""
+    calls: list[list[str]] = []
 
     def fake_invoke(args: list[str], db_path: Path) -> _Result:
-        seen.append(list(args))
+        calls.append(list(args))
         return _Result()
 
     monkeypatch.setattr(build, "invoke_dbt", fake_invoke)
+    return calls
+
+
+def test_run_dbt_passes_the_warehouse_target_path(
+    tmp_path: Path, dbt_calls: list[list[str]]
+) -> None:
     db_path = tmp_path / "w.duckdb"
     build.run_dbt(db_path, "build")
-    args = seen[0]
+    args = dbt_calls[0]
     assert args[args.index("--target-path") + 1] == str(build.warehouse_target_path(db_path))

@@ -1,7 +1,9 @@
 {#
     A table of one row per topic: fct_topic_question_groups (a view) and the question groups'
     sums and order statistics read it instead of counting every dump question of every topic's
-    window on each query.
+    window on each query. It counts from staging, not fct_questions (the same questions: those
+    inside a topic's window), so it is built while fct_questions is, not after it; staging's
+    questions are named where they are read, as DuckDB materializes a CTE read twice.
 #}
 {{ config(materialized='table') }}
 
@@ -10,12 +12,6 @@ with
 topics as (
 
     select * from {{ ref('int_topics') }}
-
-),
-
-questions as (
-
-    select * from {{ ref('fct_questions') }}
 
 ),
 
@@ -46,7 +42,7 @@ dump_question_counts_by_window as (
         count(*) as n_dump_questions
 
     from topic_windows
-    inner join questions
+    inner join {{ ref('stg_stackexchange__questions') }} as questions
         on
             topic_windows.site = questions.site
             and {{ in_topic_window('questions.created_at', 'topic_windows') }}
@@ -78,7 +74,7 @@ dump_member_counts as (
         count(*) as n_dump_members
 
     from topic_questions
-    inner join questions
+    inner join {{ ref('stg_stackexchange__questions') }} as questions
         on
             topic_questions.site = questions.site
             and topic_questions.question_id = questions.question_id

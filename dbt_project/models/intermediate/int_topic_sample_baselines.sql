@@ -21,7 +21,7 @@ topic_baselines as (
 
 questions as (
 
-    select * from {{ ref('fct_questions') }}
+    select * from {{ ref('stg_stackexchange__questions') }}
 
 ),
 
