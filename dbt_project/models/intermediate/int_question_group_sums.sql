@@ -29,30 +29,19 @@ topic_questions as (
 
 ),
 
-populations as (
+population_questions as (
 
-    select distinct
-        population_id,
-        site,
-        window_start_at,
-        window_end_exclusive_at
-
-    from dump_populations
+    select * from {{ ref('int_dump_population_questions') }}
 
 ),
 
 population_sums as (
 
     select
-        populations.population_id,
+        population_id,
         {{ question_group_sums() }}
 
-    from populations
-    inner join {{ ref('fct_questions') }} as questions
-        on
-            populations.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'populations') }}
-    where questions.collected_by = 'dump'
+    from population_questions
     group by 1
 
 ),
