@@ -80,6 +80,19 @@
 
 
 {#-
+    The response time at rank `__rank__` of a group, as an aggregate over its rows of
+    `order_statistics` (int_question_group_order_statistics joined on the group): the
+    `value_at_rank` that median_estimates and response_quantiles read.
+-#}
+{% macro response_time_at_rank(order_statistics) -%}
+    {{ return(
+        'max(case when ' ~ order_statistics ~ '.response_rank = __rank__ then '
+        ~ order_statistics ~ '.response_minutes end)'
+    ) }}
+{%- endmacro %}
+
+
+{#-
     The reported quantiles of a group's response times, one `pNN_minutes` column per fraction of
     response_quantile_fractions, from the response time at rank `__rank__` (`value_at_rank`) and
     the number `n` of response times.
@@ -105,7 +118,10 @@
 {%- endmacro %}
 
 
-{#- The count in `sums`' histogram bucket `bucket_index` (an expression from 0 to 15). -#}
+{#-
+    The count in `sums`' histogram bucket `bucket_index` (an expression from 0 to
+    n_response_buckets - 1).
+-#}
 {% macro response_bucket_count(sums, bucket_index) -%}
     case {{ bucket_index }}
         {%- for k in range(n_response_buckets()) %}

@@ -38,9 +38,7 @@ medians as (
         group_sums.question_group,
         group_sums.sampling_method,
         {{ median_estimates(
-            'max(case when order_statistics.response_rank = __rank__'
-            ~ ' then order_statistics.response_minutes end)',
-            'group_sums.n_with_response_time'
+            response_time_at_rank('order_statistics'), 'group_sums.n_with_response_time'
         ) }}
 
     from group_sums

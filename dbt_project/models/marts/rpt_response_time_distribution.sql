@@ -1,8 +1,3 @@
-{%- set value_at_rank =
-    'max(case when order_statistics.response_rank = __rank__'
-    ~ ' then order_statistics.response_minutes end)'
--%}
-
 with
 
 group_sums as (
@@ -32,7 +27,9 @@ group_quantiles as (
         group_sums.sampling_method,
         group_sums.n_with_response_time,
         group_sums.n_synthetic > 0 as is_synthetic,
-        {{ response_quantiles(value_at_rank, 'group_sums.n_with_response_time') }}
+        {{ response_quantiles(
+            response_time_at_rank('order_statistics'), 'group_sums.n_with_response_time'
+        ) }}
 
     from group_sums
     inner join order_statistics
