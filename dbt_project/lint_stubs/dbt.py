@@ -53,3 +53,8 @@ def type_boolean() -> str:
 def type_timestamp() -> str:
     """Render like `dbt.type_timestamp`."""
     return "timestamp"
+
+
+def date_trunc(datepart: str, date: str) -> str:
+    """Render like `dbt.date_trunc`."""
+    return f"date_trunc('{datepart}', {date})"
