@@ -172,6 +172,20 @@ def _row(
     }
 
 
+def _readable(previous: pa.Table | None) -> list[dict[str, Any]]:
+    """The previous table's rows in today's schema; none when it has another shape.
+
+    The warehouse gives back the table with its own names for list items and time zone, so the
+    rows are cast, not compared schema by schema; a table of an older shape is simply refitted.
+    """
+    if previous is None or set(previous.column_names) != set(THEME_FITS_SCHEMA.names):
+        return []
+    try:
+        return previous.select(THEME_FITS_SCHEMA.names).cast(THEME_FITS_SCHEMA).to_pylist()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return []
+
+
 def theme_fits(
     models: Iterable[Mapping[str, Any]],
     corpus: pa.Table,
@@ -194,10 +208,9 @@ def theme_fits(
     ).to_pylist():
         by_topic[document["topic"]].append(document)
     cached: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    if previous is not None and previous.schema.equals(THEME_FITS_SCHEMA):
-        for row in previous.to_pylist():
-            key = (row["topic"], row["corpus_fingerprint"], row["settings_fingerprint"])
-            cached[key].append(row)
+    for row in _readable(previous):
+        key = (row["topic"], row["corpus_fingerprint"], row["settings_fingerprint"])
+        cached[key].append(row)
     rows: list[dict[str, Any]] = []
     for model in sorted(models, key=lambda row: str(row["topic"])):
         topic = str(model["topic"])
