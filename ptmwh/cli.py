@@ -310,12 +310,14 @@ def _build(db_path: Path, args: argparse.Namespace) -> str:
 
 def _analyze(db_path: Path, args: argparse.Namespace) -> str:
     from analysis_py.runner import run_analysis
+    from analysis_py.theme_statistics import analyze_themes
 
     seed = getattr(args, "seed", STUDY_SEED)
     n_bootstrap = getattr(args, "bootstrap", 2000)
-    return run_analysis(
+    summary = run_analysis(
         db_path, seed=seed, n_bootstrap=n_bootstrap, progress=_progress
     ).summary_line()
+    return f"{summary}; {analyze_themes(db_path, seed=seed, n_bootstrap=n_bootstrap)}"
 
 
 def _report(db_path: Path, args: argparse.Namespace) -> str:

@@ -1,9 +1,8 @@
 {#
     Per topic (each topic's labels are a study of their own), one label per annotated question,
     then counts and shares per code, sub-category and category of
-    the taxonomy (paper section VI-C, Fig. 3). Which label counts for a question: the `resolved`
-    annotator's if present, else the code most annotators chose, ties going to the code of the
-    alphabetically first annotator. Shares exclude false positives, as the paper's do. Both phases
+    the taxonomy (paper section VI-C, Fig. 3). Which label counts for a question is
+    int_annotated_question_codes' rule. Shares exclude false positives, as the paper's do. Both phases
     count (the paper's final taxonomy covers the pilot and the independent questions); how many
     questions each phase holds is reported beside the totals.
 #}
@@ -15,48 +14,15 @@ labels as (
 
 ),
 
+question_labels as (
+
+    select * from {{ ref('int_annotated_question_codes') }}
+
+),
+
 taxonomy_codes as (
 
     select * from {{ ref('taxonomy_codes') }}
-
-),
-
-code_votes as (
-
-    select
-        topic,
-        question_id,
-        code,
-        max(case when is_resolution then 1 else 0 end) as has_resolution,
-        count(*) as n_votes,
-        min(annotator) as first_annotator
-    from labels
-    group by 1, 2, 3
-
-),
-
-ranked_votes as (
-
-    select
-        topic,
-        question_id,
-        code,
-        row_number() over (
-            partition by topic, question_id
-            order by has_resolution desc, n_votes desc, first_annotator asc
-        ) as vote_rank
-    from code_votes
-
-),
-
-question_labels as (
-
-    select
-        topic,
-        question_id,
-        code
-    from ranked_votes
-    where vote_rank = 1
 
 ),
 
