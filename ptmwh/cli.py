@@ -119,6 +119,12 @@ def _build_parser() -> argparse.ArgumentParser:
     dump.add_argument(
         "--force", action="store_true", help="load a dump older than the site's newest loaded one"
     )
+    dump.add_argument(
+        "--no-bodies",
+        dest="include_bodies",
+        action="store_false",
+        help="leave questions.body empty (faster, smaller; answers' bodies are never kept)",
+    )
 
     build = verbs.add_parser("build", help="rebuild every topic's marts with dbt (dbt build)")
     build.add_argument(
@@ -290,6 +296,7 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
             site=site,
             dump_date=args.dump_date,
             force=args.force,
+            include_bodies=args.include_bodies,
             progress=_progress,
             meter=shown.meter,
         )

@@ -160,7 +160,7 @@ def iter_range_batches(
     workers: int,
     site: str,
     collected_at: int | None = None,
-    include_bodies: bool = False,
+    include_bodies: bool = True,
     batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
     chunk_bytes: int = READ_CHUNK_BYTES,

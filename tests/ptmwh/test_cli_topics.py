@@ -116,14 +116,17 @@ def test_load_dump_takes_the_site_from_the_name_and_keeps_its_topic_windows(
     )
 
 
-def test_load_dump_takes_the_dump_date_when_given(seeds, tmp_path):
+def test_load_dump_takes_the_dump_date_and_no_bodies_when_asked(seeds, tmp_path):
     plain = tmp_path / "Posts.xml"
     shutil.copy(BEER, plain)
     argv = ["load-dump", str(plain), "--site", "beer", "--from", "2014-01-01", "--to", "2014-12-31"]
-    assert cli.main([*argv, "--dump-date", "2024-04-01"]) == 0
+    assert cli.main([*argv, "--dump-date", "2024-04-01", "--no-bodies"]) == 0
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         dates = con.execute("select distinct collected_at from raw_stackexchange.questions")
         assert dates.fetchall() == [(int(datetime(2024, 4, 1, tzinfo=UTC).timestamp()),)]
+        bodies = con.execute("select count(body) from raw_stackexchange.questions").fetchall()
+    assert bodies == [(0,)]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         run = con.execute("select dump_date from raw_stackexchange.load_runs").fetchall()
     assert run == [(date(2024, 4, 1),)]
 
