@@ -231,10 +231,10 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
 
     names = args.topics or ([ALL_TOPICS] if args.synthetic_sample else None)
     topics = select_topics(names)
+    grouped = by_site(topics)
+    if args.synthetic_sample:
+        grouped = _synthetic_sites(grouped)
     with _synthetic_api(args.synthetic_sample) as sample_url:
-        grouped = by_site(topics)
-        if sample_url is not None:
-            grouped = _synthetic_sites(grouped)
         lines = []
         shown = ApiProgress()
         try:
@@ -261,10 +261,21 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
 
 
 def _synthetic_sites(grouped: dict[str, list[Topic]]) -> dict[str, list[Topic]]:
-    """The topics the synthetic sample can serve: those on its site (Stack Overflow)."""
+    """The topics the synthetic sample can serve: those on its site (Stack Overflow).
+
+    Raises:
+        TopicError: none of the topics is on that site (nothing is generated or loaded).
+    """
     from demo.synthetic import SYNTHETIC_SITE
 
     skipped = [t.name for site, ts in grouped.items() if site != SYNTHETIC_SITE for t in ts]
+    if SYNTHETIC_SITE not in grouped:
+        sites = ", ".join(f"{t.name} is on {site}" for site, ts in grouped.items() for t in ts)
+        raise TopicError(
+            f"the synthetic sample is of {SYNTHETIC_SITE} only and {sites}: pick a topic on "
+            f"{SYNTHETIC_SITE} (see `ptmwh topics`), or load this one from its site's dump "
+            "(`ptmwh load-dump`) or the API (`ptmwh load --topic NAME`)"
+        )
     if skipped:
         _progress(
             f"the synthetic sample is of {SYNTHETIC_SITE} only; skipping {', '.join(skipped)}"
