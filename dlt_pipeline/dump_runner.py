@@ -37,6 +37,7 @@ from .stackexchange_dump.helpers import (
     DumpWindow,
     PostBatch,
     ProgressReporter,
+    dump_file,
     id_outliers,
     iter_post_batches,
     open_dump,
@@ -84,7 +85,8 @@ def run_dump_load(
 
     Args:
         db_path: the warehouse DuckDB file.
-        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (via 7-Zip: `7zz` or `7z`).
+        path: `Posts.xml`, `Posts.xml.gz`, a `.7z` dump archive (via 7-Zip: `7zz` or `7z`), or
+            a folder holding `Posts.xml` (or `Posts.xml.gz`).
         windows: (first day, last day) pairs, both inclusive; the union is kept.
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
@@ -113,6 +115,7 @@ def run_dump_load(
     """
     spans = _windows(windows)
     site = dump_site(path, site)
+    path = dump_file(path)
     newest_loaded = newest_loaded_dump(db_path, site)
     if dump_date is not None:
         refuse_older_dump(site, dump_date, newest_loaded, force)

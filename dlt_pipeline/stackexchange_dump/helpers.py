@@ -144,6 +144,29 @@ class DumpStream:
     total_bytes: int | None
 
 
+_FOLDER_MEMBERS = ("Posts.xml", "Posts.xml.gz")
+
+
+def dump_file(path: Path) -> Path:
+    """The file a dump path names: the path itself, or a folder's `Posts.xml` (or `.xml.gz`).
+
+    A site's archive extracts into a folder of tables, so the folder (`beer.stackexchange.com/`,
+    which also names the site) stands for its `Posts.xml`.
+
+    Raises:
+        LoadError: a folder without either file (one line naming what to pass).
+    """
+    if not path.is_dir():
+        return path
+    for name in _FOLDER_MEMBERS:
+        if (path / name).is_file():
+            return path / name
+    raise LoadError(
+        f"{path} is a folder without Posts.xml or Posts.xml.gz; pass the dump's Posts.xml, "
+        ".xml.gz or .7z file, or the folder its archive was extracted into"
+    )
+
+
 @contextmanager
 def open_dump(path: Path) -> Iterator[DumpStream]:
     """Open `Posts.xml`, `Posts.xml.gz`, or a `.7z` archive's `Posts.xml` as one streaming reader.
