@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
 
-from .locking import warehouse_lock
+from .locking import check_duckdb_lock, warehouse_lock
 from .settings import PROJECT_ROOT, STUDY_SEED, warehouse_path
 from .topics import (
     ALL_TOPICS,
@@ -315,6 +315,12 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
 
 
 def _build(db_path: Path, args: argparse.Namespace) -> str:
+    if not db_path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {db_path}: nothing to build yet; load data first "
+            "(`ptmwh load --topic NAME`, `ptmwh load-dump PATH`, or `ptmwh run "
+            "--synthetic-sample` for the offline demo), or set PTMWH_DB to your warehouse"
+        )
     if getattr(args, "engine", "duckdb") == "spark":
         from .spark_build import run_spark_build
 
@@ -409,6 +415,13 @@ _READ_ONLY_VERBS = {"report", "topics", "topic"}
 """Verbs that never write the warehouse, so they take no lock (`topic` writes only the seeds)."""
 
 
+def _without_lock(db_path: Path, verb: str) -> AbstractContextManager[None]:
+    """For a verb that only reads: refuse at once, naming it, if a writer holds the file."""
+    if verb != "topic":
+        check_duckdb_lock(db_path, read_only=True)
+    return nullcontext()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ptmwh` console script; returns the process exit status."""
     os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT))  # .dlt/config.toml from any cwd
@@ -425,8 +438,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--from and --to go together: give both, or neither for the topic windows")
     db_path = warehouse_path()
     command = f"ptmwh {args.verb}"
-    lock = nullcontext() if args.verb in _READ_ONLY_VERBS else warehouse_lock(db_path, command)
     try:
+        lock = (
+            _without_lock(db_path, args.verb)
+            if args.verb in _READ_ONLY_VERBS
+            else warehouse_lock(db_path, command)
+        )
         with lock:
             print(_VERBS[args.verb](db_path, args), flush=True)
     except KeyboardInterrupt:
