@@ -37,11 +37,12 @@ from .stackexchange_dump.helpers import (
     DumpWindow,
     PostBatch,
     ProgressReporter,
+    dump_file,
     id_outliers,
     iter_post_batches,
     open_dump,
 )
-from .stackexchange_dump.ranges import RangesFailed, iter_range_batches
+from .stackexchange_dump.ranges import RangesFailed, iter_range_batches, iter_stream_batches
 from .stackexchange_dump.settings import (
     ANSWER_POST_TYPE,
     BATCH_ROWS,
@@ -50,6 +51,7 @@ from .stackexchange_dump.settings import (
     PIPELINE_NAME,
     QUESTION_POST_TYPE,
     SEGMENT_POSTS,
+    SEVEN_ZIP_PARALLEL_MIN_BYTES,
 )
 
 _RAW_TABLES = ("questions", "question_tags", "answers")
@@ -65,7 +67,7 @@ def run_dump_load(
     force: bool = False,
     progress: Callable[[str], None] = print,
     meter: Callable[[int | None], Callable[[int, int, int], None]] | None = None,
-    include_bodies: bool = False,
+    include_bodies: bool = True,
     clock: Callable[[], float] = time.monotonic,
     segment_posts: int = SEGMENT_POSTS,
     batch_rows: int = BATCH_ROWS,
@@ -84,7 +86,8 @@ def run_dump_load(
 
     Args:
         db_path: the warehouse DuckDB file.
-        path: `Posts.xml`, `Posts.xml.gz`, or a `.7z` dump archive (via 7-Zip: `7zz` or `7z`).
+        path: `Posts.xml`, `Posts.xml.gz`, a `.7z` dump archive (via 7-Zip: `7zz` or `7z`), or
+            a folder holding `Posts.xml` (or `Posts.xml.gz`).
         windows: (first day, last day) pairs, both inclusive; the union is kept.
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
@@ -94,13 +97,15 @@ def run_dump_load(
             posts/s, ETA) every few seconds.
         meter: given the file's size in bytes (None when unknown), returns the callback for
             (bytes read, posts seen, posts kept) after each chunk; the CLI draws a bar with it.
-        include_bodies: also load question bodies (they make the load several times slower).
+        include_bodies: load each question's HTML body into `questions.body` (answers' bodies
+            are never parsed); False cuts every body before the parser (faster, less disk).
         clock: monotonic seconds, injectable for tests.
         segment_posts: kept posts per committed dlt load into the pending tables.
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
-        parse_workers: processes parsing a plain `Posts.xml` (1: in this process); default one
-            per CPU (at most `MAX_PARSE_WORKERS`) for a file of `PARALLEL_MIN_BYTES` or more.
-            `.gz` and `.7z` are one stream and always parse in this process.
+        parse_workers: processes parsing a plain `Posts.xml` or a `.7z`'s (1: in this process);
+            default one per CPU (at most `MAX_PARSE_WORKERS`) for a plain file of
+            `PARALLEL_MIN_BYTES` or an archive of `SEVEN_ZIP_PARALLEL_MIN_BYTES` or more. `.gz`
+            always parses in this process.
 
     Returns:
         What was loaded: items per table in this run, rows per raw table after it.
@@ -112,6 +117,7 @@ def run_dump_load(
     """
     spans = _windows(windows)
     site = dump_site(path, site)
+    path = dump_file(path)
     newest_loaded = newest_loaded_dump(db_path, site)
     if dump_date is not None:
         refuse_older_dump(site, dump_date, newest_loaded, force)
@@ -218,16 +224,19 @@ class _ParseOptions:
 
 
 def _parse_workers(path: Path, requested: int | None) -> int:
-    """How many processes parse `path`: several only for a plain file that is worth the start-up.
+    """How many processes parse `path`: several only for a file that is worth the start-up.
 
-    Spawning a worker costs about a second of imports (benchmarks/README.md), so small files and
-    single streams (`.gz`, `.7z`, whose bytes can only be read in order) stay in this process.
+    Spawning a worker costs about a second of imports (benchmarks/README.md), so small files stay
+    in this process; so does `.gz`, whose decoding in this process would bound the parse anyway.
+    A `.7z` is decoded by 7-Zip in its own process and its stream split among the workers.
     """
-    if path.suffix.lower() in {".gz", ".7z"} or not path.is_file():
+    suffix = path.suffix.lower()
+    if suffix == ".gz" or not path.is_file():
         return 1
     if requested is not None:
         return max(requested, 1)
-    if path.stat().st_size < PARALLEL_MIN_BYTES:
+    threshold = SEVEN_ZIP_PARALLEL_MIN_BYTES if suffix == ".7z" else PARALLEL_MIN_BYTES
+    if path.stat().st_size < threshold:
         return 1
     return max(min(len(os.sched_getaffinity(0)), MAX_PARSE_WORKERS), 1)
 
@@ -250,9 +259,17 @@ def _parse_file(
     fields = vars(options)
     on_chunk = None
     if workers > 1:
-        on_chunk = meter(path.stat().st_size)
-        ranges = iter_range_batches(path, workers=workers, on_chunk=on_chunk, **fields)
         try:
+            if path.suffix.lower() == ".7z":
+                with open_dump(path) as stream:
+                    on_chunk = meter(stream.total_bytes)
+                    batches = iter_stream_batches(
+                        stream, workers=workers, on_chunk=on_chunk, **fields
+                    )
+                    with closing(batches):
+                        return _load_segments(db_path, batches, segment_posts)
+            on_chunk = meter(path.stat().st_size)
+            ranges = iter_range_batches(path, workers=workers, on_chunk=on_chunk, **fields)
             with closing(ranges):
                 return _load_segments(db_path, ranges, segment_posts)
         except RangesFailed:

@@ -16,9 +16,11 @@ _DOT_COM_SITES = frozenset(
 )
 """Sites whose domain is `<site>.com`; every other short name is `<site>.stackexchange.com`."""
 
-_DOMAIN_IN_NAME = re.compile(r"^((?:[a-z0-9-]+\.)+(?:com|net))(?:-.*|\.7z)?$", re.IGNORECASE)
-"""A dump archive or folder named after its site: `beer.stackexchange.com.7z`,
-`stackoverflow.com-Posts.7z`, `beer.stackexchange.com/`."""
+_DOMAIN_IN_NAME = re.compile(
+    r"^((?:[a-z0-9-]+\.)+(?:com|net))(?:-.*|\.7z|\.xml|\.xml\.gz)?$", re.IGNORECASE
+)
+"""A dump archive, file or folder named after its site: `beer.stackexchange.com.7z`,
+`stackoverflow.com-Posts.7z`, `beer.stackexchange.com.xml(.gz)`, `beer.stackexchange.com/`."""
 
 
 def site_domain(site: str) -> str:

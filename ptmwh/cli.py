@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
 
-from .locking import warehouse_lock
+from .locking import check_duckdb_lock, warehouse_lock
 from .settings import PROJECT_ROOT, STUDY_SEED, warehouse_path
 from .topics import (
     ALL_TOPICS,
@@ -118,6 +118,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     dump.add_argument(
         "--force", action="store_true", help="load a dump older than the site's newest loaded one"
+    )
+    dump.add_argument(
+        "--no-bodies",
+        dest="include_bodies",
+        action="store_false",
+        help="leave questions.body empty (faster, smaller; answers' bodies are never kept)",
     )
 
     build = verbs.add_parser("build", help="rebuild every topic's marts with dbt (dbt build)")
@@ -225,10 +231,10 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
 
     names = args.topics or ([ALL_TOPICS] if args.synthetic_sample else None)
     topics = select_topics(names)
+    grouped = by_site(topics)
+    if args.synthetic_sample:
+        grouped = _synthetic_sites(grouped)
     with _synthetic_api(args.synthetic_sample) as sample_url:
-        grouped = by_site(topics)
-        if sample_url is not None:
-            grouped = _synthetic_sites(grouped)
         lines = []
         shown = ApiProgress()
         try:
@@ -255,10 +261,21 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
 
 
 def _synthetic_sites(grouped: dict[str, list[Topic]]) -> dict[str, list[Topic]]:
-    """The topics the synthetic sample can serve: those on its site (Stack Overflow)."""
+    """The topics the synthetic sample can serve: those on its site (Stack Overflow).
+
+    Raises:
+        TopicError: none of the topics is on that site (nothing is generated or loaded).
+    """
     from demo.synthetic import SYNTHETIC_SITE
 
     skipped = [t.name for site, ts in grouped.items() if site != SYNTHETIC_SITE for t in ts]
+    if SYNTHETIC_SITE not in grouped:
+        sites = ", ".join(f"{t.name} is on {site}" for site, ts in grouped.items() for t in ts)
+        raise TopicError(
+            f"the synthetic sample is of {SYNTHETIC_SITE} only and {sites}: pick a topic on "
+            f"{SYNTHETIC_SITE} (see `ptmwh topics`), or load this one from its site's dump "
+            "(`ptmwh load-dump`) or the API (`ptmwh load --topic NAME`)"
+        )
     if skipped:
         _progress(
             f"the synthetic sample is of {SYNTHETIC_SITE} only; skipping {', '.join(skipped)}"
@@ -290,6 +307,7 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
             site=site,
             dump_date=args.dump_date,
             force=args.force,
+            include_bodies=args.include_bodies,
             progress=_progress,
             meter=shown.meter,
         )
@@ -297,6 +315,12 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
 
 
 def _build(db_path: Path, args: argparse.Namespace) -> str:
+    if not db_path.exists():
+        raise FileNotFoundError(
+            f"no warehouse at {db_path}: nothing to build yet; load data first "
+            "(`ptmwh load --topic NAME`, `ptmwh load-dump PATH`, or `ptmwh run "
+            "--synthetic-sample` for the offline demo), or set PTMWH_DB to your warehouse"
+        )
     if getattr(args, "engine", "duckdb") == "spark":
         from .spark_build import run_spark_build
 
@@ -393,6 +417,13 @@ _READ_ONLY_VERBS = {"report", "topics", "topic"}
 """Verbs that never write the warehouse, so they take no lock (`topic` writes only the seeds)."""
 
 
+def _without_lock(db_path: Path, verb: str) -> AbstractContextManager[None]:
+    """For a verb that only reads: refuse at once, naming it, if a writer holds the file."""
+    if verb != "topic":
+        check_duckdb_lock(db_path, read_only=True)
+    return nullcontext()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ptmwh` console script; returns the process exit status."""
     os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT))  # .dlt/config.toml from any cwd
@@ -409,8 +440,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--from and --to go together: give both, or neither for the topic windows")
     db_path = warehouse_path()
     command = f"ptmwh {args.verb}"
-    lock = nullcontext() if args.verb in _READ_ONLY_VERBS else warehouse_lock(db_path, command)
     try:
+        lock = (
+            _without_lock(db_path, args.verb)
+            if args.verb in _READ_ONLY_VERBS
+            else warehouse_lock(db_path, command)
+        )
         with lock:
             print(_VERBS[args.verb](db_path, args), flush=True)
     except KeyboardInterrupt:

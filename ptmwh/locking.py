@@ -37,21 +37,43 @@ def _holder_description(path: Path) -> str:
     return f"`{holder.get('command', 'ptmwh')}` (pid {holder.get('pid', '?')}, since {since})"
 
 
-def _check_duckdb_lock(db_path: Path) -> None:
-    """Fail early when another process (a `dbt run`, a duckdb session) holds DuckDB's lock."""
+def _holder_of_duckdb_lock(text: str) -> str:
+    """Who holds DuckDB's lock, from its error text: the process id and its command line."""
+    match = re.search(r"held in (\S+) \(PID (\d+)\)", text)
+    if match is None:
+        return "another process"
+    program, pid = match.groups()
+    try:
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        command = " ".join(arg.decode(errors="replace") for arg in arguments if arg)
+    except OSError:
+        command = program
+    if len(command) > 80:
+        command = command[:77] + "..."
+    return f"process {pid} (`{command}`)"
+
+
+def check_duckdb_lock(db_path: Path, *, read_only: bool = False) -> None:
+    """Fail early, naming the process, when another process holds DuckDB's lock on `db_path`.
+
+    A writer (a `dbt run`, a duckdb session opened without `-readonly`) blocks every other
+    process; a read-only session blocks writers only. Nothing is created when the file is absent.
+
+    Raises:
+        WarehouseBusyError: the file is locked against this kind of access (one line).
+    """
     if not db_path.exists():
         return
     try:
-        duckdb.connect(str(db_path)).close()
+        duckdb.connect(str(db_path), read_only=read_only).close()
     except duckdb.IOException as exc:
         text = str(exc)
         if "lock" not in text.lower():
             raise
-        pid = re.search(r"PID (\d+)", text)
-        who = f"process {pid.group(1)}" if pid else "another process"
         raise WarehouseBusyError(
-            f"warehouse {db_path} is locked by {who} (a dbt run or duckdb session?): "
-            "close it or wait for it to finish, then retry"
+            f"warehouse {db_path} is locked by {_holder_of_duckdb_lock(text)}, a dbt run or "
+            "duckdb session? close it or wait for it to finish, then retry (open ad-hoc "
+            "sessions with `duckdb -readonly`)"
         ) from None
 
 
@@ -77,7 +99,7 @@ def warehouse_lock(db_path: Path, command: str) -> Iterator[None]:
                 f"warehouse {db_path} is in use by {_holder_description(path)}: "
                 "wait for it to finish (or stop it), then retry"
             ) from None
-        _check_duckdb_lock(db_path)
+        check_duckdb_lock(db_path)
         handle.seek(0)
         handle.truncate()
         handle.write(

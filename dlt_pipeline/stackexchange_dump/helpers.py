@@ -2,9 +2,10 @@
 
 The file is read in chunks and fed to expat (C, streaming): only the current batch of kept posts is
 held in memory, never the document tree. Two cheap tricks keep it fast: a row outside the window is
-dropped by comparing its ISO `CreationDate` string before anything is converted, and, unless bodies
-are wanted, each line's `Body="..."` attribute (about 90% of the bytes) is cut out before expat has
-to decode it. Every conversion (ids, dates, titles, tags) then runs column-wise in Arrow.
+dropped by comparing its ISO `CreationDate` string before anything is converted, and the
+`Body="..."` attribute of every post that is not a question (answers are over half the posts and
+their bodies are never stored), or of every post when bodies are not wanted, is cut out before
+expat has to decode it. Every conversion (ids, dates, titles, tags) then runs column-wise in Arrow.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ from .settings import (
     TOP_IDS_TRACKED,
 )
 
+# Every row's body, and the body of a row whose PostTypeId is not "1" (answers, tag wikis, ...):
+# the dump writes PostTypeId before Body, and a row written otherwise keeps its body (only slower).
+# Attribute values escape `"` and `>`, so neither pattern can reach into a value or the next row.
 _BODY_ATTRIBUTE = re.compile(rb' Body="[^"]*"')
+_NON_QUESTION_BODY = re.compile(rb'( PostTypeId="(?!1")[^"]*"[^>]*?) Body="[^"]*"')
 # The dump stores plain titles; the API sends them HTML-encoded; staging decodes one format only.
 _HTML_ENCODINGS = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
 # Debian's `7zip` package installs `7zz`; the older `p7zip-full` installs `7z` (and `7za`).
@@ -137,6 +142,29 @@ class DumpStream:
     reader: IO[bytes]
     bytes_read: Callable[[], int]
     total_bytes: int | None
+
+
+_FOLDER_MEMBERS = ("Posts.xml", "Posts.xml.gz")
+
+
+def dump_file(path: Path) -> Path:
+    """The file a dump path names: the path itself, or a folder's `Posts.xml` (or `.xml.gz`).
+
+    A site's archive extracts into a folder of tables, so the folder (`beer.stackexchange.com/`,
+    which also names the site) stands for its `Posts.xml`.
+
+    Raises:
+        LoadError: a folder without either file (one line naming what to pass).
+    """
+    if not path.is_dir():
+        return path
+    for name in _FOLDER_MEMBERS:
+        if (path / name).is_file():
+            return path / name
+    raise LoadError(
+        f"{path} is a folder without Posts.xml or Posts.xml.gz; pass the dump's Posts.xml, "
+        ".xml.gz or .7z file, or the folder its archive was extracted into"
+    )
 
 
 @contextmanager
@@ -313,7 +341,7 @@ def iter_post_batches(
     *,
     site: str,
     collected_at: int | None = None,
-    include_bodies: bool = False,
+    include_bodies: bool = True,
     batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
     chunk_bytes: int = READ_CHUNK_BYTES,
@@ -332,7 +360,8 @@ def iter_post_batches(
         site: the domain of the dump's site (`beer.stackexchange.com`), for keys and links.
         collected_at: the dump's date in epoch seconds when known up front (`--dump-date`); else
             null, and the runner fills it with the file's newest date once the file has ended.
-        include_bodies: keep the HTML `Body` of questions (off: bodies are most of the bytes).
+        include_bodies: keep the HTML `Body` of questions (off: every body is cut before expat,
+            the questions' `body` is null). Answers' bodies are always cut: no table stores them.
         batch_rows: target kept posts per batch.
         on_chunk: called after each chunk with (bytes read, posts seen, posts kept), for progress.
         chunk_bytes: bytes read per parser feed (completed to the end of the line).
@@ -348,6 +377,7 @@ def iter_post_batches(
     parser = expat.ParserCreate()
     parser.StartElementHandler = collector.start_element
     post = _PostContext(site, f"https://{site}/q/", collected_at, include_bodies)
+    strip_bodies = _strip_non_question_bodies if include_bodies else _strip_bodies
     lines_fed = bytes_fed = batches_yielded = 0
     chunk = b""
     error: DumpParseError | None = None
@@ -360,7 +390,7 @@ def iter_post_batches(
     try:
         while chunk := stream.reader.read(chunk_bytes):
             chunk += stream.reader.readline()
-            parser.Parse(chunk if include_bodies else _BODY_ATTRIBUTE.sub(b"", chunk), False)
+            parser.Parse(strip_bodies(chunk), False)
             lines_fed = parser.CurrentLineNumber - 1
             bytes_fed += len(chunk)
             chunk = b""
@@ -381,6 +411,16 @@ def iter_post_batches(
         yield take_batch()  # at least one, possibly empty: its counters describe the whole file
     if error is not None:
         raise error
+
+
+def _strip_bodies(chunk: bytes) -> bytes:
+    """`chunk` without any row's `Body` attribute."""
+    return _BODY_ATTRIBUTE.sub(b"", chunk)
+
+
+def _strip_non_question_bodies(chunk: bytes) -> bytes:
+    """`chunk` without the `Body` attribute of rows that are not questions."""
+    return _NON_QUESTION_BODY.sub(rb"\1", chunk)
 
 
 def _parse_error(

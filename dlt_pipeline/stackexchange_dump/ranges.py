@@ -1,11 +1,18 @@
-"""Parse byte ranges of a plain `Posts.xml` in worker processes, as one stream of batches.
+"""Parse a `Posts.xml` in worker processes, as one stream of batches.
 
-Parsing is Python (expat's handler and the column conversion) and so runs on one core; a plain
-`Posts.xml` holds one `<row/>` per line, so the file splits at line boundaries into ranges that
-worker processes parse at once with `helpers.iter_post_batches`. The parent receives their Arrow
-batches and merges their counters (posts seen, kept, skipped, the largest ids per type, the newest
-date), so every batch it yields carries counters of the whole file read so far, as the one-process
-parser's do. `.gz` and `.7z` are single streams and keep one parser.
+Parsing is Python (expat's handler and the column conversion) and so runs on one core; a
+`Posts.xml` holds one `<row/>` per line, so it splits at line boundaries into pieces that worker
+processes parse at once with `helpers.iter_post_batches`:
+
+- a plain file into one byte range per worker, each read by its worker from the file
+  (`iter_range_batches`);
+- a single stream (the `Posts.xml` that 7-Zip decodes out of a `.7z`) into line-complete chunks
+  in the order it is read: this process reads the stream and hands each chunk to whichever worker
+  is free (`iter_stream_batches`), so the decoder and the parsers run at once.
+
+The parent receives their Arrow batches and merges their counters (posts seen, kept, skipped, the
+largest ids per type, the newest date), so every batch it yields carries counters of the whole
+file read so far, as the one-process parser's do.
 
 Any failure in a worker (corrupt XML, a file that is not a Posts.xml, a row cut by a split because
 the file is not one row per line) raises `RangesFailed`: the caller parses the file again in one
@@ -18,6 +25,7 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import queue
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -87,14 +95,9 @@ class _RangeReader:
 
 
 @dataclass(frozen=True)
-class _Job:
-    """What one worker parses and how (picklable: it crosses into a new process)."""
+class _Parse:
+    """How every worker parses (picklable: it crosses into a new process)."""
 
-    index: int
-    path: Path
-    start: int
-    end: int
-    size: int
     windows: tuple[DumpWindow, ...]
     site: str
     collected_at: int | None
@@ -103,27 +106,84 @@ class _Job:
     chunk_bytes: int
 
 
-def _parse_range(job: _Job, results: Any) -> None:
-    """Worker: parse one range and send ("chunk" | "batch" | "failed" | "done", index, ...)."""
+@dataclass(frozen=True)
+class _Job:
+    """One worker's piece: a byte range of `path`, or (`path` None) the chunks of `inputs`."""
+
+    index: int
+    parse: _Parse
+    path: Path | None = None
+    start: int = 0
+    end: int = 0
+    size: int = 0
+
+
+def _parse_piece(job: _Job, results: Any, inputs: Any = None) -> None:
+    """Worker: parse one piece and send ("chunk" | "batch" | "failed" | "done", index, ...)."""
     try:
-        with job.path.open("rb") as file:
-            reader = _RangeReader(file, job.start, job.end, job.size)
-            stream = DumpStream(reader, lambda: reader.count, job.end - job.start)  # type: ignore[arg-type]
-            for batch in iter_post_batches(
-                stream,
-                job.windows,
-                site=job.site,
-                collected_at=job.collected_at,
-                include_bodies=job.include_bodies,
-                batch_rows=job.batch_rows,
-                chunk_bytes=job.chunk_bytes,
-                on_chunk=lambda *progress: results.put(("chunk", job.index, progress)),
-            ):
-                results.put(("batch", job.index, batch))
+        if job.path is None:
+            _parse_stream(job, _ChunkReader(inputs), results)
+        else:
+            with job.path.open("rb") as file:
+                _parse_stream(job, _RangeReader(file, job.start, job.end, job.size), results)
     except Exception as exc:  # noqa: BLE001 - any failure means: parse in one process instead
         results.put(("failed", job.index, f"{type(exc).__name__}: {exc}"))
         return
     results.put(("done", job.index, None))
+
+
+def _parse_stream(job: _Job, reader: _RangeReader | _ChunkReader, results: Any) -> None:
+    """Parse what `reader` gives, sending progress and batches to the parent."""
+    stream = DumpStream(reader, lambda: reader.count, None)  # type: ignore[arg-type]
+    parse = job.parse
+    for batch in iter_post_batches(
+        stream,
+        parse.windows,
+        site=parse.site,
+        collected_at=parse.collected_at,
+        include_bodies=parse.include_bodies,
+        batch_rows=parse.batch_rows,
+        chunk_bytes=parse.chunk_bytes,
+        on_chunk=lambda *progress: results.put(("chunk", job.index, progress)),
+    ):
+        results.put(("batch", job.index, batch))
+
+
+class _ChunkReader:
+    """The chunks one worker takes from the shared input queue, as a well-formed document.
+
+    Each message is (sequence number, line-complete bytes), or ("end", last sequence number) once
+    the stream has ended. Chunk 0 holds the XML declaration and `<posts>`, the last one
+    `</posts>`; a worker that did not get them reads them added around its chunks, so expat
+    parses each worker's chunks on its own.
+    """
+
+    def __init__(self, inputs: Any) -> None:
+        self._inputs = inputs
+        self._started = False
+        self._newest = -1
+        self._ended = False
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self._ended:
+            return b""
+        number, data = self._inputs.get()
+        head = b"" if self._started else b"<posts>"
+        if number == "end":
+            self._ended = True
+            return (head if self._newest < 0 else b"") + (
+                b"" if self._newest == data else b"</posts>"
+            )
+        if number == 0:
+            head = b""
+        self._started = True
+        self._newest = number
+        self.count += len(data)
+        return head + data
+
+    def readline(self, size: int = -1) -> bytes:
+        return b""  # every chunk is already complete to the end of its line
 
 
 def merge_counters(batch: PostBatch, others: Sequence[PostBatch]) -> PostBatch:
@@ -160,7 +220,7 @@ def iter_range_batches(
     workers: int,
     site: str,
     collected_at: int | None = None,
-    include_bodies: bool = False,
+    include_bodies: bool = True,
     batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
     chunk_bytes: int = READ_CHUNK_BYTES,
@@ -175,37 +235,127 @@ def iter_range_batches(
     Raises:
         RangesFailed: a worker failed or died; the batches yielded so far must be discarded.
     """
-    context = multiprocessing.get_context("spawn")
-    ranges = split_ranges(path, workers)
-    results = context.Queue(maxsize=_QUEUE_PER_WORKER * len(ranges))
+    parse = _Parse(tuple(windows), site, collected_at, include_bodies, batch_rows, chunk_bytes)
     size = path.stat().st_size
     jobs = [
-        _Job(
-            index,
-            path,
-            start,
-            end,
-            size,
-            tuple(windows),
-            site,
-            collected_at,
-            include_bodies,
-            batch_rows,
-            chunk_bytes,
-        )
-        for index, (start, end) in enumerate(ranges)
+        _Job(index, parse, path, start, end, size)
+        for index, (start, end) in enumerate(split_ranges(path, workers))
     ]
+    yield from _run_workers(jobs, None, on_chunk)
+
+
+def iter_stream_batches(
+    stream: DumpStream,
+    windows: Sequence[DumpWindow],
+    *,
+    workers: int,
+    site: str,
+    collected_at: int | None = None,
+    include_bodies: bool = True,
+    batch_rows: int = BATCH_ROWS,
+    on_chunk: Callable[[int, int, int], None] | None = None,
+    chunk_bytes: int = READ_CHUNK_BYTES,
+) -> Iterator[PostBatch]:
+    """Parse one stream (7-Zip's decoded `Posts.xml`) in `workers` processes, chunk by chunk.
+
+    A thread of this process reads `stream` in chunks of `chunk_bytes` completed to the end of the
+    line and puts them on one queue that every worker takes from, so a free worker gets the next
+    chunk and the decoder never waits for a busy one; at most two chunks per worker are queued.
+    Batches and counters are as `iter_range_batches`'s; progress counts the bytes read from
+    `stream` (`stream.bytes_read`).
+
+    Raises:
+        RangesFailed: a worker failed or died, or the stream could not be read; the batches
+            yielded so far must be discarded.
+    """
+    parse = _Parse(tuple(windows), site, collected_at, include_bodies, batch_rows, chunk_bytes)
+    jobs = [_Job(index, parse) for index in range(workers)]
+    context = multiprocessing.get_context("spawn")
+    inputs = context.Queue(maxsize=_QUEUE_PER_WORKER * workers)
+    feeder = _Feeder(stream, inputs, workers, chunk_bytes)
+    progress = None
+    if on_chunk is not None:
+        report = on_chunk
+
+        def progress(_read: int, seen: int, kept: int) -> None:
+            report(stream.bytes_read(), seen, kept)
+
+    try:
+        yield from _run_workers(jobs, inputs, progress, feeder)
+    finally:
+        feeder.stop()
+        inputs.cancel_join_thread()  # chunks no worker will take are dropped, not waited on
+        inputs.close()
+
+
+class _Feeder:
+    """A thread that cuts the stream into line-complete chunks on the workers' input queue."""
+
+    def __init__(self, stream: DumpStream, inputs: Any, workers: int, chunk_bytes: int) -> None:
+        self._stream = stream
+        self._inputs = inputs
+        self._workers = workers
+        self._chunk_bytes = chunk_bytes
+        self._stopping = threading.Event()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._feed, name="dump-feeder", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _put(self, message: tuple[object, bytes | int]) -> bool:
+        while not self._stopping.is_set():
+            try:
+                self._inputs.put(message, timeout=_POLL_SECONDS)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _feed(self) -> None:
+        reader = self._stream.reader
+        number = -1
+        try:
+            while chunk := reader.read(self._chunk_bytes):
+                number += 1
+                if not self._put((number, chunk + reader.readline())):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as a failed parse
+            self.error = exc
+            return
+        for _ in range(self._workers):
+            if not self._put(("end", number)):
+                return
+
+
+def _run_workers(
+    jobs: Sequence[_Job],
+    inputs: Any,
+    on_chunk: Callable[[int, int, int], None] | None,
+    feeder: _Feeder | None = None,
+) -> Iterator[PostBatch]:
+    """Start one spawned process per job, yield their batches with merged counters, stop them."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue(maxsize=_QUEUE_PER_WORKER * len(jobs))
     processes = [
-        context.Process(target=_parse_range, args=(job, results), daemon=True) for job in jobs
+        context.Process(target=_parse_piece, args=(job, results, inputs), daemon=True)
+        for job in jobs
     ]
     for process in processes:
         process.start()
+    if feeder is not None:
+        feeder.start()
     progress = [(0, 0, 0)] * len(jobs)
     newest: dict[int, PostBatch] = {}
     running = set(range(len(jobs)))
     try:
         while running:
-            kind, index, payload = _next_message(results, processes, running)
+            kind, index, payload = _next_message(results, processes, running, feeder)
             if kind == "failed":
                 raise RangesFailed(f"range {index + 1} of {len(jobs)}: {payload}")
             if kind == "done":
@@ -218,6 +368,8 @@ def iter_range_batches(
                 newest[index] = payload
                 yield merge_counters(payload, list(newest.values()))
     finally:
+        if feeder is not None:
+            feeder.stop()
         for process in processes:
             if process.is_alive():
                 process.terminate()
@@ -226,10 +378,12 @@ def iter_range_batches(
 
 
 def _next_message(
-    results: Any, processes: Sequence[Any], running: set[int]
+    results: Any, processes: Sequence[Any], running: set[int], feeder: _Feeder | None = None
 ) -> tuple[str, int, Any]:
     """The next worker message; a worker that exited without saying done has died."""
     while True:
+        if feeder is not None and feeder.error is not None:
+            raise RangesFailed(f"reading the stream failed: {feeder.error}")
         try:
             return results.get(timeout=_POLL_SECONDS)
         except queue.Empty:

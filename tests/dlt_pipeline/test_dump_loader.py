@@ -75,6 +75,37 @@ def test_real_beer_dump_counts_match_the_file(tmp_path: Path) -> None:
     ]
 
 
+def test_real_beer_dump_keeps_each_question_body_as_in_the_file(tmp_path: Path) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    windows = [(date(2014, 1, 1), date(2014, 12, 31))]
+    run_dump_load(db_path, BEER / "Posts.xml", windows=windows, progress=_quiet, site="beer")
+    posts = ET.parse(BEER / "Posts.xml").getroot()
+    bodies = {int(row.get("Id")): row.get("Body") for row in posts if row.get("PostTypeId") == "1"}
+    loaded = _query(db_path, "select question_id, body from raw_stackexchange.questions")
+    assert dict(loaded) == bodies
+    assert all(body for body in bodies.values())
+    answer_columns = _query(
+        db_path,
+        "select column_name from information_schema.columns"
+        " where table_schema = 'raw_stackexchange' and table_name = 'answers'",
+    )
+    assert "body" not in {column for (column,) in answer_columns}
+
+
+def test_a_load_without_bodies_leaves_them_null(tmp_path: Path) -> None:
+    db_path = tmp_path / "warehouse.duckdb"
+    windows = [(date(2014, 1, 1), date(2014, 12, 31))]
+    run_dump_load(
+        db_path,
+        BEER / "Posts.xml",
+        windows=windows,
+        progress=_quiet,
+        site="beer",
+        include_bodies=False,
+    )
+    assert _query(db_path, "select count(body) from raw_stackexchange.questions") == [(0,)]
+
+
 def _small_dump(path: Path) -> Path:
     return write_dump(
         path,

@@ -14,6 +14,7 @@ from dlt_pipeline.stackexchange_dump.helpers import (
     DumpWindow,
     PostBatch,
     ProgressReporter,
+    _strip_non_question_bodies,
     iter_post_batches,
     open_dump,
 )
@@ -96,7 +97,7 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
         "question_id": 7,
         "title": "T",
         "link": "https://stackoverflow.com/q/7",
-        "body": None,
+        "body": "<p>body</p>",
         "score": 2,
         "view_count": 30,
         "answer_count": 1,
@@ -115,9 +116,26 @@ def test_question_columns_follow_the_contract(tmp_path: Path) -> None:
     }
 
 
-def test_bodies_are_kept_only_when_asked(tmp_path: Path) -> None:
+def test_question_bodies_are_kept_unless_turned_off(tmp_path: Path) -> None:
     path = write_dump(tmp_path / "Posts.xml", [question_row(1, "2020-03-01T00:00:00", "|x|")])
-    assert _rows(_parse(path, include_bodies=True), "questions")[0]["body"] == "<p>body</p>"
+    assert _rows(_parse(path), "questions")[0]["body"] == "<p>body</p>"
+    assert _rows(_parse(path, include_bodies=False), "questions")[0]["body"] is None
+
+
+def test_only_question_bodies_reach_the_parser() -> None:
+    rows = "\n".join(
+        [
+            question_row(1, "2020-03-01T00:00:00", "|x|"),
+            answer_row(2, 1, "2020-03-02T00:00:00"),
+            '  <row Id="3" PostTypeId="5" CreationDate="2020-03-03T00:00:00" Body="wiki" />',
+        ]
+    ).encode()
+    kept = _strip_non_question_bodies(rows).decode().splitlines()
+    assert kept[0] == question_row(1, "2020-03-01T00:00:00", "|x|")
+    assert kept[1] == answer_row(2, 1, "2020-03-02T00:00:00").replace(
+        ' Body="&lt;p&gt;a&lt;/p&gt;"', ""
+    )
+    assert kept[2] == '  <row Id="3" PostTypeId="5" CreationDate="2020-03-03T00:00:00" />'
 
 
 def test_window_skips_questions_outside_and_answers_before_it(tmp_path: Path) -> None:

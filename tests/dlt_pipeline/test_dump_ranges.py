@@ -1,4 +1,7 @@
-"""The parse of a plain Posts.xml in worker processes gives what the one-process parse gives."""
+"""The parse of a Posts.xml in worker processes gives what the one-process parse gives.
+
+Both ways of splitting: byte ranges of a plain file, and chunks of one stream (a `.7z`'s).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ import pyarrow as pa
 import pytest
 
 from dlt_pipeline.dump_runner import run_dump_load
-from dlt_pipeline.stackexchange_dump.helpers import DumpWindow, PostBatch
+from dlt_pipeline.stackexchange_dump.helpers import DumpWindow, PostBatch, open_dump
 from dlt_pipeline.stackexchange_dump.ranges import (
     RangesFailed,
     iter_range_batches,
+    iter_stream_batches,
     split_ranges,
 )
 from tests.dlt_pipeline.test_dump_parser import _parse, answer_row, question_row, write_dump
@@ -27,8 +31,28 @@ def _rows_by_id(batches: list[PostBatch], table: str, key: str) -> list[dict[str
     return sorted(rows, key=lambda row: (row[key], row.get("tag_position") or 0))
 
 
-def _in_ranges(path: Path, workers: int) -> list[PostBatch]:
-    return list(iter_range_batches(path, [ALL_TIME], workers=workers, site="stackoverflow.com"))
+def _in_ranges(path: Path, workers: int, **options: object) -> list[PostBatch]:
+    return list(
+        iter_range_batches(path, [ALL_TIME], workers=workers, site="stackoverflow.com", **options)  # type: ignore[arg-type]
+    )
+
+
+def _in_chunks(path: Path, workers: int, **options: object) -> list[PostBatch]:
+    """The file read as one stream, cut into 64 KiB chunks (the beer dump: 13 of them)."""
+    options.setdefault("chunk_bytes", 64 * 1024)
+    with open_dump(path) as stream:
+        return list(
+            iter_stream_batches(
+                stream,
+                [ALL_TIME],
+                workers=workers,
+                site="stackoverflow.com",
+                **options,  # type: ignore[arg-type]
+            )
+        )
+
+
+SPLITS = pytest.mark.parametrize("split", [_in_ranges, _in_chunks], ids=["ranges", "chunks"])
 
 
 def test_ranges_start_and_end_at_line_boundaries(tmp_path: Path) -> None:
@@ -42,7 +66,8 @@ def test_ranges_start_and_end_at_line_boundaries(tmp_path: Path) -> None:
     assert all(piece.endswith(b"\n") for piece in pieces)
 
 
-def test_two_workers_give_the_rows_and_counters_of_one_process() -> None:
+@SPLITS
+def test_two_workers_give_the_rows_and_counters_of_one_process(split) -> None:
     text = REAL_POSTS.read_text(encoding="utf-8-sig")
     one = _parse(REAL_POSTS, ALL_TIME)
     # Independently of either parser: rows and their types counted in the file's text.
@@ -51,7 +76,7 @@ def test_two_workers_give_the_rows_and_counters_of_one_process() -> None:
     answers = [int(i) for i, kind in types if kind == "2"]
     newest = max(re.findall(r'(?:CreationDate|LastActivityDate)="([^"]+)"', text))
     for workers in (2, 3):
-        batches = _in_ranges(REAL_POSTS, workers)
+        batches = split(REAL_POSTS, workers)
         last = batches[-1]
         assert last.posts_seen == len(types) == one[-1].posts_seen
         assert last.posts_kept == len(questions) + len(answers)
@@ -67,16 +92,15 @@ def test_two_workers_give_the_rows_and_counters_of_one_process() -> None:
         )
 
 
-def test_the_row_at_the_split_point_is_parsed_once(tmp_path: Path) -> None:
+@SPLITS
+def test_the_row_at_the_split_point_is_parsed_once(split, tmp_path: Path) -> None:
     rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 41)]
     rows += [answer_row(100 + i, i, "2020-03-02T00:00:00.000") for i in range(1, 41)]
     path = write_dump(tmp_path / "Posts.xml", rows)
     data = path.read_bytes()
     middle = len(data) // 2
     assert data[middle - 1 : middle + 1] != b"\n<"  # the cut falls inside a row, not between two
-    batches = list(
-        iter_range_batches(path, [ALL_TIME], workers=2, site="stackoverflow.com", batch_rows=7)
-    )
+    batches = split(path, 2, batch_rows=7, chunk_bytes=1000)
     ids = sorted(pa.concat_tables([b.questions for b in batches]).column("question_id").to_pylist())
     answers = sorted(pa.concat_tables([b.answers for b in batches]).column("answer_id").to_pylist())
     assert ids == list(range(1, 41))
@@ -84,11 +108,12 @@ def test_the_row_at_the_split_point_is_parsed_once(tmp_path: Path) -> None:
     assert batches[-1].posts_seen == 80
 
 
-def test_a_corrupt_range_fails_so_the_file_is_parsed_in_one_process(tmp_path: Path) -> None:
+@SPLITS
+def test_a_corrupt_range_fails_so_the_file_is_parsed_in_one_process(split, tmp_path: Path) -> None:
     rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 40)]
     path = write_dump(tmp_path / "Posts.xml", rows, close=False)
     with pytest.raises(RangesFailed):
-        _in_ranges(path, 2)
+        split(path, 2, chunk_bytes=1000)
 
 
 def test_a_load_in_two_workers_equals_a_load_in_one(tmp_path: Path) -> None:

@@ -65,3 +65,38 @@ def test_a_corrupt_archive_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match=r"7-Zip could not extract Posts.xml") as raised:
         run_dump_load(tmp_path / "w.duckdb", archive, windows=WINDOWS, progress=_quiet)
     assert "\n" not in str(raised.value)
+
+
+def test_an_archive_parsed_in_workers_loads_what_one_process_loads(tmp_path: Path) -> None:
+    archive = _archive(tmp_path, "beer.stackexchange.com.7z", BEER / "Posts.xml")
+    loads = [
+        run_dump_load(
+            tmp_path / f"w{workers}.duckdb",
+            archive,
+            windows=WINDOWS,
+            progress=_quiet,
+            parse_workers=workers,
+        )
+        for workers in (1, 2)
+    ]
+    assert loads[0].row_counts == loads[1].row_counts
+    assert loads[0].items_loaded == loads[1].items_loaded
+
+
+def test_a_truncated_posts_xml_in_an_archive_fails_alike_in_workers(tmp_path: Path) -> None:
+    truncated = tmp_path / "truncated.xml"
+    truncated.write_bytes((BEER / "Posts.xml").read_bytes().rsplit(b"\n", 5)[0] + b"\n")
+    archive = _archive(tmp_path, "beer.stackexchange.com.7z", truncated)
+    messages = []
+    for workers in (1, 2):
+        with pytest.raises(LoadError) as raised:
+            run_dump_load(
+                tmp_path / f"w{workers}.duckdb",
+                archive,
+                windows=WINDOWS,
+                progress=_quiet,
+                parse_workers=workers,
+            )
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1]
+    assert "corrupt or truncated at line" in messages[0]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -81,18 +85,15 @@ def test_cli_reports_busy_warehouse_in_one_line(tmp_path, monkeypatch, capsys):
     assert "in use by `ptmwh load`" in err[0]
 
 
-def test_duckdb_lock_of_another_process_is_named(tmp_path):
-    """A duckdb writer in another process (a `dbt run`, the CLI) is detected before any write."""
-    import subprocess
-    import sys
-
-    db = tmp_path / "w.duckdb"
+@contextmanager
+def _duckdb_session(db: Path, *, read_only: bool = False) -> Iterator[int]:
+    """Another process holding the warehouse open, as a duckdb session would; yields its pid."""
     duckdb.connect(str(db)).close()
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb,sys; c=duckdb.connect({str(db)!r}); "
+            f"import duckdb,sys; c=duckdb.connect({str(db)!r}, read_only={read_only}); "
             "print('ready', flush=True); sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,
@@ -100,12 +101,58 @@ def test_duckdb_lock_of_another_process_is_named(tmp_path):
         text=True,
     )
     try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseBusyError, match=f"locked by process {holder.pid}"):
-            with warehouse_lock(db, "ptmwh build"):
-                pass
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield holder.pid
     finally:
         holder.communicate("")
+
+
+def test_duckdb_lock_of_another_process_is_named(tmp_path):
+    """A duckdb writer in another process (a `dbt run`, the CLI) is detected before any write."""
+    db = tmp_path / "w.duckdb"
+    with _duckdb_session(db) as pid:
+        with pytest.raises(WarehouseBusyError, match=f"locked by process {pid} \\(`\\S*python"):
+            with warehouse_lock(db, "ptmwh build"):
+                pass
+
+
+@pytest.mark.parametrize("verb", ["report", "topics", "build", "analyze"])
+def test_every_verb_names_the_process_holding_the_warehouse(verb, tmp_path, monkeypatch, capsys):
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setenv("PTMWH_DB", str(db))
+    with _duckdb_session(db) as pid:
+        assert cli.main([verb]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(f"ptmwh {verb}: error: warehouse {db} is locked by process {pid} (`")
+    assert "duckdb -readonly" in err
+
+
+def test_a_read_only_session_blocks_writers_only(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "w.duckdb"
+    monkeypatch.setenv("PTMWH_DB", str(db))
+    with _duckdb_session(db, read_only=True) as pid:
+        assert cli.main(["topics"]) == 0
+        assert cli.main(["build"]) == 1
+    assert f"is locked by process {pid}" in capsys.readouterr().err
+
+
+def test_readme_opens_the_warehouse_read_only_for_ad_hoc_sql():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    commands = [line for line in readme.splitlines() if line.startswith(".venv/bin/duckdb ")]
+    assert commands and all(" -readonly " in command for command in commands)
+
+
+def test_build_without_a_warehouse_is_one_line_and_creates_nothing(tmp_path, monkeypatch, capsys):
+    db = tmp_path / "data" / "w.duckdb"
+    monkeypatch.setenv("PTMWH_DB", str(db))
+    assert cli.main(["build"]) == 1
+    assert capsys.readouterr().err == (
+        f"ptmwh build: error: no warehouse at {db}: nothing to build yet; load data first "
+        "(`ptmwh load --topic NAME`, `ptmwh load-dump PATH`, or `ptmwh run --synthetic-sample` "
+        "for the offline demo), or set PTMWH_DB to your warehouse\n"
+    )
+    assert not db.exists()
 
 
 def test_failing_step_prints_one_line(tmp_path, monkeypatch, capsys):

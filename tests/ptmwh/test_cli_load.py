@@ -90,3 +90,19 @@ def test_load_groups_topics_by_site_one_load_each(seeds, tmp_path, monkeypatch, 
         ("topic_questions", "c#", 2020, 2),
         ("topic_questions", "c++", 2021, 2),
     ]
+
+
+def test_synthetic_sample_of_a_topic_on_another_site_is_one_line_and_loads_nothing(
+    seeds, tmp_path, capsys
+):
+    argv = ["topic", "add", "brewing", "--tags", "hops", "--from", "2014-01-01", "--to"]
+    assert cli.main([*argv, "2014-12-31", "--site", "beer.stackexchange.com"]) == 0
+    capsys.readouterr()
+    assert cli.main(["load", "--synthetic-sample", "--topic", "brewing"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith(
+        "ptmwh load: error: the synthetic sample is of stackoverflow.com only and brewing is on "
+        "beer.stackexchange.com: pick a topic on stackoverflow.com"
+    )
+    assert not (tmp_path / "w.duckdb").exists()

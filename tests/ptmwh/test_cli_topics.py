@@ -116,14 +116,17 @@ def test_load_dump_takes_the_site_from_the_name_and_keeps_its_topic_windows(
     )
 
 
-def test_load_dump_takes_the_dump_date_when_given(seeds, tmp_path):
+def test_load_dump_takes_the_dump_date_and_no_bodies_when_asked(seeds, tmp_path):
     plain = tmp_path / "Posts.xml"
     shutil.copy(BEER, plain)
     argv = ["load-dump", str(plain), "--site", "beer", "--from", "2014-01-01", "--to", "2014-12-31"]
-    assert cli.main([*argv, "--dump-date", "2024-04-01"]) == 0
+    assert cli.main([*argv, "--dump-date", "2024-04-01", "--no-bodies"]) == 0
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         dates = con.execute("select distinct collected_at from raw_stackexchange.questions")
         assert dates.fetchall() == [(int(datetime(2024, 4, 1, tzinfo=UTC).timestamp()),)]
+        bodies = con.execute("select count(body) from raw_stackexchange.questions").fetchall()
+    assert bodies == [(0,)]
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         run = con.execute("select dump_date from raw_stackexchange.load_runs").fetchall()
     assert run == [(date(2024, 4, 1),)]
 
@@ -150,3 +153,39 @@ def test_load_dump_refuses_a_file_that_is_not_posts_xml_with_exit_1(seeds, tmp_p
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "row 1 has no PostTypeId: this is not a Stack Exchange Posts.xml" in err
+
+
+def test_load_dump_of_a_site_folder_loads_its_posts_xml(seeds, tmp_path):
+    folder = tmp_path / "beer.stackexchange.com"
+    folder.mkdir()
+    shutil.copy(BEER, folder / "Posts.xml")
+    assert cli.main(["load-dump", str(folder), "--from", "2014-01-01", "--to", "2014-12-31"]) == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        loaded = con.execute("select site, count(*) from raw_stackexchange.questions group by 1")
+        assert loaded.fetchall() == [("beer.stackexchange.com", 244)]
+
+
+def test_load_dump_of_a_folder_without_posts_xml_is_one_line(seeds, tmp_path, capsys):
+    folder = tmp_path / "beer.stackexchange.com"
+    folder.mkdir()
+    argv = ["load-dump", str(folder), "--from", "2014-01-01", "--to", "2014-12-31"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is a folder without Posts.xml or Posts.xml.gz" in err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "beer.stackexchange.com.xml.gz",
+        "beer.stackexchange.com.xml",
+        "beer.stackexchange.com-Posts.xml.gz",
+        "beer.stackexchange.com.7z",
+    ],
+)
+def test_load_dump_takes_the_site_from_a_file_named_after_it(name):
+    from dlt_pipeline.sites import dump_site
+
+    assert dump_site(Path("/dumps") / name, None) == "beer.stackexchange.com"
