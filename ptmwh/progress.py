@@ -46,7 +46,7 @@ class DumpProgress:
     once opened and then calls the returned function after each chunk.
 
     Args:
-        stream: where progress goes (stderr).
+        stream: where progress goes (default: `sys.stderr` when the object is made).
         clock: monotonic seconds (tests pass a fake).
         terminal: draw a bar; default: whether `stream` is a terminal.
         interval: seconds between plain lines.
@@ -54,11 +54,12 @@ class DumpProgress:
 
     def __init__(
         self,
-        stream: TextIO = sys.stderr,
+        stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
         terminal: bool | None = None,
         interval: float = PLAIN_INTERVAL_SECONDS,
     ) -> None:
+        stream = sys.stderr if stream is None else stream
         self._stream = stream
         self._clock = clock
         self._terminal = is_terminal(stream) if terminal is None else terminal
@@ -121,7 +122,7 @@ class ApiProgress:
     throttling, stopping) are always written in full. Call it with each line; close it at the end.
 
     Args:
-        stream: where progress goes (stderr).
+        stream: where progress goes (default: `sys.stderr` when the object is made).
         clock: monotonic seconds (tests pass a fake).
         terminal: fold in place; default: whether `stream` is a terminal.
         interval: seconds between plain page lines.
@@ -129,11 +130,12 @@ class ApiProgress:
 
     def __init__(
         self,
-        stream: TextIO = sys.stderr,
+        stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
         terminal: bool | None = None,
         interval: float = PLAIN_INTERVAL_SECONDS,
     ) -> None:
+        stream = sys.stderr if stream is None else stream
         self._stream = stream
         self._clock = clock
         self._interval = interval

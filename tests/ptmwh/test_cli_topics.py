@@ -150,3 +150,66 @@ def test_load_dump_refuses_a_file_that_is_not_posts_xml_with_exit_1(seeds, tmp_p
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "row 1 has no PostTypeId: this is not a Stack Exchange Posts.xml" in err
+
+
+IOT = ROOT / "tests" / "fixtures" / "real" / "se-dump-iot" / "Posts.xml"
+BOTH_WINDOWS = ["--from", "2014-01-01", "--to", "2017-12-31"]
+
+
+def _raw_rows(db_path: Path) -> dict[str, list[tuple]]:
+    """Every row of the raw tables a dump load writes (load_runs too), in a fixed order."""
+    tables = ("questions", "question_tags", "answers", "load_runs")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return {
+            table: con.execute(f"select * from raw_stackexchange.{table} order by all").fetchall()
+            for table in tables
+        }
+
+
+def _question_dates(path: Path) -> dict[int, str]:
+    """Question id -> CreationDate of a Posts.xml, read with ElementTree."""
+    import xml.etree.ElementTree as ET
+
+    return {
+        int(row.get("Id", "")): row.get("CreationDate", "")
+        for row in ET.parse(path).getroot()
+        if row.get("PostTypeId") == "1"
+    }
+
+
+def test_load_dump_refuses_another_sites_dump_in_a_folder_named_for_the_site(
+    seeds, tmp_path, capsys
+):
+    assert cli.main(["load-dump", str(BEER), "--site", "beer", *BOTH_WINDOWS]) == 0
+    before = _raw_rows(tmp_path / "w.duckdb")
+    capsys.readouterr()
+    wrong = tmp_path / "beer.stackexchange.com"
+    wrong.mkdir()
+    shutil.copy(IOT, wrong / "Posts.xml")
+    assert cli.main(["load-dump", str(wrong / "Posts.xml"), *BOTH_WINDOWS]) == 1
+    err = capsys.readouterr().err
+    beer, iot = _question_dates(BEER), _question_dates(IOT)
+    # Post ids collide across sites, but never with the same creation time.
+    same_id = set(beer) & set(iot)
+    assert same_id and all(beer[i] != iot[i] for i in same_id)
+    assert err.count("\n") == 1 and err.startswith("ptmwh load-dump: error: ")
+    assert (
+        f"it holds 0 of the {len(beer)} live beer.stackexchange.com questions already loaded "
+        f"in its windows (same id and creation time), and loading it would mark "
+        f"{len(set(beer) - set(iot))} of them deleted; nothing was changed;" in err
+    )
+    assert "or pass --force" in err
+    assert _raw_rows(tmp_path / "w.duckdb") == before
+    # The right dump still loads without --force: the refused one left no trace.
+    assert cli.main(["load-dump", str(BEER), "--site", "beer", *BOTH_WINDOWS]) == 0
+
+
+def test_load_dump_of_another_site_loads_with_force(seeds, tmp_path):
+    assert cli.main(["load-dump", str(BEER), "--site", "beer", *BOTH_WINDOWS]) == 0
+    argv = ["load-dump", str(IOT), "--site", "beer", *BOTH_WINDOWS]
+    assert cli.main([*argv, "--force"]) == 0
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        live = con.execute(
+            "select count(*) from raw_stackexchange.questions where deleted_at is null"
+        ).fetchone()
+    assert live == (len(_question_dates(IOT)),)

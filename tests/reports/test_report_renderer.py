@@ -281,3 +281,10 @@ def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sq
     _, md = _render(fixture_db, tmp_path / "site")
     assert time.perf_counter() - started < 10
     assert "| ptm | baseline | dump | no | 500,000 |" in md
+
+
+def test_the_load_runs_table_names_each_runs_site(fixture_db: Path, tmp_path: Path):
+    html, md = _render(fixture_db, tmp_path / "site")
+    row = "| load-1 | load | 2023-12-31 23:00 | completed | stackoverflow | 2018-01-01 to "
+    assert row in md
+    assert "<td>completed</td><td>stackoverflow</td>" in html
