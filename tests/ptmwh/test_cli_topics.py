@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -213,3 +213,19 @@ def test_load_dump_of_another_site_loads_with_force(seeds, tmp_path):
             "select count(*) from raw_stackexchange.questions where deleted_at is null"
         ).fetchone()
     assert live == (len(_question_dates(IOT)),)
+
+
+def test_load_dump_refuses_a_dump_date_before_its_newest_post(seeds, tmp_path, capsys):
+    argv = ["load-dump", str(BEER), "--site", "beer", "--from", "2014-01-01", "--to", "2014-12-31"]
+    assert cli.main([*argv, "--dump-date", "2024-04-01"]) == 0
+    before = _raw_rows(tmp_path / "w.duckdb")
+    capsys.readouterr()
+    newest = _newest_post_date(BEER).date()
+    early = newest - timedelta(days=1)
+    assert cli.main([*argv, "--dump-date", early.isoformat(), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ptmwh load-dump: error: ")
+    assert f"--dump-date {early} is before the dump's newest post ({newest})" in err
+    assert f"pass the day the dump was taken (on or after {newest})" in err
+    assert _raw_rows(tmp_path / "w.duckdb") == before
+    assert cli.main([*argv, "--dump-date", newest.isoformat(), "--force"]) == 0
