@@ -139,7 +139,8 @@ def add_topic(
 
     Raises:
         TopicError: the name is taken or malformed, the tag list is empty or has a malformed tag,
-            or the window ends before it starts.
+            the window ends before it starts, or the title is empty or spans lines.
+        SiteError: the site is neither a Stack Exchange domain nor a short name.
     """
     seeds = seeds_dir or SEEDS_DIR
     if not _NAME.fullmatch(name):
@@ -156,6 +157,10 @@ def add_topic(
         raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
     if window_start > window_end:
         raise TopicError(f"--from {window_start} is after --to {window_end}: swap them")
+    if title is not None and (not title.strip() or any(not c.isprintable() for c in title)):
+        raise TopicError(
+            f"bad title {title!r}: give it on one line, without tabs or control characters"
+        )
     topic = Topic(name, title or name, site_domain(site), window_start, window_end, tuple(clean))
     append_rows(
         seeds / "topics.csv",

@@ -16,6 +16,7 @@ from .content import gather
 from .marts_reader import MartsReader, read_only_connection
 
 _MD_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
+_LINE_BREAK = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _MD_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`"})
 
 
@@ -99,10 +100,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def _markdown_text(value: object) -> object:
-    """Escape strings for Markdown: table pipes, code spans, and anything that could open a tag."""
+    """Escape strings for Markdown: table pipes, code spans, anything that could open a tag, and
+    line breaks (a value is one table cell or one line: a break would end the row)."""
     if not isinstance(value, str):
         return value
-    return _MD_TAG_OPENING.sub("&lt;", value.translate(_MD_SPECIAL))
+    one_line = _LINE_BREAK.sub(" ", value)
+    return _MD_TAG_OPENING.sub("&lt;", one_line.translate(_MD_SPECIAL))
 
 
 def _environment(*, markdown: bool) -> jinja2.Environment:

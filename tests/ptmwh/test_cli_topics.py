@@ -63,6 +63,12 @@ def test_topic_add_appends_both_seeds_and_topics_shows_it(seeds, capsys):
         (["topic", "add", "x", "--tags", "a b", "--from", "2020-01-01", "--to", "2020-12-31"],
          "bad tag 'a b'"),
         (["load", "--topic", "nope"], "unknown topic 'nope'; known: ptm, bigdata"),
+        (_add("--site", "https://beer.stackexchange.com"),
+         "bad site 'https://beer.stackexchange.com': give a Stack Exchange domain"),
+        (_add("--site", "x'; drop table t;--"), "bad site \"x'; drop table t;--\""),
+        (_add("--site", 'beer"'), "bad site 'beer\"'"),
+        (_add("--site", "beer.stackexchange.com/questions"), "without https:// or a path"),
+        (_add("--title", "Brewing\nand"), "bad title 'Brewing\\nand': give it on one line"),
     ],
 )  # fmt: skip
 def test_topic_refusals_are_one_line_and_change_nothing(seeds, argv, expected, capsys):
@@ -229,3 +235,25 @@ def test_load_dump_refuses_a_dump_date_before_its_newest_post(seeds, tmp_path, c
     assert f"pass the day the dump was taken (on or after {newest})" in err
     assert _raw_rows(tmp_path / "w.duckdb") == before
     assert cli.main([*argv, "--dump-date", newest.isoformat(), "--force"]) == 0
+
+
+@pytest.mark.parametrize("site", ["https://beer.stackexchange.com", "beer'; drop table t;--"])
+def test_load_dump_refuses_a_site_that_is_not_a_stack_exchange_site(seeds, tmp_path, capsys, site):
+    argv = ["load-dump", str(BEER), "--site", site, "--from", "2014-01-01", "--to", "2014-12-31"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"bad site {site!r}: give a Stack Exchange domain" in err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("site", "domain"),
+    [("beer", "beer.stackexchange.com"), ("Stackoverflow", "stackoverflow.com"),
+     ("ru.stackoverflow.com", "ru.stackoverflow.com"), ("mathoverflow.net", "mathoverflow.net"),
+     ("3dprinting", "3dprinting.stackexchange.com")],
+)  # fmt: skip
+def test_topic_add_takes_a_domain_or_a_short_name(seeds, capsys, site, domain):
+    assert cli.main([*_add("--site", site, "--title", 'The "Brewing" topic')]) == 0
+    assert f"2 tags on {domain}," in capsys.readouterr().out
+    assert cli.main(["topics"]) == 0
+    assert f"brewing: {domain} 2014-01-01..2014-12-31" in capsys.readouterr().out

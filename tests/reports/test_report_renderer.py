@@ -288,3 +288,28 @@ def test_the_load_runs_table_names_each_runs_site(fixture_db: Path, tmp_path: Pa
     row = "| load-1 | load | 2023-12-31 23:00 | completed | stackoverflow | 2018-01-01 to "
     assert row in md
     assert "<td>completed</td><td>stackoverflow</td>" in html
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def test_titles_with_line_breaks_quotes_pipes_and_dollars_keep_every_table_whole(
+    fixture_db: Path, tmp_path: Path, sql_runner
+):
+    title = 'PTM "models" | $x$ and $y$\n`code` <b>\r\nnext'
+    sql_runner(fixture_db, f"update seeds.topics set title = '{title}' where topic = 'ptm'")
+    html, md = _render(fixture_db, tmp_path / "site")
+    tables: list[list[str]] = []
+    previous = ""
+    for line in md.splitlines():
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+        previous = line
+    assert tables
+    for table in tables:
+        cells = {len(_CELL_BORDER.findall(line)) for line in table}
+        assert len(cells) == 1, table
+    assert 'PTM "models" \\| $x$ and $y$ \\`code\\` &lt;b> next (`ptm`)' in md
+    assert "PTM &#34;models&#34; | $x$ and $y$\n`code` &lt;b&gt;" in html
