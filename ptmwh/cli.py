@@ -134,7 +134,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     report = verbs.add_parser("report", help="render reports/site/index.html and report.md")
     report.add_argument("--out", type=Path, default=REPORT_DIR)
-    report.add_argument("--allow-stale", action="store_true", help="render after a failed build")
+    report.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="render after a failed build, or over marts older than the newest load",
+    )
 
     run = verbs.add_parser("run", help="load topics, then build, analyze and report every topic")
     _add_load_arguments(run)

@@ -61,21 +61,26 @@ def render_report(
     Args:
         db_path: the DuckDB warehouse file.
         out_dir: directory to write into (created if missing).
-        allow_stale: render even when the newest dbt build failed (the report then says so).
+        allow_stale: render even when the newest dbt build failed or a load is newer than the
+            last full build (the report then says so).
         generated_at: the time printed in the report (default: now, UTC).
 
     Raises:
         ReportDataError: the warehouse, a mart or an analysis table is missing, or (unless
-            `allow_stale`) the newest dbt build failed; the message names the fix.
+            `allow_stale`) the newest dbt build failed or a load finished after the last full
+            build (the marts do not include it); the message names the fix.
     """
     with read_only_connection(Path(db_path)) as con:
         warehouse = MartsReader(con)
         build = warehouse.check_build(allow_stale)
+        stale_loads = warehouse.check_loads_built(allow_stale)
         warehouse.check_required()
         context = gather(warehouse, build)
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     context["generated_at"] = stamp
-    context["is_stale"] = bool(build and build["status"] == "error")
+    context["is_failed_build"] = bool(build and build["status"] == "error")
+    context["stale_loads"] = stale_loads
+    context["is_stale"] = context["is_failed_build"] or bool(stale_loads)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
