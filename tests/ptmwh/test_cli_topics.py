@@ -257,3 +257,32 @@ def test_topic_add_takes_a_domain_or_a_short_name(seeds, capsys, site, domain):
     assert f"2 tags on {domain}," in capsys.readouterr().out
     assert cli.main(["topics"]) == 0
     assert f"brewing: {domain} 2014-01-01..2014-12-31" in capsys.readouterr().out
+
+
+SEED_FILES = ("topics.csv", "topic_tags.csv", "topic_tag_decisions.csv")
+
+
+def test_topic_remove_takes_out_every_row_of_the_topic_and_nothing_else(seeds, capsys):
+    original = {name: (seeds / name).read_bytes() for name in SEED_FILES}
+    assert cli.main([*_add("--site", "beer", "--title", 'Brewing, "beer" & hops')]) == 0
+    with (seeds / "topic_tag_decisions.csv").open("a", encoding="utf-8") as decisions:
+        decisions.write('brewing,1,malt,accept,"ingredient, like hops"\nbrewing,1,wine,reject,x\n')
+    capsys.readouterr()
+    assert cli.main(["topic", "remove", "brewing"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "topic brewing removed: 1 from topics.csv, 2 from topic_tags.csv, "
+        "2 from topic_tag_decisions.csv" in out
+    )
+    assert {name: (seeds / name).read_bytes() for name in SEED_FILES} == original
+    assert cli.main(["topics"]) == 0
+    assert "brewing" not in capsys.readouterr().out
+
+
+def test_topic_remove_refuses_an_unknown_topic(seeds, capsys):
+    original = {name: (seeds / name).read_bytes() for name in SEED_FILES}
+    assert cli.main(["topic", "remove", "brewing"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("ptmwh topic: error: unknown topic 'brewing'; known: ptm, bigdata")
+    assert {name: (seeds / name).read_bytes() for name in SEED_FILES} == original
