@@ -25,7 +25,9 @@ from .dump_snapshot import (
     newest_loaded_dump,
     pending_answers,
     refuse_older_dump,
+    refuse_other_site,
     site_has_posts,
+    site_overlap,
 )
 from .raw_contract import DATASET
 from .results import LoadError, LoadResult
@@ -91,8 +93,10 @@ def run_dump_load(
         windows: (first day, last day) pairs, both inclusive; the union is kept.
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
-        dump_date: the day the dump was taken; default the newest post date in the file.
-        force: load a dump older than the newest one loaded of its site.
+        dump_date: the day the dump was taken; default the newest post date in the file. A
+            day before the file's newest post is refused.
+        force: load a dump older than the newest one loaded of its site, or one that holds
+            fewer than half of the site's live questions in the windows.
         progress: receives the final line and, without `meter`, progress lines (bytes read,
             posts/s, ETA) every few seconds.
         meter: given the file's size in bytes (None when unknown), returns the callback for
@@ -111,7 +115,9 @@ def run_dump_load(
         What was loaded: items per table in this run, rows per raw table after it.
 
     Raises:
-        LoadError: no window, a window ending before it starts, no site, an older dump, a file
+        LoadError: no window, a window ending before it starts, no site, an older dump, a dump
+            holding fewer than half the site's loaded questions (another site's), a `dump_date`
+            before the file's newest post, a file
             that is not a Posts.xml (these change nothing), or a missing or corrupt file (the
             posts before the error are merged, nothing is marked deleted).
     """
@@ -141,13 +147,23 @@ def run_dump_load(
         )
         last = parsed.last
         file_date = _newest_day(last)
+        if dump_date is not None and file_date is not None and dump_date < file_date:
+            raise LoadError(
+                f"--dump-date {dump_date} is before the dump's newest post ({file_date}): a dump "
+                "holds nothing newer than the day it was taken, so questions would appear after "
+                "their collection; nothing was changed; pass the day the dump was taken (on or "
+                f"after {file_date}) or leave --dump-date out"
+            )
         # A truncated file's newest date is only a lower bound of its date: not judged.
         if dump_date is None and file_date is not None and parsed.error is None:
             refuse_older_dump(site, file_date, newest_loaded, force)
+        day = dump_date or file_date
+        if parsed.error is None and day is not None:
+            created_before = _epoch(day + timedelta(days=1))
+            refuse_other_site(site, site_overlap(db_path, site, spans, created_before), force)
     except LoadError:
         clear_pending(db_path)  # nothing reached the raw tables
         raise
-    day = dump_date or file_date
     observed = _epoch(dump_date) if dump_date else _newest_epoch(last)
     outliers = {
         "questions": id_outliers(last.top_ids[QUESTION_POST_TYPE]),

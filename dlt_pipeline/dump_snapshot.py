@@ -76,6 +76,86 @@ def refuse_older_dump(site: str, dump_date: date, newest: date | None, force: bo
         )
 
 
+@dataclass(frozen=True)
+class SiteOverlap:
+    """How much of a site's loaded questions a dump holds: is it a dump of that site at all?
+
+    Attributes:
+        live: the site's questions in the load's windows that exist now (no `deleted_at`) and
+            were created before the dump's day ended: those the dump could hold.
+        held: of them, the questions whose id the dump holds (the others it would mark deleted).
+        same: of them, the questions the dump holds with the same id and creation time (to the
+            minute): a post keeps both for life, so another site's post with the same id does
+            not count.
+    """
+
+    live: int
+    held: int
+    same: int
+
+    @property
+    def would_delete(self) -> int:
+        """Live questions this dump would mark deleted."""
+        return self.live - self.held
+
+
+def site_overlap(
+    db_path: Path, site: str, windows: Sequence[DumpWindow], created_before: int
+) -> SiteOverlap:
+    """Compare the pending questions with the site's live ones in `windows` (read before merging).
+
+    Args:
+        db_path: the warehouse file.
+        site: the dump's site.
+        windows: the load's question windows.
+        created_before: epoch seconds; questions created later cannot be in the dump.
+    """
+    questions_in, parameters = window_condition("questions.creation_date", windows)
+    with connect(db_path) as connection:
+        existing = _existing(connection)
+        if "questions" not in existing or PENDING_QUESTIONS_TABLE not in existing:
+            return SiteOverlap(0, 0, 0)
+        row = connection.execute(
+            f"""
+            select
+                count(*),
+                count(pending.question_id),
+                count(*) filter (
+                    where abs(pending.creation_date - questions.creation_date) < 60
+                )
+            from {DATASET}.questions as questions
+            left join {DATASET}.{PENDING_QUESTIONS_TABLE} as pending
+                on pending.site = questions.site and pending.question_id = questions.question_id
+            where questions.site = ? and questions.deleted_at is null
+                and questions.creation_date < ? and ({questions_in})
+            """,
+            [site, created_before, *parameters],
+        ).fetchone()
+    live, held, same = row if row else (0, 0, 0)
+    return SiteOverlap(int(live), int(held), int(same))
+
+
+def refuse_other_site(site: str, overlap: SiteOverlap, force: bool) -> None:
+    """Refuse a dump that holds fewer than half the site's live questions: another site's dump.
+
+    A newer dump of the same site holds nearly every question an older one held (deletions are
+    rare); a dump of another site, or loaded under the wrong `--site`, holds almost none of them
+    (post ids are per site, so the same id is another post, created at another time).
+
+    Raises:
+        LoadError: `overlap.same` is less than half of `overlap.live` and `force` is not set.
+    """
+    if force or overlap.live == 0 or 2 * overlap.same >= overlap.live:
+        return
+    raise LoadError(
+        f"this dump does not look like one of {site}: it holds {overlap.same:,} of the "
+        f"{overlap.live:,} live {site} questions already loaded in its windows (same id and "
+        f"creation time), and loading it would mark {overlap.would_delete:,} of them deleted; "
+        "nothing was changed; check the dump's site (--site, or the name of its file or "
+        "folder), or pass --force if the site really lost them"
+    )
+
+
 def drop_id_outliers(db_path: Path, site: str, outliers: dict[str, Sequence[int]]) -> int:
     """Delete the pending questions and answers with an outlier id; return how many were pending.
 

@@ -23,12 +23,35 @@ _DOMAIN_IN_NAME = re.compile(
 `stackoverflow.com-Posts.7z`, `beer.stackexchange.com.xml(.gz)`, `beer.stackexchange.com/`."""
 
 
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_SHORT_NAME = re.compile(_LABEL)
+"""An API short name: `beer`, `stackoverflow`, `3dprinting`."""
+_DOMAIN = re.compile(rf"(?:{_LABEL}\.)+(?:com|net)")
+"""A Stack Exchange domain: `beer.stackexchange.com`, `ru.stackoverflow.com`, `mathoverflow.net`."""
+
+
+class SiteError(ValueError):
+    """A site is neither a Stack Exchange domain nor a short name; the text is one line: the fix."""
+
+
 def site_domain(site: str) -> str:
-    """The domain of a site given by domain or by API short name (`beer.stackexchange.com`)."""
-    site = site.strip().lower()
-    if "." in site:
-        return site
-    return f"{site}.com" if site in _DOT_COM_SITES else f"{site}.stackexchange.com"
+    """The domain of a site given by domain or by API short name (`beer.stackexchange.com`).
+
+    Every verb that takes a site passes it through here, so a URL, quotes or SQL never reach the
+    seeds, the raw tables or an API request.
+
+    Raises:
+        SiteError: `site` is neither a domain ending in .com or .net nor a short name.
+    """
+    clean = site.strip().lower()
+    if _DOMAIN.fullmatch(clean):
+        return clean
+    if _SHORT_NAME.fullmatch(clean):
+        return f"{clean}.com" if clean in _DOT_COM_SITES else f"{clean}.stackexchange.com"
+    raise SiteError(
+        f"bad site {site!r}: give a Stack Exchange domain (beer.stackexchange.com, "
+        "stackoverflow.com) or its short name (beer), without https:// or a path"
+    )
 
 
 def dump_site(path: Path, site: str | None) -> str:

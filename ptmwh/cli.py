@@ -31,6 +31,7 @@ from .topics import (
     by_site,
     loaded_questions,
     read_topics,
+    remove_topic,
     select_topics,
     site_windows,
 )
@@ -104,6 +105,10 @@ def _build_parser() -> argparse.ArgumentParser:
     topic_add.add_argument("--to", dest="to_date", type=_iso_date, required=True)
     topic_add.add_argument("--site", default=DEFAULT_SITE, help=f"domain (default {DEFAULT_SITE})")
     topic_add.add_argument("--title", help="human title (default: the name)")
+    topic_remove = topic_verbs.add_parser(
+        "remove", help="remove a topic's rows from topics.csv, topic_tags.csv and its decisions"
+    )
+    topic_remove.add_argument("name")
 
     load = verbs.add_parser("load", help="load topics' questions, answers and tags from the API")
     _add_load_arguments(load)
@@ -140,7 +145,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     report = verbs.add_parser("report", help="render reports/site/index.html and report.md")
     report.add_argument("--out", type=Path, default=REPORT_DIR)
-    report.add_argument("--allow-stale", action="store_true", help="render after a failed build")
+    report.add_argument(
+        "--allow-stale",
+        action="store_true",
+        help="render after a failed build, or over marts older than the newest load",
+    )
 
     run = verbs.add_parser("run", help="load topics, then build, analyze and report every topic")
     _add_load_arguments(run)
@@ -194,6 +203,8 @@ def _topics(db_path: Path, args: argparse.Namespace) -> str:
 
 
 def _topic(db_path: Path, args: argparse.Namespace) -> str:
+    if args.topic_verb == "remove":
+        return _remove_topic(args.name)
     topic = add_topic(
         args.name,
         tags=args.tags,
@@ -205,6 +216,18 @@ def _topic(db_path: Path, args: argparse.Namespace) -> str:
     return (
         f"topic {topic.name} added: {len(topic.tags)} tags on {topic.site}, "
         f"{topic.window_start}..{topic.window_end}; load it with `ptmwh load --topic {topic.name}`"
+    )
+
+
+def _remove_topic(name: str) -> str:
+    from .snowball import DECISIONS_CSV, remove_decisions
+
+    removed = remove_topic(name)
+    removed[DECISIONS_CSV] = remove_decisions(name)
+    counts = ", ".join(f"{n} from {seed}" for seed, n in removed.items())
+    return (
+        f"topic {name} removed: {counts} (dbt_project/seeds); its loaded questions stay in the "
+        "raw tables; `ptmwh build` drops it from the marts"
     )
 
 

@@ -90,6 +90,13 @@ def read_decisions(seeds_dir: Path | None = None) -> list[Decision]:
         ]
 
 
+def remove_decisions(topic: str, seeds_dir: Path | None = None) -> int:
+    """Remove a topic's decisions (`ptmwh topic remove`); return how many rows there were."""
+    return topic_seeds.remove_rows(
+        (seeds_dir or topic_seeds.SEEDS_DIR) / DECISIONS_CSV, "topic", topic
+    )
+
+
 def current_round(decisions: list[Decision], topic: str) -> int:
     """The round `ptmwh snowball` shows and records into (the mart's `is_current_round`)."""
     rounds = [d.round for d in decisions if d.topic == topic]

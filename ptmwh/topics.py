@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -139,7 +140,8 @@ def add_topic(
 
     Raises:
         TopicError: the name is taken or malformed, the tag list is empty or has a malformed tag,
-            or the window ends before it starts.
+            the window ends before it starts, or the title is empty or spans lines.
+        SiteError: the site is neither a Stack Exchange domain nor a short name.
     """
     seeds = seeds_dir or SEEDS_DIR
     if not _NAME.fullmatch(name):
@@ -156,6 +158,10 @@ def add_topic(
         raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
     if window_start > window_end:
         raise TopicError(f"--from {window_start} is after --to {window_end}: swap them")
+    if title is not None and (not title.strip() or any(not c.isprintable() for c in title)):
+        raise TopicError(
+            f"bad title {title!r}: give it on one line, without tabs or control characters"
+        )
     topic = Topic(name, title or name, site_domain(site), window_start, window_end, tuple(clean))
     append_rows(
         seeds / "topics.csv",
@@ -173,6 +179,59 @@ def add_topic(
     )
     append_rows(seeds / "topic_tags.csv", [[name, tag, _ADDED_TAG_KIND, "true"] for tag in clean])
     return topic
+
+
+def remove_topic(name: str, seeds_dir: Path | None = None) -> dict[str, int]:
+    """Remove a topic's rows from `topics.csv` and `topic_tags.csv` (other rows stay byte for byte).
+
+    Returns:
+        Rows removed per seed file name.
+
+    Raises:
+        TopicError: the topic is not in the seeds.
+    """
+    seeds = seeds_dir or SEEDS_DIR
+    topics = read_topics(seeds)
+    if name not in topics:
+        raise TopicError(
+            f"unknown topic {name!r}; known: {', '.join(topics)} (list them with `ptmwh topics`)"
+        )
+    return {
+        seed: remove_rows(seeds / seed, "topic", name) for seed in ("topics.csv", "topic_tags.csv")
+    }
+
+
+def remove_rows(path: Path, column: str, value: str) -> int:
+    """Delete the CSV records whose `column` equals `value`; return how many there were.
+
+    Every other record keeps its exact text (its quoting, a field spanning lines), so a removal
+    shows in `git diff` as the removed lines only.
+    """
+    text = path.read_bytes().decode("utf-8")
+    raw: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in re.split(r"(?<=\n)", text):
+            if line:
+                raw.append(line)
+                yield line
+
+    kept: list[str] = []
+    removed = 0
+    reader = csv.reader(lines())
+    header = next(reader)
+    kept.extend(raw)
+    raw.clear()
+    index = header.index(column)
+    for record in reader:
+        if len(record) > index and record[index] == value:
+            removed += 1
+        else:
+            kept.extend(raw)
+        raw.clear()
+    if removed:
+        path.write_bytes("".join(kept).encode("utf-8"))
+    return removed
 
 
 def loaded_questions(db_path: Path, topics: list[Topic]) -> dict[str, int] | None:

@@ -127,7 +127,7 @@ def forest_plot(
                     markeredgecolor=_COLOUR,
                 )
                 line.set_gid(ids[key])
-        axis.set_yticks(positions, [row.label for row in rows])
+        axis.set_yticks(positions, [_plain_label(row.label) for row in rows])
         axis.set_ylim(0.4, len(rows) + 0.6)
         axis.grid(axis="y", visible=False)
         axis.set_xlabel(xlabel)
@@ -140,3 +140,8 @@ def forest_plot(
         if references or reference_line is not None:
             axis.legend(loc="best", frameon=False, fontsize=9)
         return to_svg(fig, salt)
+
+
+def _plain_label(label: str) -> str:
+    """A label as one line of plain text: never mathtext (a title with two `$` is no formula)."""
+    return " ".join(label.split()).replace("$", r"\$")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ class ReportDataError(RuntimeError):
 
 
 class StaleBuildError(ReportDataError):
-    """The newest dbt build failed, so the marts may be stale."""
+    """The newest dbt build failed, or a load is newer than the marts: they may be stale."""
 
 
 @contextmanager
@@ -109,6 +110,46 @@ class MartsReader:
                 "or pass --allow-stale to render the previous marts"
             )
         return build
+
+    def check_loads_built(self, allow_stale: bool) -> list[str]:
+        """The loads the marts do not include; refuse to render over them unless `allow_stale`.
+
+        A load is included when it finished before the newest successful full build started (a
+        selective build, `build --select ...` as `ptmwh snowball` runs, rebuilds only part of the
+        marts, so it does not count).
+
+        Returns:
+            One phrase per load left out, oldest first (empty when the marts are current).
+
+        Raises:
+            StaleBuildError: a load finished after that build and `allow_stale` is not set.
+        """
+        if not self.has("raw_stackexchange", "load_runs") or not self.has("ops", "build_runs"):
+            return []
+        builds = self.rows("select * from ops.build_runs where status = 'success'")
+        full = [b["started_at"] for b in builds if b.get("command") in (None, "build", "run")]
+        built = max((at for at in full if at is not None), default=datetime.min)
+        loads = self.rows(
+            "select run_id, command, site, status, timezone('UTC', finished_at) as finished_at "
+            "from raw_stackexchange.load_runs where timezone('UTC', finished_at) > ? "
+            "order by finished_at, run_id",
+            [built],
+        )
+        missing = [
+            f"{load['command']} of {load['site']} ({load['status']}, finished "
+            f"{load['finished_at']:%Y-%m-%d %H:%M} UTC, run {str(load['run_id'])[:8]})"
+            for load in loads
+        ]
+        if missing and not allow_stale:
+            shown = "; ".join(missing[:3]) + (
+                f"; and {len(missing) - 3} more" if len(missing) > 3 else ""
+            )
+            raise StaleBuildError(
+                f"the marts do not include {len(missing)} load(s) newer than the last `ptmwh "
+                f"build`: {shown}; run `ptmwh build` first, or pass --allow-stale to render the "
+                "marts without them"
+            )
+        return missing
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         """Run a select and return its rows as dicts keyed by column name."""

@@ -16,6 +16,7 @@ from .content import gather
 from .marts_reader import MartsReader, read_only_connection
 
 _MD_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
+_LINE_BREAK = re.compile(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*")
 _MD_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`"})
 
 
@@ -60,21 +61,26 @@ def render_report(
     Args:
         db_path: the DuckDB warehouse file.
         out_dir: directory to write into (created if missing).
-        allow_stale: render even when the newest dbt build failed (the report then says so).
+        allow_stale: render even when the newest dbt build failed or a load is newer than the
+            last full build (the report then says so).
         generated_at: the time printed in the report (default: now, UTC).
 
     Raises:
         ReportDataError: the warehouse, a mart or an analysis table is missing, or (unless
-            `allow_stale`) the newest dbt build failed; the message names the fix.
+            `allow_stale`) the newest dbt build failed or a load finished after the last full
+            build (the marts do not include it); the message names the fix.
     """
     with read_only_connection(Path(db_path)) as con:
         warehouse = MartsReader(con)
         build = warehouse.check_build(allow_stale)
+        stale_loads = warehouse.check_loads_built(allow_stale)
         warehouse.check_required()
         context = gather(warehouse, build)
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     context["generated_at"] = stamp
-    context["is_stale"] = bool(build and build["status"] == "error")
+    context["is_failed_build"] = bool(build and build["status"] == "error")
+    context["stale_loads"] = stale_loads
+    context["is_stale"] = context["is_failed_build"] or bool(stale_loads)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -99,10 +105,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def _markdown_text(value: object) -> object:
-    """Escape strings for Markdown: table pipes, code spans, and anything that could open a tag."""
+    """Escape strings for Markdown: table pipes, code spans, anything that could open a tag, and
+    line breaks (a value is one table cell or one line: a break would end the row)."""
     if not isinstance(value, str):
         return value
-    return _MD_TAG_OPENING.sub("&lt;", value.translate(_MD_SPECIAL))
+    one_line = _LINE_BREAK.sub(" ", value)
+    return _MD_TAG_OPENING.sub("&lt;", one_line.translate(_MD_SPECIAL))
 
 
 def _environment(*, markdown: bool) -> jinja2.Environment:

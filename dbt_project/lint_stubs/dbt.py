@@ -10,6 +10,11 @@ def dateadd(datepart: str, interval: object, from_date_or_timestamp: str) -> str
     return f"date_add({from_date_or_timestamp}, interval ({interval}) {datepart})"
 
 
+def date_trunc(datepart: str, date: str) -> str:
+    """Render like `dbt.date_trunc`."""
+    return f"date_trunc('{datepart}', {date})"
+
+
 def datediff(first_date: str, second_date: str, datepart: str) -> str:
     """Render like `dbt.datediff`."""
     return f"date_diff('{datepart}', {first_date}, {second_date})"
@@ -53,8 +58,3 @@ def type_boolean() -> str:
 def type_timestamp() -> str:
     """Render like `dbt.type_timestamp`."""
     return "timestamp"
-
-
-def date_trunc(datepart: str, date: str) -> str:
-    """Render like `dbt.date_trunc`."""
-    return f"date_trunc('{datepart}', {date})"

@@ -1,7 +1,8 @@
 {#-
     on-run-end: one row per `dbt build`/`dbt run` in ops.build_runs (docs/contracts.md), so `ptmwh report`
-    can refuse marts whose last build failed. A failed data test counts as an error: marts built past it
-    may be wrong. Other commands (test, seed, docs generate) leave the table alone.
+    can refuse marts whose last build failed or that predate a load. A failed data test counts as an
+    error: marts built past it may be wrong. `command` is `build` or `run`, followed by `--select ...`
+    for a selective invocation. Other commands (test, seed, docs generate) leave the table alone.
 -#}
 {% macro record_build_run(results) -%}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
@@ -12,6 +13,10 @@
             {%- endif -%}
         {%- endfor -%}
         {%- set status = 'error' if failed else 'success' -%}
+        {#- A selective build (`--select`, as `ptmwh snowball` runs) rebuilt part of the marts. -#}
+        {%- set selected = invocation_args_dict.get('select') or [] -%}
+        {%- set selection = (' --select ' ~ (selected | join(' '))) if selected else '' -%}
+        {%- set command = flags.WHICH ~ selection -%}
         {%- set string = dbt.type_string() -%}
         {%- set statements = [
             'create schema if not exists ops',
@@ -35,7 +40,7 @@
                 " ~ (failed | length) ~ ",
                 " ~ ("'" ~ (failed | join(';')) ~ "'" if failed else 'null') ~ ",
                 '" ~ dbt_version ~ "',
-                '" ~ flags.WHICH ~ "'
+                '" ~ (command | replace("'", "''")) ~ "'
             )"
         ] -%}
         {{ hook_statements(statements) }}

@@ -1,16 +1,21 @@
 {#-
-    Calendar years first_year..last_year as a `year` relation with each year's first day and the
-    first day of the next year (dates), for zero-filled yearly series: join it to each topic's
-    window (int_topic_years). Plain `union all` of literals, so it runs on any engine.
+    The integers 0..n-1 as a relation with one column `n`, for spines (int_topic_years): digits
+    cross-joined, plain `union all` of literals, so it runs on any engine. n is a power of ten.
 -#}
-{% macro year_spine(first_year=2008, last_year=2030) -%}
-    {%- for year in range(first_year, last_year + 1) %}
+{% macro integer_series(n) -%}
+    {%- set places = (n | string | length) - 1 -%}
     select
-        {{ year }} as year,
-        cast('{{ year }}-01-01' as date) as year_start_date,
-        cast('{{ year }}-12-31' as date) as year_end_date,
-        cast('{{ year + 1 }}-01-01' as date) as next_year_start_date{{ " union all" if not loop.last }}
-    {%- endfor %}
+        {% for place in range(places) -%}
+        digits_{{ place }}.digit * {{ 10 ** place }}{{ " + " if not loop.last }}
+        {%- endfor %} as n
+    from
+        {% for place in range(places) -%}
+        (
+            {%- for digit in range(10) %}
+            select {{ digit }} as digit{{ " union all" if not loop.last }}
+            {%- endfor %}
+        ) as digits_{{ place }}{{ "\n        cross join" if not loop.last }}
+        {% endfor %}
 {%- endmacro %}
 
 

@@ -9,6 +9,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
+import scipy.stats
 
 from analysis_py import marts, runner, store
 from analysis_py.bootstrap import derive_rng
@@ -679,3 +680,42 @@ def test_a_shared_baseline_that_miscounts_the_mart_is_refused(tmp_path: Path) ->
         )
     with pytest.raises(MartsMissingError, match="rpt_difficulty counts 1: run `ptmwh build`"):
         run_analysis(path, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+
+
+def test_the_yates_note_states_this_topics_figures(warehouse: Path) -> None:
+    run_analysis(warehouse, seed=11, n_bootstrap=N_BOOTSTRAP, progress=lambda _: None)
+    data = _groups(warehouse)
+    table = [
+        [int((~data[group]["accepted"]).sum()), int(data[group]["accepted"].sum())]
+        for group in ("topic", "baseline")
+    ]
+    plain = scipy.stats.chi2_contingency(table, correction=False)
+    corrected = scipy.stats.chi2_contingency(table, correction=True)
+    notes = _test_row(warehouse, "topic_vs_baseline", "no_accepted_answer_rate", "chi_square")[10]
+    assert "differs by < 1%" not in notes
+    lowered = 100 * (plain.statistic - corrected.statistic) / plain.statistic
+    assert (
+        f"chi2 = {corrected.statistic:.2f} (p = {corrected.pvalue:.3g}) against "
+        f"{plain.statistic:.2f} (p = {plain.pvalue:.3g}) without, {lowered:.1f}% lower: "
+    ) in notes
+    assert plain.pvalue < 0.05 and "both are significant at 0.05" in notes
+
+
+@pytest.mark.parametrize(
+    ("counts", "verdict"),
+    [
+        # 5 of 20 against 100 of 200: p = 0.033 without the correction, 0.058 with it
+        ((5, 20, 100, 200), "only the test without it is significant at 0.05, so the conclusion"),
+        ((10, 20, 100, 200), "neither is significant at 0.05, so the correction does not matter"),
+    ],
+)
+def test_the_yates_note_says_when_the_correction_changes_the_conclusion(counts, verdict) -> None:
+    from analysis_py.comparisons import yates_note
+
+    k1, n1, k2, n2 = counts
+    table = [[k1, n1 - k1], [k2, n2 - k2]]
+    plain = scipy.stats.chi2_contingency(table, correction=False)
+    corrected = scipy.stats.chi2_contingency(table, correction=True)
+    note = yates_note(proportion_test(*counts))
+    assert verdict in note
+    assert f"chi2 = {corrected.statistic:.2f}" in note and f"against {plain.statistic:.2f}" in note

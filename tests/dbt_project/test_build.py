@@ -51,6 +51,10 @@ def test_second_build_changes_nothing_and_is_recorded(dump_warehouse: BuiltWareh
     runs = dump_warehouse.query("select * from ops.build_runs order by started_at")
     assert [run["status"] for run in runs] == ["success", "success"]
     assert runs[-1]["n_errors"] == 0 and runs[-1]["command"] == "build"
+    selective = ["build", "--select", "rpt_load_runs"]
+    assert run_dbt(selective, dump_warehouse.db_path, dump_warehouse.work_dir).success
+    runs = dump_warehouse.query("select * from ops.build_runs order by started_at")
+    assert runs[-1]["command"] == "build --select rpt_load_runs"
 
 
 def test_missing_raw_schema_is_a_clear_error(tmp_path: Path, dbt_work_dir: Path) -> None:

@@ -56,7 +56,7 @@ create table seeds.literature_baselines (
 );
 create table ops.build_runs (
     invocation_id varchar, started_at timestamp, finished_at timestamp, status varchar,
-    n_nodes integer, n_errors integer, failed_nodes varchar, dbt_version varchar
+    n_nodes integer, n_errors integer, failed_nodes varchar, dbt_version varchar, command varchar
 );
 """
 
@@ -315,7 +315,7 @@ insert into seeds.literature_baselines values
     ('unrelated', 'This paper (baseline)', 0.578, 55, 0.12);
 
 insert into ops.build_runs values
-    ('inv-1', '2024-01-01 00:00', '2024-01-01 00:01', 'success', 80, 0, null, '1.11.16');
+    ('inv-1', '2024-01-01 00:00', '2024-01-01 00:01', 'success', 80, 0, null, '1.11.16', 'build');
 
 insert into marts.rpt_load_runs (
     load_run_id, command, started_at, finished_at, status, site, from_at, to_at, requests_made,

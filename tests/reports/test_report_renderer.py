@@ -134,7 +134,7 @@ def test_a_failed_build_is_refused_unless_stale_is_allowed(
     sql_runner(
         fixture_db,
         "insert into ops.build_runs values ('inv-2', '2024-01-02 00:00', '2024-01-02 00:01', "
-        "'error', 80, 1, 'model.ptm.rpt_difficulty', '1.11.16')",
+        "'error', 80, 1, 'model.ptm.rpt_difficulty', '1.11.16', 'build')",
     )
     with pytest.raises(
         StaleBuildError, match=r"failed \(model\.ptm\.rpt_difficulty\).*--allow-stale"
@@ -281,3 +281,81 @@ def test_renders_fast_on_a_large_fact_table(fixture_db: Path, tmp_path: Path, sq
     _, md = _render(fixture_db, tmp_path / "site")
     assert time.perf_counter() - started < 10
     assert "| ptm | baseline | dump | no | 500,000 |" in md
+
+
+def test_the_load_runs_table_names_each_runs_site(fixture_db: Path, tmp_path: Path):
+    html, md = _render(fixture_db, tmp_path / "site")
+    row = "| load-1 | load | 2023-12-31 23:00 | completed | stackoverflow | 2018-01-01 to "
+    assert row in md
+    assert "<td>completed</td><td>stackoverflow</td>" in html
+
+
+_CELL_BORDER = re.compile(r"(?<!\\)\|")
+
+
+def test_titles_with_line_breaks_quotes_pipes_and_dollars_keep_every_table_whole(
+    fixture_db: Path, tmp_path: Path, sql_runner
+):
+    title = 'PTM "models" | $x$ and $y$\n`code` <b>\r\nnext'
+    sql_runner(fixture_db, f"update seeds.topics set title = '{title}' where topic = 'ptm'")
+    html, md = _render(fixture_db, tmp_path / "site")
+    tables: list[list[str]] = []
+    previous = ""
+    for line in md.splitlines():
+        if line.startswith("|"):
+            if not previous.startswith("|"):
+                tables.append([])
+            tables[-1].append(line)
+        previous = line
+    assert tables
+    for table in tables:
+        cells = {len(_CELL_BORDER.findall(line)) for line in table}
+        assert len(cells) == 1, table
+    assert 'PTM "models" \\| $x$ and $y$ \\`code\\` &lt;b> next (`ptm`)' in md
+    assert "PTM &#34;models&#34; | $x$ and $y$\n`code` &lt;b&gt;" in html
+
+
+def test_a_load_newer_than_the_last_full_build_is_refused_unless_stale_is_allowed(
+    fixture_db: Path, tmp_path: Path, sql_runner, monkeypatch, capsys
+):
+    # the fixture's one successful build started 2024-01-01 00:00 UTC
+    sql_runner(
+        fixture_db,
+        "create schema raw_stackexchange; "
+        "create table raw_stackexchange.load_runs (run_id varchar, command varchar, "
+        "status varchar, site varchar, finished_at timestamptz); "
+        "insert into raw_stackexchange.load_runs values "
+        "('before-build', 'load', 'completed', 'stackoverflow.com', '2023-12-31 23:10:00+00'), "
+        "('after-build', 'load-dump', 'completed', 'beer.stackexchange.com', "
+        "'2024-01-02 10:30:00+00'); "
+        # a selective build (ptmwh snowball's) rebuilds only part of the marts: it does not count
+        "insert into ops.build_runs by name select 'inv-2' as invocation_id, "
+        "timestamp '2024-01-03 00:00' as started_at, 'success' as status, "
+        "'build --select +path:models/marts/selection' as command",
+    )
+    out = tmp_path / "site"
+    expected = "load-dump of beer.stackexchange.com (completed, finished 2024-01-02 10:30 UTC"
+    with pytest.raises(StaleBuildError) as raised:
+        render_report(fixture_db, out)
+    message = str(raised.value)
+    assert "\n" not in message and "do not include 1 load(s)" in message
+    assert expected in message and "before-b" not in message
+    assert "run `ptmwh build` first, or pass --allow-stale" in message
+    assert not out.exists()
+    monkeypatch.setenv("PTMWH_DB", str(fixture_db))
+    from ptmwh import cli
+
+    assert cli.main(["report", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("ptmwh report: error: the marts do not")
+    assert not out.exists()
+    html, md = _render(fixture_db, out, allow_stale=True)
+    assert expected in unescape(html) and expected in md
+    assert "The last dbt build failed" not in md
+    sql_runner(
+        fixture_db,
+        "insert into ops.build_runs by name select 'inv-3' as invocation_id, "
+        "timestamp '2024-01-04 00:00' as started_at, 'success' as status, 'build' as command",
+    )
+    html, md = _render(fixture_db, tmp_path / "fresh")
+    assert "Stale marts" not in html and "Stale marts" not in md

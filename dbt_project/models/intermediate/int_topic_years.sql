@@ -6,9 +6,64 @@ topics as (
 
 ),
 
+{# The calendar years from the earliest window's first to the latest window's last: any window
+   a topic may have (ISO dates span fewer than 10,000 years), so no topic's window can fall
+   outside the spine and break the build of the others. #}
+spine_bounds as (
+
+    select
+        cast(
+            {{ dbt.date_trunc('year', 'min(window_start_date)') }} as date
+        ) as first_year_start_date,
+        cast({{ dbt.date_trunc('year', 'max(window_end_date)') }} as date) as last_year_start_date
+
+    from topics
+
+),
+
+year_offsets as (
+
+    {{ integer_series(10000) }}
+
+),
+
+year_starts as (
+
+    select
+        cast(
+            {{ dbt.dateadd('year', 'year_offsets.n', 'spine_bounds.first_year_start_date') }}
+            as date
+        ) as year_start_date
+
+    from spine_bounds
+    inner join year_offsets
+        on
+            year_offsets.n
+            <= {{ dbt.datediff(
+                'spine_bounds.first_year_start_date', 'spine_bounds.last_year_start_date', 'year'
+            ) }}
+
+),
+
+year_bounds as (
+
+    select
+        year_start_date,
+        cast({{ dbt.dateadd('year', 1, 'year_start_date') }} as date) as next_year_start_date
+
+    from year_starts
+
+),
+
 years as (
 
-    {{ year_spine(2008, 2030) }}
+    select
+        cast(extract(year from year_start_date) as integer) as year,
+        year_start_date,
+        cast({{ dbt.dateadd('day', -1, 'next_year_start_date') }} as date) as year_end_date,
+        next_year_start_date
+
+    from year_bounds
 
 ),
 
