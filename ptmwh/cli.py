@@ -337,6 +337,22 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
     return result.summary_line()
 
 
+def _load_bundled_dumps(db_path: Path, args: argparse.Namespace) -> str:
+    """The demo's real data: each bundled dump whose site has a topic (demo/real_dumps/)."""
+    from demo.real_dumps import bundled_dumps
+    from dlt_pipeline.dump_runner import run_dump_load
+    from dlt_pipeline.sites import dump_site
+
+    lines = []
+    for path in bundled_dumps():
+        site = dump_site(path, None)
+        windows = site_windows(site)
+        if windows:
+            result = run_dump_load(db_path, path, windows=windows, site=site, progress=_progress)
+            lines.append(f"{result.summary_line()} (real dump, site {site})")
+    return "\n".join(lines) or "no bundled dump has a topic on its site"
+
+
 def _build(db_path: Path, args: argparse.Namespace) -> str:
     if not db_path.exists():
         raise FileNotFoundError(
@@ -383,6 +399,7 @@ def _synthetic_annotations(db_path: Path, args: argparse.Namespace) -> str:
 def _run(db_path: Path, args: argparse.Namespace) -> str:
     steps: list[tuple[str, Callable[[Path, argparse.Namespace], str]]] = [
         ("load", _load),
+        *([("load-dump", _load_bundled_dumps)] if args.synthetic_sample else []),
         ("build", _build),
         *([("annotate", _synthetic_annotations)] if args.synthetic_sample else []),
         ("analyze", _analyze),
