@@ -31,6 +31,10 @@ _METRIC_NAMES = {
     "p_accepted_within_43200_minutes": "accepted answer within 30 days",
     "p_accepted_within_525600_minutes": "accepted answer within 1 year",
     "answers_per_view_ratio": "PD ratio, topic / baseline",
+    "mean_view_count": "mean views",
+    "mean_score": "mean score",
+    "mean_favorite_count": "mean favourites",
+    "unanswered_rate": "questions without any answer",
 }
 _SMALLEST_P = 1e-100
 

@@ -1,5 +1,6 @@
 """Gather the report's index over every topic: one row per topic, a forest plot per difficulty
-metric, and the literature's quoted figures beside the ones computed here.
+metric, the field's popularity measures (topic against baseline), and the literature's quoted
+figures beside the ones computed here.
 
 The index comes first so a reader sees how the topics compare before reading any one of them.
 Every figure is read from `marts.rpt_difficulty`, `analysis.metric_estimates` and the seeds; the
@@ -22,6 +23,13 @@ INDEX_METRICS: tuple[tuple[str, str, bool, bool], ...] = (
     ("median_response_minutes", "median minutes to the accepted answer (log scale)", False, True),
     ("answers_per_view", "answers per view (PD)", False, False),
     ("answers_per_view_ratio", "PD ratio, topic / baseline (1 = as the baseline)", False, False),
+)
+# Popularity columns of `marts.rpt_difficulty`, each with `_ci_low`/`_ci_high` beside it.
+POPULARITY_METRICS: tuple[str, ...] = (
+    "mean_view_count",
+    "mean_score",
+    "mean_favorite_count",
+    "unanswered_rate",
 )
 _METHOD_COLUMNS = (
     ("rate", "no_accepted_answer_rate_method"),
@@ -47,6 +55,7 @@ def topic_index(warehouse: MartsReader, topics: Sequence[str]) -> dict[str, Any]
     ]
     return {
         "rows": rows,
+        "popularity_metrics": POPULARITY_METRICS,
         "forests": [_forest(rows, metric, *axis) for metric, *axis in INDEX_METRICS],
         "literature": _literature(warehouse, rows),
         "paper_pd_ratio": _paper_pd_ratio(warehouse),
@@ -87,6 +96,11 @@ def _index_row(
         "first_collected_at": collected.get("first_collected_at"),
         "last_collected_at": collected.get("last_collected_at"),
         "baseline_method": " · ".join(methods) or "no baseline",
+        "popularity": {
+            metric: {"topic": _popularity(own, metric), "baseline": _popularity(baseline, metric)}
+            for metric in POPULARITY_METRICS
+        },
+        "popularity_method": baseline.get("popularity_method"),
         "metrics": {
             metric: {
                 "topic": estimates.get((topic, "topic", metric)),
@@ -94,6 +108,18 @@ def _index_row(
             }
             for metric, *_ in INDEX_METRICS
         },
+    }
+
+
+def _popularity(row: Row, metric: str) -> dict[str, Any] | None:
+    """One group's popularity estimate with its 95% interval (`rpt_difficulty`), or None when
+    the group has none (no favourite counts in the source, a marts build before these columns)."""
+    if is_missing(row.get(metric)):
+        return None
+    return {
+        "estimate": row[metric],
+        "ci_low": row.get(f"{metric}_ci_low"),
+        "ci_high": row.get(f"{metric}_ci_high"),
     }
 
 

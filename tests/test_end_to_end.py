@@ -150,7 +150,7 @@ def test_demo_computes_the_literature_topics_beside_ptm(demo):
             " from marts.rpt_difficulty where question_group = 'topic'",
         )
     }
-    assert set(rows) == {"ptm", "bigdata", "concurrency", "mobile", "security"}
+    assert set(rows) == {"ptm", "bigdata", "concurrency", "mobile", "security", "quantum"}
     assert rows["bigdata"][0] == pytest.approx(0.605, abs=0.005)
     assert rows["concurrency"][0] == pytest.approx(0.438, abs=0.005)
     assert rows["mobile"][0] == pytest.approx(0.550, abs=0.005)

@@ -53,15 +53,10 @@
 -#}
 {% macro difficulty_estimates(s) -%}
     {%- set z = confidence_z() -%}
-    {%- set n_answered = 'cast(' ~ s.n_with_response_time ~ ' as double)' -%}
     {%- set n_counted = 'cast(' ~ s.n_with_counts ~ ' as double)' -%}
-    {%- set mean_minutes = s.sum_response_minutes ~ ' / nullif(' ~ n_answered ~ ', 0)' -%}
     {%- set avg_answers = s.sum_answer_count ~ ' / nullif(' ~ n_counted ~ ', 0)' -%}
     {%- set avg_views = s.sum_view_count ~ ' / nullif(' ~ n_counted ~ ', 0)' -%}
     {%- set ratio = '(' ~ avg_answers ~ ') / nullif(' ~ avg_views ~ ', 0)' -%}
-    {%- set minutes_variance = sample_covariance(
-        s.sum_squared_response_minutes, s.sum_response_minutes, s.sum_response_minutes, n_answered
-    ) -%}
     {%- set answers_variance = sample_covariance(
         s.sum_squared_answer_count, s.sum_answer_count, s.sum_answer_count, n_counted
     ) -%}
@@ -80,13 +75,6 @@
             0
         ) / {{ n_counted }}) / nullif({{ avg_views }}, 0)
     {%- endset -%}
-    {#- No interval from a single response time (its sample variance is undefined). -#}
-    {%- set mean_half_width -%}
-        case
-            when {{ s.n_with_response_time }} > 1
-                then {{ z }} * sqrt(greatest({{ minutes_variance }}, 0)) / sqrt({{ n_answered }})
-        end
-    {%- endset -%}
     {{ s.n_questions }} as n_questions,
     {{ s.n_no_accepted_answer }} as n_no_accepted_answer,
     cast({{ s.n_no_accepted_answer }} as double) / nullif(cast({{ s.n_questions }} as double), 0)
@@ -94,9 +82,13 @@
     {{ wilson_interval(s.n_no_accepted_answer, s.n_questions, 'low') }} as no_accepted_answer_rate_ci_low,
     {{ wilson_interval(s.n_no_accepted_answer, s.n_questions, 'high') }} as no_accepted_answer_rate_ci_high,
     {{ s.n_with_response_time }} as n_with_response_time,
-    {{ mean_minutes }} as mean_response_minutes,
-    {{ clip_at_zero(mean_minutes ~ ' - ' ~ mean_half_width) }} as mean_response_minutes_ci_low,
-    {{ mean_minutes }} + {{ mean_half_width }} as mean_response_minutes_ci_high,
+    {{ mean_with_interval(
+        s.n_with_response_time,
+        s.sum_response_minutes,
+        s.sum_squared_response_minutes,
+        'mean_response_minutes',
+        true
+    ) }},
     {{ avg_answers }} as avg_answer_count,
     {{ avg_views }} as avg_view_count,
     {{ ratio }} as answers_per_view,
@@ -108,6 +100,30 @@
         when {{ s.n_from_dump }} > 0 then 'dump'
     end as data_source,
     {{ s.n_synthetic }} > 0 as is_synthetic
+{%- endmacro %}
+
+
+{#-
+    A mean from n, the sum and the sum of squares, and its normal 95% interval mean -/+ z sd /
+    sqrt(n) (sample sd from the sums): columns `name`, `name`_ci_low and `name`_ci_high. The mean is
+    null without values and the interval with fewer than two (its sample variance is undefined); a
+    `non_negative` quantity's lower bound is raised to 0.
+-#}
+{% macro mean_with_interval(n, sum, sum_squared, name, non_negative) -%}
+    {%- set z = confidence_z() -%}
+    {%- set n_values = 'cast(' ~ n ~ ' as double)' -%}
+    {%- set mean = sum ~ ' / nullif(' ~ n_values ~ ', 0)' -%}
+    {%- set variance = sample_covariance(sum_squared, sum, sum, n_values) -%}
+    {%- set half_width -%}
+        case
+            when {{ n }} > 1
+                then {{ z }} * sqrt(greatest({{ variance }}, 0)) / sqrt({{ n_values }})
+        end
+    {%- endset -%}
+    {%- set low = mean ~ ' - ' ~ half_width -%}
+    {{ mean }} as {{ name }},
+    {{ clip_at_zero(low) if non_negative else low }} as {{ name }}_ci_low,
+    {{ mean }} + {{ half_width }} as {{ name }}_ci_high
 {%- endmacro %}
 
 

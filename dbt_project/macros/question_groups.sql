@@ -6,7 +6,7 @@
 
 {#- The names of every additive column of int_question_group_sums, in order. -#}
 {% macro question_group_sum_names() -%}
-    {%- set names = difficulty_sums().keys() | list -%}
+    {%- set names = question_group_sum_expressions().keys() | list -%}
     {%- for k in range(n_response_buckets()) -%}
         {%- do names.append('n_response_bucket_' ~ k) -%}
     {%- endfor -%}
@@ -14,9 +14,18 @@
 {%- endmacro %}
 
 
+{#- The aggregate expression of each sum of a group but the histogram's, by column name. -#}
+{% macro question_group_sum_expressions() -%}
+    {%- set sums = {} -%}
+    {%- do sums.update(difficulty_sums()) -%}
+    {%- do sums.update(popularity_sums()) -%}
+    {{ return(sums) }}
+{%- endmacro %}
+
+
 {#- The select list of a group's sums (an aggregate over fct_questions rows). -#}
 {% macro question_group_sums() -%}
-    {%- for name, expression in difficulty_sums().items() %}
+    {%- for name, expression in question_group_sum_expressions().items() %}
     {{ expression }} as {{ name }},
     {%- endfor %}
     {%- for k in range(n_response_buckets()) %}
@@ -40,15 +49,16 @@
 
 
 {#-
-    The difficulty estimates of each row of `sums`, a relation with int_question_group_sums'
-    columns (difficulty_estimates).
+    The difficulty and popularity estimates of each row of `sums`, a relation with
+    int_question_group_sums' columns (difficulty_estimates, popularity_estimates).
 -#}
-{% macro difficulty_estimates_from(sums) -%}
+{% macro group_estimates_from(sums) -%}
     {%- set columns = {} -%}
-    {%- for name in difficulty_sums().keys() -%}
+    {%- for name in question_group_sum_expressions().keys() -%}
         {%- do columns.update({name: sums ~ '.' ~ name}) -%}
     {%- endfor -%}
-    {{ difficulty_estimates(columns) }}
+    {{ difficulty_estimates(columns) }},
+    {{ popularity_estimates(columns) }}
 {%- endmacro %}
 
 

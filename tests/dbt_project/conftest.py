@@ -72,8 +72,9 @@ def api_warehouse(
 def dump_warehouse(
     tmp_path_factory: pytest.TempPathFactory, dbt_work_dir: Path
 ) -> Iterator[BuiltWarehouse]:
-    """A dump-only load: full population, no baseline_totals/related_tags/sample tables."""
-    rows = make_rows(n_questions=200, seed=11, data_source="dump")
+    """A dump-only load: full population, favourite counts, no baseline_totals/related_tags/sample
+    tables."""
+    rows = make_rows(n_questions=200, seed=11, data_source="dump", favorites=True)
     yield _build(
         tmp_path_factory.mktemp("dump"),
         dbt_work_dir,

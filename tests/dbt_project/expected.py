@@ -118,3 +118,42 @@ def difficulty_intervals(questions: Iterable[dict[str, Any]]) -> dict[str, float
         intervals["answers_per_view_ci_low"] = max(0.0, ratio - Z_95 * standard_error)
         intervals["answers_per_view_ci_high"] = ratio + Z_95 * standard_error
     return intervals
+
+
+POPULARITY_MEANS = (("view_count", True), ("score", False), ("favorite_count", True))
+"""The counts whose means the marts report, and whether the count cannot be negative."""
+
+
+def popularity(questions: Iterable[dict[str, Any]]) -> dict[str, float | int | None]:
+    """The marts' popularity measures with their 95% intervals, from the questions' own rows.
+
+    Each mean covers the questions that have the count (a missing `favorite_count` key is a
+    source without favourites); its normal interval mean -/+ z sd / sqrt(n) is null with fewer
+    than two values, its lower bound raised to 0 for counts that cannot be negative. The share
+    unanswered (answer_count = 0) carries statsmodels' Wilson interval.
+    """
+    questions = list(questions)
+    result: dict[str, float | int | None] = {}
+    for column, non_negative in POPULARITY_MEANS:
+        values = [float(q[column]) for q in questions if q.get(column) is not None]
+        mean = statistics.fmean(values) if values else None
+        low = high = None
+        if len(values) >= 2:
+            half_width = Z_95 * statistics.stdev(values) / math.sqrt(len(values))
+            centre = statistics.fmean(values)
+            low, high = centre - half_width, centre + half_width
+            if non_negative:
+                low = max(0.0, low)
+        result |= {f"mean_{column}": mean, f"mean_{column}_ci_low": low}
+        result[f"mean_{column}_ci_high"] = high
+    counted = [q["answer_count"] for q in questions if q["answer_count"] is not None]
+    n_unanswered = sum(1 for answer_count in counted if answer_count == 0)
+    rate_low, rate_high = proportion_confint(
+        n_unanswered, len(counted), alpha=0.05, method="wilson"
+    )
+    return result | {
+        "n_unanswered": n_unanswered,
+        "unanswered_rate": n_unanswered / len(counted),
+        "unanswered_rate_ci_low": rate_low,
+        "unanswered_rate_ci_high": rate_high,
+    }

@@ -125,6 +125,12 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
+    "questions": {"favorite_count": "bigint"},
+}
+"""Columns a loader may not write yet: created, as dlt does, only when some row carries them."""
+
+
 def write_raw_tables(db_path: Path, **tables: Sequence[Row] | None) -> None:
     """Create (or replace) raw tables in `db_path` holding the given rows.
 
@@ -158,7 +164,12 @@ def drop_raw_table(db_path: Path, name: str) -> None:
 
 
 def _write_table(con: duckdb.DuckDBPyConnection, name: str, rows: Sequence[Row]) -> None:
-    columns = COLUMNS[name]
+    optional = OPTIONAL_COLUMNS.get(name, {})
+    columns = COLUMNS[name] | {
+        column: data_type
+        for column, data_type in optional.items()
+        if any(column in row for row in rows)
+    }
     ddl = ", ".join(f"{column} {data_type}" for column, data_type in columns.items())
     con.execute(f"drop table if exists {RAW_SCHEMA}.{name}")
     con.execute(

@@ -50,11 +50,18 @@ class RawRows:
 
 
 def make_rows(
-    n_questions: int = 400, seed: int = 7, data_source: str = "api", site: str = SITE
+    n_questions: int = 400,
+    seed: int = 7,
+    data_source: str = "api",
+    site: str = SITE,
+    favorites: bool = False,
 ) -> RawRows:
     """Generate raw rows of `site`; `data_source='dump'` makes every question part of a full
-    population, else the questions without a topic tag form the random baseline sample."""
+    population, else the questions without a topic tag form the random baseline sample.
+    `favorites` gives the questions a `favorite_count` (null for some), as the dump's
+    `FavoriteCount`; without it the raw table has no such column, as the API loader's."""
     rng = random.Random(seed)
+    favorite_rng = random.Random(seed + 1)  # its own stream: the other rows stay as they were
     rows = RawRows()
     edge_times = [
         datetime(2017, 12, 31, 23, 59, 59, tzinfo=UTC),
@@ -125,6 +132,8 @@ def make_rows(
                 "is_synthetic": True,
             }
         )
+        if favorites:
+            rows.questions[-1]["favorite_count"] = favorite_rng.choice([None, 0, 0, 1, 2, 9])
         for position, tag in enumerate(tags):
             rows.question_tags.append(
                 {"site": site, "question_id": question_id, "tag": tag, "tag_position": position}

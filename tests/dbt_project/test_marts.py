@@ -6,7 +6,13 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from .conftest import BuiltWarehouse
-from .expected import difficulty, difficulty_intervals, questions_in_window, seed_topic_tags
+from .expected import (
+    difficulty,
+    difficulty_intervals,
+    popularity,
+    questions_in_window,
+    seed_topic_tags,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -223,6 +229,53 @@ def test_difficulty_by_tag_intervals_match_python(api_warehouse: BuiltWarehouse)
     for row in api_warehouse.query("select * from marts.rpt_difficulty_by_tag where topic = 'ptm'"):
         want = difficulty_intervals(q for q in questions if row["tag"] in q["tags"])
         _assert_intervals(row, want, row["tag"])
+
+
+def test_popularity_of_topic_and_sampled_baseline_matches_python(
+    api_warehouse: BuiltWarehouse,
+) -> None:
+    """The topic's members, and a baseline counted exactly whose popularity is its sample's; the
+    API loader writes no favourite counts, so their means are null."""
+    questions = questions_in_window(api_warehouse.rows)
+    got = _by_group(api_warehouse)
+    assert got["baseline"]["question_count_method"] == "exact_count"
+    for group, method in (("topic", "full_population"), ("baseline", "random_sample")):
+        want = popularity(q for q in questions if q["question_group"] == group)
+        assert got[group]["popularity_method"] == method
+        assert got[group]["mean_favorite_count"] is None
+        _assert_popularity(got[group], want, group)
+
+
+def test_dump_popularity_matches_python(dump_warehouse: BuiltWarehouse) -> None:
+    """A dump baseline's popularity is its population's sums less the members'; some questions
+    have no favourite count and are left out of that mean."""
+    questions = questions_in_window(dump_warehouse.rows)
+    got = _by_group(dump_warehouse)
+    for group in ("topic", "baseline"):
+        want = popularity(q for q in questions if q["question_group"] == group)
+        assert got[group]["popularity_method"] == "full_population"
+        assert want["mean_favorite_count"] is not None
+        _assert_popularity(got[group], want, group)
+    assert any(q["favorite_count"] is None for q in questions)
+
+
+@pytest.mark.parametrize("warehouse", ["api_warehouse", "dump_warehouse"])
+def test_popularity_by_tag_matches_python(warehouse: str, request: pytest.FixtureRequest) -> None:
+    built: BuiltWarehouse = request.getfixturevalue(warehouse)
+    questions = questions_in_window(built.rows)
+    rows = built.query("select * from marts.rpt_difficulty_by_tag where topic = 'ptm'")
+    assert rows
+    for row in rows:
+        want = popularity(q for q in questions if row["tag"] in q["tags"])
+        _assert_popularity(row, want, row["tag"])
+
+
+def _assert_popularity(got: dict, want: dict[str, float | int | None], label: str) -> None:
+    for key, value in want.items():
+        if value is None:
+            assert got[key] is None, (label, key)
+        else:
+            assert got[key] == pytest.approx(value, rel=1e-9, abs=1e-9), (label, key)
 
 
 def _assert_intervals(got: dict, want: dict[str, float | None], label: str) -> None:

@@ -26,6 +26,7 @@ import pytest
 from ptmwh.build import invoke_dbt
 
 from .dbt_helpers import DBT_PROJECT_DIR
+from .expected import popularity
 from .raw_fixture import write_raw_tables
 from .sample_rows import epoch
 
@@ -424,6 +425,22 @@ def test_difficulty_per_topic(warehouse: MultiTopicWarehouse) -> None:
                     want["no_accepted_answer_rate"]
                 )
                 assert got["n_sampled"] == (len(members) if method == "random_sample" else None)
+
+
+def test_popularity_per_topic(warehouse: MultiTopicWarehouse) -> None:
+    """Each topic's and baseline's popularity: members, a dump population less the members, or
+    the random sample (also for alpha, whose baseline is counted exactly)."""
+    questions = _questions(warehouse.rows)
+    rows = {
+        (r["topic"], r["question_group"]): r
+        for r in warehouse.query("select * from marts.rpt_difficulty")
+    }
+    for topic in TOPICS:
+        for group, (method, members) in _groups(topic, questions).items():
+            got = rows[(topic.name, group)]
+            assert got["popularity_method"] == method, (topic.name, group)
+            for key, value in popularity(members).items():
+                assert got[key] == _approx(value), (topic.name, group, key)
 
 
 def test_tag_frequency_per_topic(warehouse: MultiTopicWarehouse) -> None:

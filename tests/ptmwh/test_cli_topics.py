@@ -25,10 +25,10 @@ def test_topics_lists_every_seed_topic_without_a_warehouse(seeds, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("ptm: stackoverflow.com 2018-01-01..2023-06-15, 18 tags (")
     assert out[0].endswith("; no warehouse yet")
-    assert [line.split(":")[0] for line in out[:5]] == [
-        "ptm", "bigdata", "concurrency", "mobile", "security"
+    assert [line.split(":")[0] for line in out[:6]] == [
+        "ptm", "bigdata", "concurrency", "mobile", "security", "quantum"
     ]  # fmt: skip
-    assert out[-1] == "5 topics (dbt_project/seeds/topics.csv, topic_tags.csv)"
+    assert out[-1] == "6 topics (dbt_project/seeds/topics.csv, topic_tags.csv)"
 
 
 def test_topic_add_appends_both_seeds_and_topics_shows_it(seeds, capsys):

@@ -154,6 +154,27 @@ insert into marts.rpt_difficulty (
      9745, 55, 'random_sample', 1.3, 1100, 0.0012, 'random_sample', 'api', false, '2022-01-01',
      '2023-06-15');
 
+-- Popularity: ptm's source has no favourite counts; concurrency's baseline has no popularity.
+update marts.rpt_difficulty set
+    mean_view_count = 1234.5, mean_view_count_ci_low = 1100, mean_view_count_ci_high = 1369,
+    mean_score = 1.25, mean_score_ci_low = -0.5, mean_score_ci_high = 3,
+    n_unanswered = 1500, unanswered_rate = 0.254, unanswered_rate_ci_low = 0.243,
+    unanswered_rate_ci_high = 0.265, popularity_method = 'full_population'
+where topic = 'ptm' and question_group = 'topic';
+update marts.rpt_difficulty set
+    mean_view_count = 980, mean_view_count_ci_low = 900, mean_view_count_ci_high = 1060,
+    mean_score = 2.5, mean_score_ci_low = 2.25, mean_score_ci_high = 2.75,
+    n_unanswered = 300, unanswered_rate = 0.15, unanswered_rate_ci_low = 0.135,
+    unanswered_rate_ci_high = 0.166, popularity_method = 'random_sample'
+where topic = 'ptm' and question_group = 'baseline';
+update marts.rpt_difficulty set
+    mean_view_count = 75, mean_view_count_ci_low = 70, mean_view_count_ci_high = 80,
+    mean_score = 3, mean_score_ci_low = 2.5, mean_score_ci_high = 3.5,
+    mean_favorite_count = 0.8, mean_favorite_count_ci_low = 0.6, mean_favorite_count_ci_high = 1,
+    n_unanswered = 60, unanswered_rate = 0.05, unanswered_rate_ci_low = 0.039,
+    unanswered_rate_ci_high = 0.064, popularity_method = 'full_population'
+where topic = 'concurrency' and question_group = 'topic';
+
 insert into marts.rpt_difficulty_by_tag (
     topic, tag, n_questions, n_no_accepted_answer, no_accepted_answer_rate,
     n_with_response_time, mean_response_minutes, median_response_minutes, avg_answer_count,

@@ -74,6 +74,47 @@ def test_index_comes_first_with_every_topic_and_its_intervals(fixture_db: Path, 
             assert cell in text
 
 
+def test_index_compares_topics_on_popularity(fixture_db: Path, tmp_path: Path):
+    """Each topic's popularity against its baseline, with intervals, in both formats; absent
+    favourite counts read "not in the source", a group without figures "–"."""
+    html, md = _render(fixture_db, tmp_path / "site")
+    rows = {
+        "Pre-trained models (`ptm`)": (
+            "1,234.50 [1,100, 1,369]",
+            "980 [900, 1,060]",
+            "1.25 [-0.50, 3.00]",
+            "2.50 [2.25, 2.75]",
+            "not in the source",
+            "not in the source",
+            "25.4% [24.3%, 26.5%]",
+            "15.0% [13.5%, 16.6%]",
+            "random_sample",
+        ),
+        "Concurrency (`concurrency`)": (
+            "75.00 [70.00, 80.00]",
+            "–",
+            "3.00 [2.50, 3.50]",
+            "–",
+            "0.80 [0.60, 1.00]",
+            "not in the source",
+            "5.0% [3.9%, 6.4%]",
+            "–",
+            "no baseline",
+        ),
+    }
+    popularity = md[md.index("| topic | mean views: topic |") :]
+    assert "| mean score: topic | its baseline | mean favourites: topic |" in popularity
+    for start, cells in rows.items():
+        [line] = [line for line in popularity.splitlines()[:6] if f"{start} |" in line]
+        assert line.split(" | ")[1:] == [*cells[:-1], f"{cells[-1]} |"]
+    table = html[html.index('<table id="index-popularity">') :]
+    table = re.sub(r"</?span[^>]*>", "", table[: table.index("</table>")])
+    table = unescape(re.sub(r"(<[^>]+>)+", "|", table))
+    for cells in rows.values():
+        for cell in cells:
+            assert f"|{cell}|" in table
+
+
 def test_each_forest_plot_has_one_marker_per_topic(fixture_db: Path, tmp_path: Path):
     html, _ = _render(fixture_db, tmp_path / "site")
     svgs = _svgs(html)

@@ -28,6 +28,7 @@ final as (
         score,
         view_count,
         answer_count,
+        favorite_count,
         is_answered,
         accepted_answer_id,
         has_accepted_answer,

@@ -57,7 +57,7 @@ per_question_metrics as (
         group_sums.topic,
         group_sums.question_group,
         group_sums.sampling_method,
-        {{ difficulty_estimates_from('group_sums') }},
+        {{ group_estimates_from('group_sums') }},
         medians.median_response_minutes,
         medians.median_response_minutes_ci_low,
         medians.median_response_minutes_ci_high
@@ -205,6 +205,21 @@ final as (
         per_question_metrics.answers_per_view_ci_low,
         per_question_metrics.answers_per_view_ci_high,
         groups.sampling_method as answers_per_view_method,
+        per_question_metrics.mean_view_count,
+        per_question_metrics.mean_view_count_ci_low,
+        per_question_metrics.mean_view_count_ci_high,
+        per_question_metrics.mean_score,
+        per_question_metrics.mean_score_ci_low,
+        per_question_metrics.mean_score_ci_high,
+        per_question_metrics.mean_favorite_count,
+        per_question_metrics.mean_favorite_count_ci_low,
+        per_question_metrics.mean_favorite_count_ci_high,
+        per_question_metrics.n_unanswered,
+        per_question_metrics.unanswered_rate,
+        per_question_metrics.unanswered_rate_ci_low,
+        per_question_metrics.unanswered_rate_ci_high,
+        {# The API's exact totals count no views, scores or answers: its sample measures these. #}
+        groups.sampling_method as popularity_method,
         case
             when
                 groups.question_count_method = 'exact_count'

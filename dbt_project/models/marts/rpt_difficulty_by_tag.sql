@@ -22,6 +22,8 @@ topic_questions_by_tag as (
         questions.response_minutes,
         questions.answer_count,
         questions.view_count,
+        questions.score,
+        questions.favorite_count,
         questions.data_source,
         questions.is_synthetic
 
@@ -41,7 +43,8 @@ final as (
         tag,
         tag_kind,
         'full_population' as sampling_method,
-        {{ difficulty_metrics() }}
+        {{ difficulty_metrics() }},
+        {{ popularity_metrics() }}
 
     from topic_questions_by_tag
     group by 1, 2, 3, 4

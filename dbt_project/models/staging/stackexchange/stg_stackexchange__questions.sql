@@ -25,6 +25,7 @@ renamed as (
         score,
         view_count,
         answer_count,
+        {{ optional_column(raw_columns, 'favorite_count', 'bigint') }} as favorite_count,
         is_answered,
         {{ optional_column(raw_columns, 'accepted_answer_id', 'bigint') }} as accepted_answer_id,
         {{ optional_column(raw_columns, 'owner_user_id', 'bigint') }} as owner_user_id,
