@@ -115,10 +115,10 @@ def _wilson(k: int, n: int) -> tuple[float, float]:
     return proportion_confint(k, n, alpha=0.05, method="wilson")
 
 
-def _mean_interval(values: list[float]) -> tuple[float, float, float]:
+def _mean_interval(values: list[float], non_negative: bool) -> tuple[float, float, float]:
     mean = statistics.fmean(values)
     half = Z * statistics.stdev(values) / math.sqrt(len(values))
-    return mean, mean - half, mean + half
+    return mean, max(0.0, mean - half) if non_negative else mean - half, mean + half
 
 
 def _median_interval(values: list[float]) -> tuple[float, float, float]:
@@ -158,7 +158,7 @@ def test_popularity_and_difficulty_equal_plain_python(themed) -> None:
                 "mean_view_count",
                 "mean_view_count_ci_low",
                 "mean_view_count_ci_high",
-            ): _mean_interval([row["view_count"] for row in rows]),
+            ): _mean_interval([row["view_count"] for row in rows], True),
             ("mean_score", "mean_score_ci_low", "mean_score_ci_high"): _mean_interval(
                 [row["score"] for row in rows]
             ),

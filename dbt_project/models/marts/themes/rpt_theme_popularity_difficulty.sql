@@ -1,9 +1,8 @@
 {#
     Per theme, over the questions whose dominant theme it is: size, the field's popularity (mean
-    views, score, favourites; share unanswered) and the paper's difficulty (share without an
+    views, score, favourites; share unanswered: popularity_metrics) and the paper's difficulty (share without an
     accepted answer, response minutes), each with its 95% interval (docs/themes.md, "Metrics").
 #}
-{%- set z = confidence_z() -%}
 with
 
 question_themes as (
@@ -31,6 +30,7 @@ dominant_theme_questions as (
         question_themes.theme,
         questions.view_count,
         questions.score,
+        questions.favorite_count,
         questions.answer_count,
         questions.has_accepted_answer,
         questions.response_minutes,
@@ -52,13 +52,7 @@ theme_metrics as (
         topic,
         theme,
         {{ difficulty_metrics() }},
-        sum(case when answer_count = 0 then 1 else 0 end) as n_unanswered,
-        count(view_count) as n_with_view_count,
-        avg(view_count) as mean_view_count,
-        stddev_samp(view_count) as view_count_standard_deviation,
-        count(score) as n_with_score,
-        avg(score) as mean_score,
-        stddev_samp(score) as score_standard_deviation
+        {{ popularity_metrics() }}
 
     from dominant_theme_questions
     group by 1, 2
@@ -90,25 +84,18 @@ final as (
         {{ wilson_interval('theme_metrics.n_questions', 'topic_totals.n_topic_questions', 'high') }}
             as question_share_ci_high,
         theme_metrics.mean_view_count,
-        theme_metrics.mean_view_count
-        - {{ z }} * theme_metrics.view_count_standard_deviation
-        / sqrt(theme_metrics.n_with_view_count) as mean_view_count_ci_low,
-        theme_metrics.mean_view_count
-        + {{ z }} * theme_metrics.view_count_standard_deviation
-        / sqrt(theme_metrics.n_with_view_count) as mean_view_count_ci_high,
+        theme_metrics.mean_view_count_ci_low,
+        theme_metrics.mean_view_count_ci_high,
         theme_metrics.mean_score,
-        theme_metrics.mean_score
-        - {{ z }} * theme_metrics.score_standard_deviation
-        / sqrt(theme_metrics.n_with_score) as mean_score_ci_low,
-        theme_metrics.mean_score
-        + {{ z }} * theme_metrics.score_standard_deviation
-        / sqrt(theme_metrics.n_with_score) as mean_score_ci_high,
+        theme_metrics.mean_score_ci_low,
+        theme_metrics.mean_score_ci_high,
+        theme_metrics.mean_favorite_count,
+        theme_metrics.mean_favorite_count_ci_low,
+        theme_metrics.mean_favorite_count_ci_high,
         cast(theme_metrics.n_unanswered as bigint) as n_unanswered,
-        cast(theme_metrics.n_unanswered as double) / theme_metrics.n_questions as unanswered_rate,
-        {{ wilson_interval('theme_metrics.n_unanswered', 'theme_metrics.n_questions', 'low') }}
-            as unanswered_rate_ci_low,
-        {{ wilson_interval('theme_metrics.n_unanswered', 'theme_metrics.n_questions', 'high') }}
-            as unanswered_rate_ci_high,
+        theme_metrics.unanswered_rate,
+        theme_metrics.unanswered_rate_ci_low,
+        theme_metrics.unanswered_rate_ci_high,
         cast(theme_metrics.n_no_accepted_answer as bigint) as n_no_accepted_answer,
         theme_metrics.no_accepted_answer_rate,
         theme_metrics.no_accepted_answer_rate_ci_low,
