@@ -211,7 +211,10 @@ def _open_seven_zip(path: Path) -> Iterator[DumpStream]:
             f"`7zz e {path} Posts.xml` and load that Posts.xml"
         )
     command = [program, "e", "-so", str(path), "Posts.xml"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    # Its own process group: Ctrl-C stops the load, which then closes the pipe, not 7-Zip first.
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0
+    ) as process:
         assert process.stdout is not None and process.stderr is not None
         counted = _CountingReader(process.stdout)
         has_member = bool(process.stdout.peek(1))  # type: ignore[attr-defined]
