@@ -52,6 +52,7 @@ from .stackexchange_dump.settings import (
     PARALLEL_MIN_BYTES,
     PIPELINE_NAME,
     QUESTION_POST_TYPE,
+    SEGMENT_BYTES,
     SEGMENT_POSTS,
     SEVEN_ZIP_PARALLEL_MIN_BYTES,
 )
@@ -455,16 +456,19 @@ def _skipped(last: PostBatch, outliers: int, answers_dropped: int) -> dict[str, 
 def _next_segment(
     batches: Iterator[PostBatch], segment_posts: int
 ) -> tuple[list[PostBatch], DumpParseError | None]:
-    """Collect batches up to `segment_posts` kept posts; on a parse error return those before it."""
+    """Collect batches up to `segment_posts` kept posts or `SEGMENT_BYTES` of Arrow data (with
+    question bodies a segment is several times larger per post); on a parse error return the
+    batches before it."""
     segment: list[PostBatch] = []
-    kept = 0
+    kept = size = 0
     try:
-        while kept < segment_posts:
+        while kept < segment_posts and size < SEGMENT_BYTES:
             batch = next(batches, None)
             if batch is None:
                 break
             segment.append(batch)
             kept += batch.kept_posts
+            size += batch.nbytes
     except DumpParseError as exc:
         return segment, exc
     return segment, None
