@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as day_time
@@ -52,6 +54,7 @@ from .stackexchange_dump.settings import (
     PARALLEL_MIN_BYTES,
     PIPELINE_NAME,
     QUESTION_POST_TYPE,
+    SEGMENT_BYTES,
     SEGMENT_POSTS,
     SEVEN_ZIP_PARALLEL_MIN_BYTES,
 )
@@ -164,6 +167,56 @@ def run_dump_load(
     except LoadError:
         clear_pending(db_path)  # nothing reached the raw tables
         raise
+    except KeyboardInterrupt:
+        # Ctrl-C while reading: nothing reached the raw tables; the run is recorded as such.
+        clear_pending(db_path)
+        _record(
+            pipeline,
+            site,
+            spans,
+            started_at=started_at,
+            status="interrupted",
+            dump_date=dump_date,
+            message="interrupted while reading the dump; nothing was merged; rerun load-dump",
+        )
+        raise
+    # The merge and deletions are short and each one transaction: Ctrl-C waits for them (and for
+    # `load_runs`), then stops the command, so a run is never left half merged or unrecorded.
+    with _deferred_interrupt() as interrupt:
+        result = _finish(
+            pipeline,
+            db_path,
+            parsed,
+            site,
+            spans,
+            started=started,
+            started_at=started_at,
+            dump_date=dump_date,
+            file_date=file_date,
+            clock=clock,
+        )
+    if interrupt.requested:
+        raise KeyboardInterrupt
+    progress(result.message)
+    return result
+
+
+def _finish(
+    pipeline: dlt.Pipeline,
+    db_path: Path,
+    parsed: _Parsed,
+    site: str,
+    spans: Sequence[DumpWindow],
+    *,
+    started: float,
+    started_at: datetime,
+    dump_date: date | None,
+    file_date: date | None,
+    clock: Callable[[], float],
+) -> LoadResult:
+    """Merge the parsed file into the raw tables, mark what it no longer holds, record the run."""
+    last = parsed.last
+    day = dump_date or file_date
     observed = _epoch(dump_date) if dump_date else _newest_epoch(last)
     outliers = {
         "questions": id_outliers(last.top_ids[QUESTION_POST_TYPE]),
@@ -184,34 +237,84 @@ def run_dump_load(
         if parsed.error
         else _summary(last, clock() - started, spans, deleted, day)
     )
-    skipped = _skipped(last, dropped, answers_pending - counts["answers"])
-    record_run(
+    _record(
         pipeline,
-        _step_failure,
-        command="load-dump",
+        site,
+        spans,
         started_at=started_at,
         status="failed" if parsed.error else "completed",
-        site=site,
-        base_url=None,
-        tags=None,
-        from_date=min(window.from_date for window in spans),
-        to_date=max(window.to_date for window in spans),
         dump_date=day,
-        requests_made=0,
-        items_loaded=counts,
-        **skipped,
-        quota_remaining=None,
-        quota_max=None,
         message=message,
+        items_loaded=counts,
+        **_skipped(last, dropped, answers_pending - counts["answers"]),
     )
     if parsed.error is not None:
         raise parsed.error
-    progress(message)
     return LoadResult(
         items_loaded=counts,
         row_counts=row_counts(db_path, DATASET, _RAW_TABLES),
         message=message,
     )
+
+
+def _record(
+    pipeline: dlt.Pipeline,
+    site: str,
+    spans: Sequence[DumpWindow],
+    *,
+    started_at: datetime,
+    status: str,
+    dump_date: date | None,
+    message: str,
+    items_loaded: dict[str, int] | None = None,
+    items_skipped: int = 0,
+    skipped_reasons: dict[str, int] | None = None,
+) -> None:
+    """Append this run's `load_runs` row."""
+    record_run(
+        pipeline,
+        _step_failure,
+        command="load-dump",
+        started_at=started_at,
+        status=status,
+        site=site,
+        base_url=None,
+        tags=None,
+        from_date=min(window.from_date for window in spans),
+        to_date=max(window.to_date for window in spans),
+        dump_date=dump_date,
+        requests_made=0,
+        items_loaded=items_loaded or dict.fromkeys(_RAW_TABLES, 0),
+        items_skipped=items_skipped,
+        skipped_reasons=skipped_reasons or {},
+        quota_remaining=None,
+        quota_max=None,
+        message=message,
+    )
+
+
+@dataclass
+class _Interrupt:
+    """Whether Ctrl-C (SIGINT) arrived while it was deferred."""
+
+    requested: bool = False
+
+    def handle(self, _signal: int, _frame: object) -> None:
+        self.requested = True
+
+
+@contextmanager
+def _deferred_interrupt() -> Iterator[_Interrupt]:
+    """Hold back Ctrl-C during the block; the caller stops once it has ended (main thread only)."""
+    interrupt = _Interrupt()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupt
+        return
+    previous = signal.signal(signal.SIGINT, interrupt.handle)
+    try:
+        yield interrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass
@@ -370,16 +473,19 @@ def _skipped(last: PostBatch, outliers: int, answers_dropped: int) -> dict[str, 
 def _next_segment(
     batches: Iterator[PostBatch], segment_posts: int
 ) -> tuple[list[PostBatch], DumpParseError | None]:
-    """Collect batches up to `segment_posts` kept posts; on a parse error return those before it."""
+    """Collect batches up to `segment_posts` kept posts or `SEGMENT_BYTES` of Arrow data (with
+    question bodies a segment is several times larger per post); on a parse error return the
+    batches before it."""
     segment: list[PostBatch] = []
-    kept = 0
+    kept = size = 0
     try:
-        while kept < segment_posts:
+        while kept < segment_posts and size < SEGMENT_BYTES:
             batch = next(batches, None)
             if batch is None:
                 break
             segment.append(batch)
             kept += batch.kept_posts
+            size += batch.nbytes
     except DumpParseError as exc:
         return segment, exc
     return segment, None

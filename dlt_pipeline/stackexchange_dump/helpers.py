@@ -128,6 +128,11 @@ class PostBatch:
         """Questions plus answers in this batch."""
         return self.questions.num_rows + self.answers.num_rows
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the batch's Arrow tables (what it holds in memory)."""
+        return self.questions.nbytes + self.question_tags.nbytes + self.answers.nbytes
+
 
 @dataclass
 class DumpStream:
@@ -211,7 +216,10 @@ def _open_seven_zip(path: Path) -> Iterator[DumpStream]:
             f"`7zz e {path} Posts.xml` and load that Posts.xml"
         )
     command = [program, "e", "-so", str(path), "Posts.xml"]
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    # Its own process group: Ctrl-C stops the load, which then closes the pipe, not 7-Zip first.
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, process_group=0
+    ) as process:
         assert process.stdout is not None and process.stderr is not None
         counted = _CountingReader(process.stdout)
         has_member = bool(process.stdout.peek(1))  # type: ignore[attr-defined]

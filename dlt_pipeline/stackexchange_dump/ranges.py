@@ -25,8 +25,10 @@ from __future__ import annotations
 import heapq
 import multiprocessing
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -346,8 +348,9 @@ def _run_workers(
         context.Process(target=_parse_piece, args=(job, results, inputs), daemon=True)
         for job in jobs
     ]
-    for process in processes:
-        process.start()
+    with _interrupts_ignored():
+        for process in processes:
+            process.start()
     if feeder is not None:
         feeder.start()
     progress = [(0, 0, 0)] * len(jobs)
@@ -375,6 +378,21 @@ def _run_workers(
                 process.terminate()
             process.join()
         results.close()
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Start processes that ignore Ctrl-C (SIGINT): it reaches the terminal's whole process group,
+    but only this process handles it; it stops its workers itself, without their tracebacks. An
+    ignored signal stays ignored in a spawned child, and Python then installs no handler for it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _next_message(
