@@ -30,6 +30,9 @@ class ApiDataset:
         collected_at: epoch seconds the data notionally was crawled; when set, every response's
             HTTP `Date` says so (the loader takes it as the rows' observation time), else the
             server's clock does.
+        planted_themes: generated data only: question_id -> (topic, theme) of the theme the
+            generator planted in the question's body (`demo/synthetic/themes.py`), the truth a
+            theme model is tested against. Never served: the replay answers from the items.
     """
 
     questions: list[Item] = field(default_factory=list)
@@ -39,3 +42,4 @@ class ApiDataset:
     site: str = "stackoverflow.com"
     is_synthetic: bool = False
     collected_at: int | None = None
+    planted_themes: dict[int, tuple[str, str]] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from .literature import add_literature_topics, literature_topic_tags
 from .populations import Population, baseline_population, topic_population
 from .tag_metadata import related_tags, tag_info
 from .text import baseline_titles, bodies, topic_titles
+from .themes import plant_themes
 from .users import pick_owners, user_pool
 
 USER_POOL_SIZE = 20_000
@@ -48,8 +49,10 @@ def build_synthetic_dataset(
             calibrated against the paper's baseline.
 
     Returns:
-        An `ApiDataset` with `is_synthetic=True`, `site="stackoverflow.com"` and `collected_at`
-        the sample's notional crawl (`calibration.COLLECTED_AT`).
+        An `ApiDataset` with `is_synthetic=True`, `site="stackoverflow.com"`, `collected_at`
+        the sample's notional crawl (`calibration.COLLECTED_AT`) and `planted_themes` the theme
+        planted in each topic question's body (`themes.py`; `ptm`'s for the generated topic
+        questions, whatever their tags).
 
     Raises:
         ValueError: the tag list is empty or `n_baseline` is negative.
@@ -68,6 +71,7 @@ def build_synthetic_dataset(
     baseline = baseline_population(rng, n_baseline, tags)
     questions, answers = _posts(rng, tags, topic, baseline)
     described = tags
+    themed: dict[str, tuple[str, ...]] = {"ptm": tags}
     if topic_tags is None:
         literature = literature_topic_tags()
         # A stream of its own: the main sample's draws stay what they were without these topics.
@@ -75,6 +79,9 @@ def build_synthetic_dataset(
             np.random.default_rng([seed, 1]), questions, answers, literature, set(tags), n_baseline
         )
         described = tuple(dict.fromkeys([*tags, *(t for ts in literature.values() for t in ts)]))
+        themed.update(literature)
+    # Streams of their own again: themes only add a paragraph to the bodies of topic questions.
+    planted = plant_themes(seed, questions, themed)
     all_tags = [q["tags"] for q in questions]
     related = related_tags(described, all_tags)
     return ApiDataset(
@@ -85,6 +92,7 @@ def build_synthetic_dataset(
         site=SYNTHETIC_SITE,
         is_synthetic=True,
         collected_at=cal.COLLECTED_AT,
+        planted_themes=planted,
     )
 
 

@@ -13,7 +13,7 @@ from . import vocabulary as vocab
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def _escape_text(raw: str) -> str:
+def escape_text(raw: str) -> str:
     """Escape what HTML text content must (`&`, `<`, `>`), as the API does in bodies."""
     return raw.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -21,7 +21,7 @@ def _escape_text(raw: str) -> str:
 @functools.lru_cache(maxsize=65_536)
 def encode_title(raw: str) -> str:
     """HTML-encode a title as the API does (`&amp;`, `&lt;`, `&quot;`, `&#39;`)."""
-    return _escape_text(raw).replace('"', "&quot;").replace("'", "&#39;")
+    return escape_text(raw).replace('"', "&quot;").replace("'", "&#39;")
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -106,12 +106,12 @@ def bodies(
     n_sentences = rng.integers(2, 4, n)
     has_code = rng.uniform(size=n) < code_rate
     code = rng.integers(0, len(snippets), n)
-    escaped_snippets = [_escape_text(snippet) for snippet in snippets]
+    escaped_snippets = [escape_text(snippet) for snippet in snippets]
     result = []
     for i in range(n):
         values = {k: v[i] for k, v in fill.items()}
         text = " ".join(sentences[j].format(**values) for j in picks[i, : n_sentences[i]])
-        parts = [f"<p>{_escape_text(titles[i])}</p>", f"<p>{_escape_text(text)}</p>"]
+        parts = [f"<p>{escape_text(titles[i])}</p>", f"<p>{escape_text(text)}</p>"]
         if has_code[i]:
             parts.append(f"<pre><code>{escaped_snippets[code[i]]}\n</code></pre>")
         result.append("\n\n".join(parts) + "\n")

@@ -485,3 +485,393 @@ CLOSED_REASONS = (
     "Needs more focus",
     "Not suitable for this site",
 )
+
+# Planted themes (README "Planted themes"): per topic, (theme, weight, vocabulary). A question of
+# the topic gets one theme, drawn with exact counts in proportion to the weights, and two or three
+# sentences built from its vocabulary (`THEME_SENTENCES`), so that a topic model over the bodies has
+# themes to recover. Within a topic the vocabularies are disjoint; every word is lower case, at
+# least three letters and not an English stop word, and no word is in `THEME_SENTENCES`.
+# `ptm`'s themes are the sub-categories of the paper's taxonomy (§VI-C, the seed
+# `dbt_project/seeds/taxonomy/taxonomy_codes.csv`), weighted with their published shares; the
+# literature topics' themes are plausible sub-areas with weights of our own.
+PLANTED_THEMES: dict[str, tuple[tuple[str, float, tuple[str, ...]], ...]] = {
+    "ptm": (
+        (
+            "Model Construction",
+            0.1975,
+            (
+                "architecture", "layer", "encoder", "decoder", "attention", "heads", "hidden",
+                "embedding", "embeddings", "vectors", "pooling", "pooler", "classifier", "dense",
+                "dropout", "activation", "transformer", "blocks", "dimension", "cosine",
+                "similarity", "tokenizer", "wordpiece", "subword", "vocabulary", "sentencepiece",
+                "lookup", "frozen", "backbone", "projection", "representation", "contextual",
+            ),
+        ),
+        (
+            "Data Processing",
+            0.1062,
+            (
+                "input", "inputs", "dataset", "csv", "column", "columns", "label", "labels",
+                "preprocessing", "cleaning", "prompt", "prompts", "template", "instruction",
+                "output", "outputs", "formatting", "padding", "truncation", "sequences",
+                "collator", "augmentation", "imbalanced", "balancing", "samples", "shuffle",
+                "features", "annotated",
+            ),
+        ),
+        (
+            "Model Training",
+            0.1036,
+            (
+                "training", "trainer", "tuning", "epoch", "epochs", "loss", "optimizer",
+                "learning", "scheduler", "warmup", "gradient", "gradients", "backward",
+                "converge", "convergence", "overfitting", "validation", "accuracy", "batch",
+                "steps", "adam", "decay", "lora", "adapter", "peft", "plateau", "stopping",
+                "regularization", "hyperparameters",
+            ),
+        ),
+        (
+            "Model Loading",
+            0.0493,
+            (
+                "loading", "loaded", "load", "pretrained", "checkpoint", "checkpoints",
+                "directory", "folder", "local", "disk", "safetensors", "state", "dict", "shards",
+                "sharded", "path", "filename", "missing", "keys", "unexpected", "mismatched",
+                "strict", "automodel", "autotokenizer", "instantiate", "restore", "revision",
+            ),
+        ),
+        (
+            "Memory Management",
+            0.0370,
+            (
+                "memory", "gpu", "gpus", "cpu", "ram", "vram", "cuda", "allocated", "allocate",
+                "reserved", "oom", "gigabytes", "gib", "mib", "leak", "tpu", "precision",
+                "quantization", "bitsandbytes", "offload", "consumption", "nvidia",
+                "fragmentation", "peak", "swap", "utilization", "footprint", "device",
+            ),
+        ),
+        (
+            "Other Challenges related to Model Lifecycle Management",
+            0.0642,
+            (
+                "save", "saving", "saved", "export", "onnx", "tflite", "torchscript", "coreml",
+                "convert", "conversion", "deploy", "deployment", "production", "serving",
+                "inference", "latency", "throughput", "sagemaker", "container", "flask",
+                "fastapi", "testing", "evaluate", "evaluation", "metrics", "benchmark",
+                "predictions", "pickle", "serialize",
+            ),
+        ),
+        (
+            "Usage of Model API",
+            0.1383,
+            (
+                "openai", "completion", "completions", "chat", "chatcompletion", "request",
+                "response", "temperature", "tokens", "parameter", "parameters", "messages",
+                "role", "system", "assistant", "stream", "streaming", "endpoint", "davinci",
+                "turbo", "gpt", "whisper", "transcription", "pipeline", "generate", "generation",
+                "beam", "penalty", "langchain", "agent",
+            ),
+        ),
+        (
+            "Environment",
+            0.1136,
+            (
+                "install", "installed", "pip", "conda", "anaconda", "version", "versions",
+                "upgrade", "downgrade", "package", "packages", "module", "import", "imports",
+                "dependency", "dependencies", "compatible", "compatibility", "virtualenv", "venv",
+                "requirements", "wheel", "windows", "ubuntu", "macos", "driver", "toolkit",
+                "jupyter", "notebook", "kernel",
+            ),
+        ),
+        (
+            "Other Challenges related to Coding-related Issues",
+            0.0716,
+            (
+                "syntax", "indentation", "bracket", "parenthesis", "typo", "invalid", "warning",
+                "warnings", "deprecated", "deprecation", "suppress", "silence", "logging",
+                "verbosity", "logger", "futurewarning", "multiprocessing", "spawn", "fork",
+                "workers", "parallelism", "processes", "subprocess", "deadlock", "hangs",
+            ),
+        ),
+        (
+            "New Requirement",
+            0.0568,
+            (
+                "support", "supported", "unsupported", "custom", "customize", "extend",
+                "implement", "implementation", "alternative", "workaround", "limitation",
+                "capability", "modify", "override", "subclass", "patch", "positional",
+                "feature", "plugin", "integrate", "integration", "multilingual", "languages",
+                "requirement", "scenario",
+            ),
+        ),
+        (
+            "Tutorial Seeking",
+            0.0420,
+            (
+                "tutorial", "tutorials", "guide", "beginner", "course", "book", "resources",
+                "learn", "explanation", "explain", "understand", "concept", "concepts",
+                "intuition", "recommend", "introduction", "blog", "video", "paper", "papers",
+                "article", "roadmap", "overview", "walkthrough", "newbie",
+            ),
+        ),
+        (
+            "Model Downloading",
+            0.0123,
+            (
+                "download", "downloading", "downloaded", "hub", "cache", "cached", "offline",
+                "proxy", "mirror", "url", "internet", "connection", "timeout", "firewall",
+                "gated", "access", "login", "repository", "repo", "snapshot", "resume",
+                "bandwidth", "network", "lfs", "clone", "certificate",
+            ),
+        ),
+    ),
+    "bigdata": (
+        (
+            "Spark DataFrames",
+            0.25,
+            (
+                "dataframe", "dataframes", "rdd", "withcolumn", "groupby", "aggregate",
+                "aggregation", "udf", "join", "joins", "schema", "coalesce", "window", "pivot",
+                "explode", "struct", "sparksql", "collect", "transformation", "transformations",
+                "lazy", "broadcast", "repartition", "flatmap", "distinct", "nulls", "cast",
+            ),
+        ),
+        (
+            "Streaming and Kafka",
+            0.20,
+            (
+                "kafka", "producer", "consumer", "consumers", "offset", "kinesis", "broker",
+                "brokers", "stream", "streaming", "flink", "storm", "structured", "watermark",
+                "event", "events", "zookeeper", "ksql", "windowing", "lag", "rebalance",
+                "commit", "serializer", "deserializer", "avro", "realtime",
+            ),
+        ),
+        (
+            "Storage and file formats",
+            0.15,
+            (
+                "hdfs", "parquet", "orc", "iceberg", "namenode", "datanode", "block", "blocks",
+                "replication", "directory", "compression", "snappy", "gzip", "small", "files",
+                "delta", "storage", "bucket", "partitioned", "sequencefile", "ingest", "lake",
+                "hudi", "overwrite", "append",
+            ),
+        ),
+        (
+            "Cluster resources",
+            0.20,
+            (
+                "yarn", "executor", "executors", "driver", "cores", "memory", "container",
+                "containers", "nodes", "cluster", "resourcemanager", "allocation", "dynamic",
+                "overhead", "heap", "jvm", "autoscaling", "standalone", "mesos", "kubernetes",
+                "master", "workers", "configuration", "garbage", "collection", "spill",
+            ),
+        ),
+        (
+            "Hive and HBase tables",
+            0.12,
+            (
+                "hive", "table", "tables", "metastore", "hiveql", "tez", "queries", "external",
+                "managed", "insert", "hbase", "rowkey", "region", "regionserver", "scan",
+                "family", "impala", "presto", "beeline", "jdbc", "thrift", "bucketing", "ddl",
+                "views", "catalog",
+            ),
+        ),
+        (
+            "MapReduce jobs",
+            0.08,
+            (
+                "mapreduce", "mapper", "reducer", "combiner", "job", "jobs", "map", "reduce",
+                "shuffle", "secondary", "emit", "reducers", "pairs", "counters", "inputformat",
+                "outputformat", "writable", "wordcount", "pig", "oozie", "workflow", "tasks",
+                "attempt", "speculative", "splits",
+            ),
+        ),
+    ),
+    "concurrency": (
+        (
+            "Threads and thread pools",
+            0.25,
+            (
+                "thread", "threads", "pool", "executorservice", "runnable", "callable", "spawn",
+                "daemon", "threadpool", "worker", "workers", "fixedthreadpool", "tasks",
+                "threadfactory", "shutdown", "interrupt", "sleep", "priority", "scheduling",
+                "threadlocal", "terminate", "join", "pthread", "lifecycle", "timer",
+            ),
+        ),
+        (
+            "Locks and synchronisation",
+            0.22,
+            (
+                "lock", "locks", "mutex", "synchronized", "monitor", "semaphore", "reentrant",
+                "critical", "section", "acquire", "release", "unlock", "spinlock", "readwrite",
+                "condition", "wait", "notify", "notifyall", "signal", "barrier", "latch",
+                "countdown", "fairness", "contention", "guard",
+            ),
+        ),
+        (
+            "Deadlocks and races",
+            0.15,
+            (
+                "deadlock", "deadlocks", "race", "races", "livelock", "starvation",
+                "interleaving", "reproduce", "intermittent", "nondeterministic", "heisenbug",
+                "corrupted", "inconsistent", "stale", "sanitizer", "detector", "hang", "hangs",
+                "stuck", "freeze", "tsan", "debugging", "dump", "randomly", "occasionally",
+            ),
+        ),
+        (
+            "Atomics and the memory model",
+            0.12,
+            (
+                "atomic", "atomics", "volatile", "memory", "fence", "fences", "cas", "compare",
+                "exchange", "lockfree", "happens", "relaxed", "consistency", "sequential",
+                "reorder", "reordering", "cacheline", "coherence", "sharing", "increment",
+                "counter", "concurrenthashmap", "aba", "visibility", "ordering",
+            ),
+        ),
+        (
+            "Async and futures",
+            0.16,
+            (
+                "asynchronous", "await", "future", "futures", "promise", "promises", "coroutine",
+                "coroutines", "asyncio", "event", "suspend", "continuation", "callbacks",
+                "completablefuture", "nonblocking", "blocking", "reactive", "observable",
+                "rxjava", "goroutine", "goroutines", "channel", "channels", "select", "dispatch",
+            ),
+        ),
+        (
+            "Parallel processing",
+            0.10,
+            (
+                "parallel", "parallelism", "multiprocessing", "processes", "cores", "cpu",
+                "speedup", "openmp", "mpi", "vectorize", "simd", "gpu", "cuda", "chunk",
+                "chunks", "divide", "workload", "scalability", "amdahl", "throughput",
+                "forkjoin", "parallelstream", "partition", "cluster", "distributed",
+            ),
+        ),
+    ),
+    "mobile": (
+        (
+            "Layouts and UI",
+            0.28,
+            (
+                "layout", "layouts", "constraintlayout", "recyclerview", "listview", "button",
+                "buttons", "textview", "imageview", "screen", "screens", "storyboard",
+                "autolayout", "swiftui", "jetpack", "compose", "toolbar", "navigation", "tab",
+                "scroll", "scrolling", "animation", "keyboard", "margin", "dark", "tableview",
+            ),
+        ),
+        (
+            "Networking",
+            0.17,
+            (
+                "retrofit", "okhttp", "alamofire", "urlsession", "http", "https", "httpclient",
+                "moshi", "decodable", "parsing", "volley", "rest", "interceptor", "apis",
+                "endpoint", "urlrequest", "ktor", "multipart", "cleartext", "timeout", "graphql",
+                "codable", "gson", "serialization", "offline",
+            ),
+        ),
+        (
+            "Lifecycle and background work",
+            0.18,
+            (
+                "activity", "activities", "lifecycle", "fragment", "fragments", "intent",
+                "intents", "service", "services", "doze", "foreground", "workmanager",
+                "broadcast", "receiver", "viewmodel", "livedata", "oncreate", "onresume",
+                "rotation", "savedinstancestate", "appdelegate", "scenedelegate", "handler",
+                "looper", "coroutine",
+            ),
+        ),
+        (
+            "Local storage",
+            0.12,
+            (
+                "sqlite", "room", "coredata", "realm", "sharedpreferences", "userdefaults",
+                "database", "dao", "entity", "migration", "sqldelight", "storage", "internal",
+                "external", "firebase", "firestore", "cursor", "insert", "table", "persist",
+                "persistence", "keychain", "datastore", "schema", "contentprovider",
+            ),
+        ),
+        (
+            "Build, signing and release",
+            0.15,
+            (
+                "gradle", "xcode", "cocoapods", "pods", "flavors", "apk", "aab", "ipa", "signing",
+                "keystore", "provisioning", "profile", "certificate", "release", "playstore",
+                "appstore", "testflight", "archive", "proguard", "minify", "manifest",
+                "dependency", "sdk", "emulator", "simulator",
+            ),
+        ),
+        (
+            "Permissions and device features",
+            0.10,
+            (
+                "permission", "permissions", "notification", "notifications", "push", "fcm",
+                "apns", "location", "gps", "camera", "bluetooth", "sensor", "sensors",
+                "accelerometer", "microphone", "contacts", "gallery", "photos", "geofence",
+                "runtime", "vibration", "nfc", "biometric", "fingerprint", "denied",
+            ),
+        ),
+    ),
+    "security": (
+        (
+            "Encryption and keys",
+            0.25,
+            (
+                "encrypt", "encrypted", "decrypt", "decryption", "aes", "rsa", "cipher",
+                "ciphertext", "plaintext", "hmac", "keys", "gcm", "cbc", "private", "public",
+                "symmetric", "asymmetric", "openssl", "pem", "nonce", "bytes", "base",
+                "keypair", "signature", "sign",
+            ),
+        ),
+        (
+            "Authentication and sessions",
+            0.25,
+            (
+                "login", "logout", "authentication", "authorization", "principal", "sessions",
+                "samesite", "cookies", "jwt", "oauth", "openid", "token", "tokens", "refresh",
+                "bearer", "sso", "saml", "identity", "credentials", "passport", "keycloak",
+                "claims", "expiry", "roles", "redirect",
+            ),
+        ),
+        (
+            "TLS and certificates",
+            0.18,
+            (
+                "ssl", "tls", "https", "certificate", "certificates", "handshake", "chain",
+                "trust", "truststore", "signed", "pinning", "hostname", "verification",
+                "letsencrypt", "renew", "expired", "mutual", "client", "sni", "issuer",
+                "authority", "intermediate", "protocol", "suites", "keystore",
+            ),
+        ),
+        (
+            "Injection and cross-site attacks",
+            0.17,
+            (
+                "xss", "injection", "csrf", "sanitize", "sanitizing", "escape", "escaping",
+                "prepared", "statement", "statements", "parameterized", "script", "attacker",
+                "malicious", "payload", "vulnerability", "vulnerable", "owasp", "cors",
+                "origin", "header", "headers", "csp", "policy", "exploit",
+            ),
+        ),
+        (
+            "Password hashing",
+            0.15,
+            (
+                "password", "passwords", "hash", "hashing", "hashed", "salt", "salted",
+                "bcrypt", "argon", "scrypt", "pbkdf", "sha", "iterations", "verify", "rainbow",
+                "brute", "force", "storing", "pepper", "digest", "collision", "stretching",
+                "compare", "database", "leaked",
+            ),
+        ),
+    ),
+}  # fmt: skip
+THEME_SENTENCES = (
+    "I think the {0} and the {1} interact badly with {2}, {3}, {4} and {5}.",
+    "Changing the {0} and {1} did not help, the {2} still breaks {3} with {4} and {5}.",
+    "How do {0}, {1} and {2} relate to {3} when {4} meets {5}?",
+    "My {0} uses {1}, {2}, {3}, {4} and {5} as described.",
+    "Should the {0} come first, or do the {1}, {2}, {3}, {4} and {5} matter more?",
+    "The {0} and {1} look fine, yet {2} with {3} gives odd {4} for {5}.",
+    "Everything about {0}, {1}, {2} and {3} seems right except {4} and {5}.",
+    "Does anyone know why {0} with {1}, {2} and {3} ignores {4} and {5}?",
+)
+"""Sentences of a planted theme: six slots each, filled with words of the question's theme."""
