@@ -170,6 +170,16 @@ def _build_parser() -> argparse.ArgumentParser:
     snowball.add_argument("--tag-kind", default="other", help="tag_kind of accepted tags")
     snowball.add_argument("--limit", type=int, default=30, help="candidates shown")
 
+    themes = verbs.add_parser(
+        "themes", help="print a topic's themes (LDA sub-topics), their coherence, stale labels"
+    )
+    themes.add_argument(
+        "--topic",
+        default=DEFAULT_TOPIC,
+        metavar="NAME",
+        help=f"a topic of the seeds (default {DEFAULT_TOPIC})",
+    )
+
     annotations = verbs.add_parser("annotations", help="annotation files")
     annotation_verbs = annotations.add_subparsers(dest="annotations_verb", required=True)
     annotation_import = annotation_verbs.add_parser("import", help="import labelled CSVs")
@@ -432,6 +442,12 @@ def _snowball(db_path: Path, args: argparse.Namespace) -> str:
     )
 
 
+def _themes(db_path: Path, args: argparse.Namespace) -> str:
+    from .themes import run_themes
+
+    return run_themes(db_path, args.topic)
+
+
 def _annotations(db_path: Path, args: argparse.Namespace) -> str:
     from dlt_pipeline.annotation_runner import import_annotations
 
@@ -451,9 +467,10 @@ _VERBS: dict[str, Callable[[Path, argparse.Namespace], str]] = {
     "run": _run,
     "sample": _sample,
     "snowball": _snowball,
+    "themes": _themes,
     "annotations": _annotations,
 }
-_READ_ONLY_VERBS = {"report", "topics", "topic"}
+_READ_ONLY_VERBS = {"report", "topics", "topic", "themes"}
 """Verbs that never write the warehouse, so they take no lock (`topic` writes only the seeds)."""
 
 

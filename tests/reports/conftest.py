@@ -18,6 +18,7 @@ import yaml
 
 from ptmwh.settings import DBT_PROJECT_DIR
 from tests.fakes.group_figures import fill_group_figures
+from tests.fakes.theme_marts import fill_theme_marts
 
 XSS_TITLE = "<script>alert(1)</script>"
 
@@ -372,6 +373,7 @@ def build_fixture_warehouse(db_path: Path) -> Path:
         con.execute(_SCHEMA_SQL)
         con.execute(_ROWS_SQL)
         fill_group_figures(con)
+        fill_theme_marts(con)
     return db_path
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import XSS_TITLE
 
 from reports.marts_reader import ReportDataError, StaleBuildError
 from reports.renderer import render_report
+from tests.reports.conftest import XSS_TITLE
 
 _AT = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 

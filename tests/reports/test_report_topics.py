@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 
-from conftest import XSS_TITLE
-
 from reports.forest import marker_group_ids
 from reports.renderer import render_report
+from tests.reports.conftest import XSS_TITLE
 
 _AT = datetime(2024, 2, 3, 4, 5, 6, tzinfo=UTC)
 _INDEX_METRICS = (
