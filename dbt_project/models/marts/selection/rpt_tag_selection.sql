@@ -55,6 +55,18 @@ load_runs as (
 
 ),
 
+questions as (
+
+    select * from {{ ref('stg_stackexchange__questions') }}
+
+),
+
+question_tags as (
+
+    select * from {{ ref('stg_stackexchange__question_tags') }}
+
+),
+
 clean_decisions as (
 
     select
@@ -350,6 +362,48 @@ loaded_counts as (
 
 ),
 
+{#
+    A topic whose window holds questions of a dump of its site: the dump is the site's whole
+    population there, so every tag's questions of the window are loaded, not only the topic's.
+#}
+dump_windows as (
+
+    select distinct
+        topics.topic,
+        topics.site,
+        topics.window_start_at,
+        topics.window_end_exclusive_at
+
+    from topics
+    inner join questions
+        on
+            topics.site = questions.site
+            and {{ in_topic_window('questions.created_at', 'topics') }}
+    where questions.collected_by = 'dump'
+
+),
+
+{# Questions are read from the staging view again, not the `questions` CTE (read once only). #}
+dump_window_counts as (
+
+    select
+        dump_windows.topic,
+        question_tags.tag,
+        count(distinct question_tags.question_id) as n_questions
+
+    from dump_windows
+    inner join {{ ref('stg_stackexchange__questions') }} as window_questions
+        on
+            dump_windows.site = window_questions.site
+            and {{ in_topic_window('window_questions.created_at', 'dump_windows') }}
+    inner join question_tags
+        on
+            window_questions.site = question_tags.site
+            and window_questions.question_id = question_tags.question_id
+    group by 1, 2
+
+),
+
 {# The latest decision of a tag up to the round: a reject carries over to later rounds. #}
 ranked_decisions as (
 
@@ -402,13 +456,26 @@ final as (
         cast(candidates.round as integer) as round,
         candidates.tag,
         coalesce(co_occurring.n_questions_together, 0) as n_questions_together,
-        coalesce(loaded_counts.n_questions, site_tags.site_question_count) as n_questions,
+        coalesce(
+            loaded_counts.n_questions,
+            dump_window_counts.n_questions,
+            site_tags.site_question_count
+        ) as n_questions,
         case
-            when loaded_counts.tag is not null then 'loaded_questions'
+            when
+                loaded_counts.tag is not null or dump_window_counts.tag is not null
+                then 'loaded_questions'
             when site_tags.site_question_count is not null then 'site_tag_count'
         end as n_questions_source,
         coalesce(co_occurring.n_questions_together, 0) / nullif(
-            cast(coalesce(loaded_counts.n_questions, site_tags.site_question_count) as double), 0
+            cast(
+                coalesce(
+                    loaded_counts.n_questions,
+                    dump_window_counts.n_questions,
+                    site_tags.site_question_count
+                ) as double
+            ),
+            0
         ) as significance,
         coalesce(co_occurring.n_questions_together, 0)
         / nullif(cast(round_sizes.n_topic_questions_before as double), 0) as relevance,
@@ -457,6 +524,10 @@ final as (
         on
             candidates.topic = loaded_counts.topic
             and candidates.tag = loaded_counts.tag
+    left join dump_window_counts
+        on
+            candidates.topic = dump_window_counts.topic
+            and candidates.tag = dump_window_counts.tag
     left join site_tags
         on
             topic_rounds.site = site_tags.site
