@@ -4,11 +4,13 @@ Each load runs in a fresh child process, so its peak RSS is its own. Results are
 and written to `benchmarks/results/dump_throughput.json` with machine info. Usage:
 
     python -m benchmarks.dump_throughput [--rows 2000000 1000000] [--workdir /tmp/ptmwh-bench]
-        [--seven-zip]
+        [--seven-zip] [--without-bodies]
 
-With `--seven-zip` each size is also packed once into a `.7z` (7-Zip's fastest LZMA2 level, one
-member `Posts.xml`, as the site archives hold it), and the load from it is reported next to
-`7zz t` on the same archive: the decoder's own rate, the ceiling of any load streamed from it.
+Loads keep each question's body, as `ptmwh load-dump` does; `--without-bodies` also loads each
+plain file as `load-dump --no-bodies` does, to show what the bodies cost. With `--seven-zip` each
+size is also packed once into a `.7z` (7-Zip's fastest LZMA2 level, one member `Posts.xml`, as the
+site archives hold it), and the load from it is reported next to `7zz t` on the same archive: the
+decoder's own rate, the ceiling of any load streamed from it.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def measure_load(dump: Path, db_path: Path) -> dict[str, float]:
+def measure_load(dump: Path, db_path: Path, *, include_bodies: bool = True) -> dict[str, float]:
     """Load `dump` into a new warehouse at `db_path` in this process and return its measurements.
 
     Returns:
@@ -91,7 +93,12 @@ def measure_load(dump: Path, db_path: Path) -> dict[str, float]:
     started_wall, started_cpu = time.perf_counter(), _cpu_seconds()
     with _TreeMemory() as memory:
         result = run_dump_load(
-            db_path, dump, windows=[window], site="stackoverflow.com", progress=lambda _line: None
+            db_path,
+            dump,
+            windows=[window],
+            site="stackoverflow.com",
+            progress=lambda _line: None,
+            include_bodies=include_bodies,
         )
     wall, cpu = time.perf_counter() - started_wall, _cpu_seconds() - started_cpu
     posts = int(result.message.split(" posts", 1)[0].removeprefix("parsed ").replace(",", ""))
@@ -150,10 +157,12 @@ def _seven_zip() -> str:
     return program
 
 
-def _run_child(dump: Path, db_path: Path) -> dict[str, float]:
+def _run_child(dump: Path, db_path: Path, *, include_bodies: bool) -> dict[str, float]:
     """Measure one load in a child process (clean peak RSS)."""
+    bodies = [] if include_bodies else ["--without-bodies"]
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.dump_throughput", "--child", str(dump), str(db_path)],
+        [sys.executable, "-m", "benchmarks.dump_throughput", "--child", str(dump), str(db_path)]
+        + bodies,
         check=True,
         capture_output=True,
         text=True,
@@ -177,22 +186,26 @@ def machine_info() -> dict[str, object]:
     }
 
 
-def _measure_source(source: Path, rows: int, workdir: Path) -> dict[str, object]:
+def _measure_source(
+    source: Path, rows: int, workdir: Path, *, include_bodies: bool = True
+) -> dict[str, object]:
     """Load `source` (Posts.xml or .7z) into a fresh warehouse in a child process; print a line."""
     db_path = workdir / f"dump-{rows}.duckdb"
     for stale in workdir.glob(f"dump-{rows}.duckdb*"):
         stale.unlink()  # the loader itself forgets dlt's state of the deleted warehouse
     load_before = os.getloadavg()[0]
-    measured = _run_child(source, db_path)
+    measured = _run_child(source, db_path, include_bodies=include_bodies)
     run: dict[str, object] = {
         "rows": rows,
         "format": source.suffix.lstrip("."),
+        "question_bodies": include_bodies,
         "file_mb": round(source.stat().st_size / 1e6),
         "load_average_before": load_before,
         **measured,
     }
+    bodies = "bodies" if include_bodies else "no bodies"
     line = (
-        f"{rows:>10,} posts {run['format']:>4}  {measured['wall_seconds']:>7.1f} s  "
+        f"{rows:>10,} posts {run['format']:>4} {bodies:>9}  {measured['wall_seconds']:>7.1f} s  "
         f"{measured['posts_per_second']:>9,} posts/s  "
         f"{measured['posts_per_cpu_second']:>9,} posts/CPU-s  "
         f"peak RSS {measured['peak_rss_mb']:,} MB"
@@ -211,10 +224,13 @@ def main() -> None:
     parser.add_argument("--body-chars", type=int, default=1000)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ptmwh-bench")
     parser.add_argument("--seven-zip", action="store_true", help="also load each size from .7z")
+    parser.add_argument(
+        "--without-bodies", action="store_true", help="also load each plain file without bodies"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure_load(*args.child)))
+        print(json.dumps(measure_load(*args.child, include_bodies=not args.without_bodies)))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     runs = []
@@ -223,6 +239,8 @@ def main() -> None:
         if not dump.exists():
             write_posts_xml(dump, rows, body_chars=args.body_chars)
         sources = [dump] + ([seven_zip_archive(dump)] if args.seven_zip else [])
+        if args.without_bodies:
+            runs.append(_measure_source(dump, rows, args.workdir, include_bodies=False))
         for source in sources:
             runs.append(_measure_source(source, rows, args.workdir))
 

@@ -54,7 +54,6 @@ from .stackexchange_dump.settings import (
     PARALLEL_MIN_BYTES,
     PIPELINE_NAME,
     QUESTION_POST_TYPE,
-    SEGMENT_BYTES,
     SEGMENT_POSTS,
     SEVEN_ZIP_PARALLEL_MIN_BYTES,
 )
@@ -473,19 +472,16 @@ def _skipped(last: PostBatch, outliers: int, answers_dropped: int) -> dict[str, 
 def _next_segment(
     batches: Iterator[PostBatch], segment_posts: int
 ) -> tuple[list[PostBatch], DumpParseError | None]:
-    """Collect batches up to `segment_posts` kept posts or `SEGMENT_BYTES` of Arrow data (with
-    question bodies a segment is several times larger per post); on a parse error return the
-    batches before it."""
+    """Collect batches up to `segment_posts` kept posts; on a parse error return those before it."""
     segment: list[PostBatch] = []
-    kept = size = 0
+    kept = 0
     try:
-        while kept < segment_posts and size < SEGMENT_BYTES:
+        while kept < segment_posts:
             batch = next(batches, None)
             if batch is None:
                 break
             segment.append(batch)
             kept += batch.kept_posts
-            size += batch.nbytes
     except DumpParseError as exc:
         return segment, exc
     return segment, None

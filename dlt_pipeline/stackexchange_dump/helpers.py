@@ -128,11 +128,6 @@ class PostBatch:
         """Questions plus answers in this batch."""
         return self.questions.num_rows + self.answers.num_rows
 
-    @property
-    def nbytes(self) -> int:
-        """Bytes of the batch's Arrow tables (what it holds in memory)."""
-        return self.questions.nbytes + self.question_tags.nbytes + self.answers.nbytes
-
 
 @dataclass
 class DumpStream:

@@ -8,9 +8,6 @@ PIPELINE_NAME = "stackexchange_dump"
 BATCH_ROWS = 50_000
 # Kept posts per dlt load (one commit): a crash or corrupt file loses at most this many posts.
 SEGMENT_POSTS = 500_000
-# ... or once a segment holds this many bytes of Arrow data: question bodies make a post several
-# times larger, and the parent holds two segments (one appended while the next is collected).
-SEGMENT_BYTES = 96 * 1024 * 1024
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
 # A plain Posts.xml at least this large is parsed in worker processes, one per CPU up to the
