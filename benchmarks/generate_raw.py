@@ -19,7 +19,14 @@ Distributions (calibrated to the paper's published figures, as demo/synthetic/ca
   paper's medians (55, 851) and means (9,745, 22,676), capped at the collection date;
 - views lognormal, scaled so answers_per_view is about 0.12 (baseline) and 0.06 (topic).
 
-Usage: `python -m benchmarks.generate_raw WAREHOUSE.duckdb --questions 1e6 [--seed 1]`.
+Titles are one template and bodies null, unless `themes` (`--themes [K]`, off by default) gives the
+topic's questions text with K planted themes for timing theme models: each topic question gets a
+theme (uniform), a title of three of its words and an HTML body of three sentences, each six words
+of its theme's vocabulary (`theme_vocabularies`: 30 made-up words per theme, disjoint, the first
+ones drawn most) among four generic words, half of the bodies with a code block.
+`planted_themes` reads each question's theme back.
+
+Usage: `python -m benchmarks.generate_raw WAREHOUSE.duckdb --questions 1e6 [--seed 1] [--themes]`.
 """
 
 from __future__ import annotations
@@ -63,6 +70,20 @@ VIEW_SIGMA = 1.0  # lognormal sigma of view counts
 RAW_TABLES = ("questions", "question_tags", "answers", "tags", "related_tags")
 SITE = "stackoverflow.com"
 """The site of every generated row (the paper's), part of every raw key."""
+DEFAULT_THEMES = 20
+"""Planted themes of `--themes` without a number (the theme benchmark's K)."""
+THEME_WORDS = 30
+"""Words of each planted theme's vocabulary."""
+_SYLLABLES = [c + v for c in "bgklmnprtvz" for v in "aeiou"]
+# Generic words between the theme words of a sentence, shared by every theme.
+_GENERIC_WORDS = [
+    "model", "output", "result", "example", "problem", "value", "function", "method", "issue",
+    "file", "data", "using", "works", "run", "running", "need", "want", "different", "instead",
+    "following", "seems", "time", "case", "line", "call", "class", "object", "string", "list",
+    "number", "text", "message", "change", "script", "project", "return", "expected", "wrong",
+]  # fmt: skip
+_THEME_SENTENCE_WORDS = 10  # six theme words and four generic ones
+_THEME_SENTENCES = 3
 
 
 def generate_raw_warehouse(
@@ -72,6 +93,7 @@ def generate_raw_warehouse(
     seed: int = 1,
     topic_share: float = 0.001,
     loaded_at: datetime | None = None,
+    themes: int = 0,
 ) -> dict:
     """Replace the raw tables of the warehouse at `db_path` with `n_questions` synthetic questions.
 
@@ -84,17 +106,22 @@ def generate_raw_warehouse(
             share: 5,896 of about 6 million questions), in [0, 0.5].
         loaded_at: the load time written to `_dlt_loads` and `_dlt_load_id` (default: now, so dbt
             source freshness passes).
+        themes: planted themes in the topic questions' titles and bodies (module docstring); 0
+            (the default) writes the template title and a null body, as the build benchmarks
+            time.
 
     Returns:
         `{"n_questions", "seed", "load_id", "seconds", "rows": {table: row count}}`.
 
     Raises:
-        ValueError: a size below 1 or a topic share outside [0, 0.5].
+        ValueError: a size below 1, a topic share outside [0, 0.5] or a negative `themes`.
     """
     if n_questions < 1:
         raise ValueError(f"n_questions must be at least 1, got {n_questions}")
     if not 0 <= topic_share <= 0.5:
         raise ValueError(f"topic_share must lie in [0, 0.5], got {topic_share}")
+    if themes < 0:
+        raise ValueError(f"themes must be 0 (no text) or a number of themes, got {themes}")
     started = time.monotonic()
     loaded_at = loaded_at or datetime.now(UTC)
     load_id = f"{loaded_at.timestamp():.6f}"
@@ -110,7 +137,7 @@ def generate_raw_warehouse(
         for table in RAW_TABLES:
             con.execute(f"drop table if exists {RAW_SCHEMA}.{table}")
         lid = f"'{load_id}'"
-        con.execute(f"create table {RAW_SCHEMA}.questions as {_questions_sql(lid)}")
+        con.execute(f"create table {RAW_SCHEMA}.questions as {_questions_sql(lid, themes)}")
         con.execute(f"create table {RAW_SCHEMA}.question_tags as {_question_tags_sql(lid)}")
         con.execute(f"create table {RAW_SCHEMA}.answers as {_answers_sql(lid)}")
         con.execute(f"create table {RAW_SCHEMA}.tags as {_tags_sql(lid)}")
@@ -126,6 +153,7 @@ def generate_raw_warehouse(
     return {
         "n_questions": n_questions,
         "seed": seed,
+        "themes": themes,
         "load_id": load_id,
         "seconds": round(time.monotonic() - started, 3),
         "rows": rows,
@@ -322,18 +350,136 @@ def _topic_tags_sql(tags: list[str], extra: list[float]) -> str:
     return f"[primary_topic_tag] || {extras}"
 
 
-def _questions_sql(load_id: str) -> str:
-    """`raw_stackexchange.questions`: the contract's columns in dlt's order, then dlt's two."""
+def theme_vocabularies(themes: int) -> list[tuple[str, ...]]:
+    """The made-up vocabularies of `themes` planted themes, most drawn word first.
+
+    Word j of theme t is three syllables spelling t * THEME_WORDS + j in base 55 (least
+    significant first), so no word belongs to two themes, and none is a stop word a text cleaner
+    drops: six letters, consonant-vowel pairs of `bgklmnprtvz` and `aeiou` (which cannot spell
+    scikit-learn's or NLTK's English stop words; with `f`, "before").
+
+    Args:
+        themes: number of themes, at most 5,545.
+
+    Returns:
+        One tuple of `THEME_WORDS` words per theme.
+    """
+    base = len(_SYLLABLES)
+    if themes * THEME_WORDS > base**3:
+        raise ValueError(f"at most {base**3 // THEME_WORDS} themes, got {themes}")
+    return [
+        tuple(
+            "".join(_SYLLABLES[n // base**k % base] for k in (0, 1, 2))
+            for n in range(t * THEME_WORDS, (t + 1) * THEME_WORDS)
+        )
+        for t in range(themes)
+    ]
+
+
+def planted_themes(db_path: Path, themes: int, *, seed: int = 1) -> dict[int, int]:
+    """Each themed question's planted theme (0 .. themes - 1), recomputed from its id and the seed.
+
+    Args:
+        db_path: a warehouse written by `generate_raw_warehouse` with these `themes` and `seed`.
+        themes: the number of planted themes it was written with.
+        seed: the seed it was written with.
+
+    Returns:
+        question_id -> theme, for every question with a body (the topic's questions).
+    """
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        _create_macros(con, seed)
+        rows = con.execute(
+            f"""
+            select question_id, {_theme_sql(themes, "(question_id - 1) // " + str(MAX_ANSWERS + 1))}
+            from {RAW_SCHEMA}.questions
+            where body is not null
+            """
+        ).fetchall()
+    return dict(rows)
+
+
+def _theme_sql(themes: int, i: str = "i") -> str:
+    """The planted theme of question number `i` (0-based), uniform over `themes`."""
+    return f"cast(floor(_u({i}, 'theme') * {themes}) as bigint)"
+
+
+def _themed_source_sql(themes: int) -> str:
+    """`_gen_questions` plus `theme_words`: a topic question's 30 words, three sentences of ten.
+
+    In each sentence positions 0, 3, 5 and 8 hold generic words, the other six words of the
+    question's theme, word j of its vocabulary with probability ~ 1 / sqrt(j + 1) (index
+    floor(30 u^2)), so a theme's first words are its most frequent. The lambda computes indexes
+    only: a list literal inside it would be built again for every element (50x slower).
+    """
+    words = [word for vocabulary in theme_vocabularies(themes) for word in vocabulary]
+    generic = len(words) + 1
+    u = "_u(i * 64 + w, 'theme_word')"
+    n_words = _THEME_SENTENCE_WORDS * _THEME_SENTENCES
+    return f"""(
+        select
+            *,
+            case when is_topic then list_select(
+                {_sql_list(words + _GENERIC_WORDS)},
+                list_transform(
+                    range({n_words}),
+                    w -> case
+                        when w % 10 in (0, 3, 5, 8)
+                            then {generic} + cast(floor({len(_GENERIC_WORDS)} * {u}) as bigint)
+                        else theme * {THEME_WORDS} + 1
+                            + cast(floor({THEME_WORDS} * {u} * {u}) as bigint)
+                    end
+                )
+            ) end as theme_words
+        from (select *, {_theme_sql(themes)} as theme from _gen_questions)
+    ) as _gen_questions"""
+
+
+def _themed_title_sql() -> str:
+    """A themed question's title: three of its theme words."""
+    return (
+        "'How to ' || theme_words[2] || ' the ' || theme_words[3] || ' with ' || theme_words[5]"
+        " || '?'"
+    )
+
+
+def _themed_body_sql() -> str:
+    """A themed question's HTML body: the title, its sentences, and half the time a code block."""
+    sentences = " || ' ' || ".join(
+        f"array_to_string(theme_words[{k * _THEME_SENTENCE_WORDS + 1}:"
+        f"{(k + 1) * _THEME_SENTENCE_WORDS}], ' ') || '.'"
+        for k in range(_THEME_SENTENCES)
+    )
+    code = "'<pre><code>for item in ' || theme_words[1] || ':\n    item.run()\n</code></pre>\n'"
+    return (
+        f"'<p>' || {_themed_title_sql()} || '</p>\n\n<p>' || {sentences} || '</p>\n' "
+        f"|| case when _u(i, 'theme_code') < 0.5 then '\n' || {code} else '' end"
+    )
+
+
+def _questions_sql(load_id: str, themes: int = 0) -> str:
+    """`raw_stackexchange.questions`: the contract's columns in dlt's order, then dlt's two.
+
+    With `themes`, topic questions get themed titles and bodies; without, the SQL is the one the
+    build benchmarks have always timed.
+    """
     collected = int(COLLECTED_AT.timestamp())
+    title = """'Why does ' || coalesce(primary_topic_tag, other_tag_0)
+            || ' fail with ''shape mismatch'' in case ' || cast(question_id as varchar) || '?'"""
+    body = "cast(null as varchar)"
+    source = "_gen_questions"
+    if themes:
+        title = f"case when is_topic then {_themed_title_sql()} else {title} end"
+        body = f"case when is_topic then {_themed_body_sql()} end"
+        source = _themed_source_sql(themes)
     return f"""
     select
         '{SITE}' as site,
         question_id,
-        'Why does ' || coalesce(primary_topic_tag, other_tag_0)
-            || ' fail with ''shape mismatch'' in case ' || cast(question_id as varchar) || '?'
+        {title}
             as title,
         'https://stackoverflow.com/questions/' || cast(question_id as varchar) as link,
-        cast(null as varchar) as body,
+        {body} as body,
         cast(floor(exp(0.5 + _z(i, 'score'))) as bigint) - 1 as score,
         view_count,
         answer_count,
@@ -355,7 +501,7 @@ def _questions_sql(load_id: str) -> str:
         true as is_synthetic,
         {load_id} as _dlt_load_id,
         to_hex(hash(question_id, 'questions', {load_id})) as _dlt_id
-    from _gen_questions
+    from {source}
     """
 
 
@@ -544,9 +690,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--questions", type=lambda s: int(float(s)), default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--topic-share", type=float, default=0.001)
+    parser.add_argument(
+        "--themes",
+        type=int,
+        nargs="?",
+        const=DEFAULT_THEMES,
+        default=0,
+        help=f"give topic questions text with K planted themes (K={DEFAULT_THEMES} if omitted)",
+    )
     args = parser.parse_args(argv)
     result = generate_raw_warehouse(
-        args.db_path, args.questions, seed=args.seed, topic_share=args.topic_share
+        args.db_path,
+        args.questions,
+        seed=args.seed,
+        topic_share=args.topic_share,
+        themes=args.themes,
     )
     print(result)
 
