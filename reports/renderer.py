@@ -17,6 +17,7 @@ from .marts_reader import MartsReader, read_only_connection
 
 _MD_TAG_OPENING = re.compile(r"<(?=[A-Za-z/!?])")
 _MD_SPECIAL = str.maketrans({"|": "\\|", "`": "\\`"})
+_MD_LINE_BREAK = re.compile(r"\s*[\r\n\v\f\x85\u2028\u2029]+\s*")
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,11 @@ def _write(path: Path, text: str) -> None:
 
 
 def _markdown_text(value: object) -> object:
-    """Escape strings for Markdown: table pipes, code spans, and anything that could open a tag."""
+    """Escape strings for Markdown: table pipes, code spans, anything that could open a tag, and
+    line breaks (folded to a space, so a value cannot end a table row or start a block)."""
     if not isinstance(value, str):
         return value
+    value = _MD_LINE_BREAK.sub(" ", value)
     return _MD_TAG_OPENING.sub("&lt;", value.translate(_MD_SPECIAL))
 
 
@@ -121,6 +124,7 @@ def _environment(*, markdown: bool) -> jinja2.Environment:
         number=formatting.fmt_number,
         rate=formatting.fmt_rate,
         minutes=formatting.fmt_minutes,
+        days=formatting.fmt_days,
         metric=lambda value, metric: formatting.fmt_metric(metric, value),
         interval=lambda row, metric: formatting.fmt_interval(metric, row["ci_low"], row["ci_high"]),
         p=formatting.fmt_p,
