@@ -22,7 +22,6 @@ from . import charts
 from .marts_reader import MartsReader
 
 THEME_MARTS = (
-    "dim_themes",
     "rpt_theme_popularity_difficulty",
     "rpt_theme_trends",
     "rpt_theme_model_selection",
