@@ -172,3 +172,65 @@ def survival(curves: dict[str, list[dict[str, Any]]], salt: str) -> str:
         if curves:
             axis.legend(frameon=False)
         return to_svg(fig, salt)
+
+
+def _theme_colours(n: int) -> list[Any]:
+    """One colour per theme, distinct for up to 20 themes (matplotlib's tab20 palette)."""
+    palette = matplotlib.colormaps["tab20"].colors
+    return [palette[index % len(palette)] for index in range(n)]
+
+
+def theme_trends(series: dict[str, list[tuple[str, float | None]]], salt: str) -> str:
+    """A topic's themes over time: each theme's yearly relative impact, one line per theme.
+
+    Relative impact (Barua et al.) is the period's sum of the questions' weights on the theme
+    over the period's questions, so a partial year is comparable with a whole one.
+
+    Args:
+        series: theme label -> (year, relative impact) points, largest theme first.
+        salt: the figure's unique id in the page.
+    """
+    with matplotlib.rc_context(STYLE):
+        fig, axis = plt.subplots(figsize=(8.0, 4.2))
+        for colour, (label, points) in zip(
+            _theme_colours(len(series)), series.items(), strict=True
+        ):
+            axis.plot(
+                [year for year, _ in points],
+                [None if value is None else 100 * value for _, value in points],
+                marker="o",
+                color=colour,
+                label=label,
+            )
+        axis.set_ylabel("relative impact (%)")
+        axis.set_xlabel("year")
+        axis.set_ylim(bottom=0)
+        if series:
+            axis.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+        return to_svg(fig, salt)
+
+
+def theme_scatter(points: Sequence[tuple[str, float | None, float | None]], salt: str) -> str:
+    """Popularity against difficulty of a topic's themes, each point labelled with its theme.
+
+    Args:
+        points: (theme label, mean views, share without an accepted answer) per theme; a theme
+            missing either value is left out.
+        salt: the figure's unique id in the page.
+    """
+    drawn = [(label, x, y) for label, x, y in points if x is not None and y is not None]
+    with matplotlib.rc_context(STYLE):
+        fig, axis = plt.subplots(figsize=(8.0, 4.8))
+        for colour, (label, x, y) in zip(_theme_colours(len(drawn)), drawn, strict=True):
+            axis.scatter([x], [100 * y], color=colour, s=36, zorder=3)
+            axis.annotate(
+                label,
+                (x, 100 * y),
+                xytext=(5, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color="#333333",
+            )
+        axis.set_xlabel("popularity: mean views per question")
+        axis.set_ylabel("difficulty: share without an accepted answer (%)")
+        return to_svg(fig, salt)

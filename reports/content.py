@@ -12,7 +12,7 @@ from datetime import date
 from importlib import metadata
 from typing import Any
 
-from . import annotation_study, charts, tag_selection
+from . import annotation_study, charts, tag_selection, themes
 from .forest import ForestRow, forest_plot
 from .formatting import fmt_points, is_missing
 from .marts_reader import MartsReader, Row
@@ -108,6 +108,7 @@ def _topic_section(
         **_rq1(warehouse, topic, number, window),
         **tag_selection.gather(warehouse, topic),
         **_rq2(warehouse, topic, number),
+        **themes.gather(warehouse, topic, number),
     }
 
 

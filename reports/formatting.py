@@ -83,6 +83,11 @@ def fmt_minutes(value: Any) -> str:
     return f"{float(value):,.0f}" if abs(float(value)) >= 10 else f"{float(value):.1f}"
 
 
+def fmt_days(minutes: Any) -> str:
+    """Minutes shown in days with one decimal, as Table IV of the Hugging Face study gives times."""
+    return "–" if is_missing(minutes) else f"{float(minutes) / 1440:,.1f}"
+
+
 def fmt_metric(metric: str, value: Any) -> str:
     """Format a value by the unit its metric name implies.
 

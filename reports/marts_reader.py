@@ -174,6 +174,14 @@ class MartsReader:
             f'select * from "{schema}"."{table}" where topic = ? order by {order_by}', [topic]
         )
 
+    def optional_topic_table(
+        self, schema: str, table: str, topic: str, order_by: str
+    ) -> list[Row] | None:
+        """Rows of `schema.table` for one topic, ordered; None when the table does not exist."""
+        if not self.has(schema, table):
+            return None
+        return self.topic_table(schema, table, topic, order_by)
+
     def seed(self, table: str, topic: str | None = None, order_by: str = "1") -> list[Row]:
         """Rows of a dbt seed found by table name, optionally for one topic."""
         schema = self.schema_of(table)

@@ -129,6 +129,7 @@ def _environment(*, markdown: bool) -> jinja2.Environment:
         number=formatting.fmt_number,
         rate=formatting.fmt_rate,
         minutes=formatting.fmt_minutes,
+        days=formatting.fmt_days,
         metric=lambda value, metric: formatting.fmt_metric(metric, value),
         interval=lambda row, metric: formatting.fmt_interval(metric, row["ci_low"], row["ci_high"]),
         p=formatting.fmt_p,

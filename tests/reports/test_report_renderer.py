@@ -50,9 +50,10 @@ def test_every_section_is_rendered_with_the_stored_figures(fixture_db: Path, tmp
     assert "| 1 day | 96.5% | 61.9% |" in md  # Fig. 2b: 1 - P(accepted within 1 day), stored
     assert "| alice | bob | 301 | 0.83 | [0.78, 0.88] | 0.024 | 86.0% |" in md
     assert "Environment: 45 (60.00%); paper: 11.36%" in md
-    # per topic Fig. 1a, 1b, 2a, 2b and Table II's forest plot; four in the index; Fig. 3
-    assert html.count("<figure>") == 15 and html.count("<figcaption") == 15
-    assert html.count("<svg ") == 15
+    # per topic Fig. 1a, 1b, 2a, 2b and Table II's forest plot; four in the index; Fig. 3; the
+    # themes' trend and scatter of ptm (concurrency has no themes)
+    assert html.count("<figure>") == 17 and html.count("<figcaption") == 17
+    assert html.count("<svg ") == 17
     assert '<tr class="sub"><td>Model Training</td><td class="num">30</td>' in html
     assert (
         "| big_data | Bagherzadeh and Khatchadourian 2019 [30] | 60.5% | not built | 198 |"

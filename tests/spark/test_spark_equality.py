@@ -154,7 +154,9 @@ DUCKDB_ONLY_NODES = (
     "stg_stackexchange__question_versions",
     "int_question_history",
     "rpt_difficulty_history",
+    "theme",
 )
+"""Nodes built on DuckDB only: the history (a snapshot) and every theme node (docs/themes.md)."""
 
 
 def _portable(nodes: list[str]) -> list[str]:

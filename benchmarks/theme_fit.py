@@ -1,0 +1,152 @@
+"""Time a theme fit (tomotopy, the warehouse's code) beside gensim's LdaMulticore, and a K sweep.
+
+`python -m benchmarks.theme_fit fit --library tomotopy|gensim [--questions N] [--themes K]` fits
+one model to a generated corpus of N questions with K planted themes and prints one JSON line:
+the fit's seconds and both coherences (C_v and NPMI over each theme's top ten terms, computed the
+same way for both libraries, by tomotopy.coherence over the same corpus).
+`python -m benchmarks.theme_fit sweep [--questions N]` runs the warehouse's `theme_fits` with
+`n_themes = 5-40:5` (every fit and its coherence) and prints its seconds. `benchmarks.run` runs
+both as the steps `theme-fit`, `theme-fit-gensim` and `theme-sweep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+import pyarrow as pa
+import tomotopy as tp
+from tomotopy.coherence import Coherence
+
+from analysis_py.themes.fit import TOP_TERMS, filter_vocabulary, fit_themes
+from analysis_py.themes.fits_table import theme_fits
+from analysis_py.themes.settings import ThemeSettings
+from analysis_py.themes.text import question_tokens
+
+SEED = 20230615
+ITERATIONS = 200
+BACKGROUND_WORDS = 3_000
+THEME_WORDS = 60
+
+
+def planted_texts(n_questions: int, n_themes: int, seed: int = SEED) -> list[tuple[str, str]]:
+    """(title, HTML body) pairs: ~45 words of a planted theme, ~10 of a second theme and ~25
+    background words (Zipf-like), wrapped in markup and a code block the cleaning drops."""
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+    def words(n: int, length: int) -> list[str]:
+        return ["".join(rng.choice(letters, length)) for _ in range(n)]
+
+    themes = [words(THEME_WORDS, 7) for _ in range(n_themes)]
+    background = words(BACKGROUND_WORDS, 6)
+    background_p = 1 / np.arange(3, BACKGROUND_WORDS + 3)
+    background_p /= background_p.sum()
+    theme_p = 1 / np.arange(2, THEME_WORDS + 2)
+    theme_p /= theme_p.sum()
+    texts = []
+    main = rng.integers(0, n_themes, n_questions)
+    second = rng.integers(0, n_themes, n_questions)
+    for i in range(n_questions):
+        own = rng.choice(themes[main[i]], 45, p=theme_p)
+        other = rng.choice(themes[second[i]], 10, p=theme_p)
+        noise = rng.choice(background, 25, p=background_p)
+        body = " ".join(np.concatenate([own, other, noise]))
+        texts.append(
+            (f"Question about {own[0]} and {own[1]}", f"<p>{body}</p><pre><code>x = 1</code></pre>")
+        )
+    return texts
+
+
+def _tokens(n_questions: int, n_themes: int) -> list[list[str]]:
+    texts = planted_texts(n_questions, n_themes)
+    return filter_vocabulary([question_tokens(t, b) for t, b in texts], 5, 0.5).documents
+
+
+def _coherences(documents: list[list[str]], top_words: list[list[str]]) -> dict[str, float]:
+    corpus = tp.utils.Corpus()
+    for document in documents:
+        corpus.add_doc(list(document))
+    scores = {}
+    targets = sorted({word for words in top_words for word in words})
+    for measure in ("c_v", "c_npmi"):
+        coherence = Coherence(corpus, coherence=measure, top_n=TOP_TERMS, targets=targets)
+        scores[measure] = float(np.mean([coherence.get_score(words=w) for w in top_words]))
+    return scores
+
+
+def fit_once(library: str, n_questions: int, n_themes: int) -> dict[str, object]:
+    """One fit of `library` on the generated corpus: seconds and both coherences."""
+    documents = [list(d) for d in _tokens(n_questions, n_themes)]
+    started = time.perf_counter()
+    if library == "tomotopy":
+        settings = ThemeSettings(str(n_themes), SEED, 5, 0.5, ITERATIONS)
+        vocabulary = filter_vocabulary(documents, 5, 0.5)
+        fit = fit_themes(vocabulary, n_themes, settings)
+        seconds = time.perf_counter() - started
+        top = [[term for term, _ in theme.terms] for theme in fit.themes]
+    else:
+        from gensim.corpora import Dictionary
+        from gensim.models import LdaMulticore
+
+        dictionary = Dictionary(documents)
+        bows = [dictionary.doc2bow(document) for document in documents]
+        # Two processes on two cores (one worker beside the master); 10 passes reach the
+        # coherence the Gibbs sampler reaches in ITERATIONS sweeps on this corpus.
+        model = LdaMulticore(
+            bows, num_topics=n_themes, id2word=dictionary, workers=1, passes=10,
+            iterations=50, random_state=SEED, chunksize=2000,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        top = [[word for word, _ in model.show_topic(k, TOP_TERMS)] for k in range(n_themes)]
+    return {
+        "library": library,
+        "questions": n_questions,
+        "themes": n_themes,
+        "fit_seconds": round(seconds, 2),
+        **{name: round(value, 4) for name, value in _coherences(documents, top).items()},
+    }
+
+
+def sweep(n_questions: int) -> dict[str, object]:
+    """The warehouse's fits of 5, 10, ..., 40 themes, coherence of each included."""
+    texts = planted_texts(n_questions, 12)
+    corpus = pa.Table.from_pylist(
+        [
+            {"topic": "bench", "site": "s", "question_id": i, "title": t, "body": b}
+            for i, (t, b) in enumerate(texts)
+        ]
+    )
+    model = {"topic": "bench", "n_themes": "5-40:5", "seed": SEED, "min_df": 5,
+             "max_df_share": 0.5, "iterations": ITERATIONS, "bigrams": False}  # fmt: skip
+    started = time.perf_counter()
+    rows = theme_fits([model], corpus).to_pylist()
+    seconds = time.perf_counter() - started
+    chosen = next(row["n_themes"] for row in rows if row["is_selected"])
+    return {"questions": n_questions, "fits": len(rows), "chosen": chosen,
+            "sweep_seconds": round(seconds, 2)}  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="mode", required=True)
+    fit = sub.add_parser("fit")
+    fit.add_argument("--library", choices=("tomotopy", "gensim"), default="tomotopy")
+    fit.add_argument("--questions", type=lambda s: int(float(s)), default=100_000)
+    fit.add_argument("--themes", type=int, default=20)
+    swept = sub.add_parser("sweep")
+    swept.add_argument("--questions", type=int, default=5_896)
+    args = parser.parse_args(argv)
+    if args.mode == "fit":
+        result = fit_once(args.library, args.questions, args.themes)
+    else:
+        result = sweep(args.questions)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
