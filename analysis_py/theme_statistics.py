@@ -9,6 +9,7 @@ normalised mutual information between dominant theme and taxonomy code.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,38 +59,67 @@ def theme_measure(questions: ThemeQuestions, measure: str) -> float:
     return float(np.median(minutes)) if len(minutes) else float("nan")
 
 
-def _resample(questions: ThemeQuestions, rng: np.random.Generator) -> ThemeQuestions:
-    index = rng.integers(0, len(questions.view_count), len(questions.view_count))
-    return ThemeQuestions(
-        questions.view_count[index],
-        questions.score[index],
-        questions.has_accepted_answer[index],
-        questions.response_minutes[index],
-    )
+MEASURES = ("mean_view_count", "mean_score", "no_accepted_answer_rate", "median_response_minutes")
+_CHUNK = 200
+"""Bootstrap replicates drawn at once per theme (bounds the index matrix's memory)."""
 
 
-def _tau(themes: list[ThemeQuestions], popularity: str, difficulty: str) -> tuple[float, float]:
-    x = [theme_measure(theme, popularity) for theme in themes]
-    y = [theme_measure(theme, difficulty) for theme in themes]
+def _replicate_measures(
+    questions: ThemeQuestions, n_bootstrap: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Each measure of the theme over `n_bootstrap` resamples of its questions (with
+    replacement, the theme's size kept), one array of replicates per measure."""
+    n = len(questions.view_count)
+    replicates: dict[str, list[np.ndarray]] = {measure: [] for measure in MEASURES}
+    for start in range(0, n_bootstrap, _CHUNK):
+        index = rng.integers(0, n, (min(_CHUNK, n_bootstrap - start), n))
+        replicates["mean_view_count"].append(questions.view_count[index].mean(axis=1))
+        replicates["mean_score"].append(questions.score[index].mean(axis=1))
+        replicates["no_accepted_answer_rate"].append(
+            (~questions.has_accepted_answer[index]).mean(1)
+        )
+        minutes = questions.response_minutes[index]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a resample without any answer
+            replicates["median_response_minutes"].append(np.nanmedian(minutes, axis=1))
+    return {measure: np.concatenate(values) for measure, values in replicates.items()}
+
+
+def _tau(x: list[float] | np.ndarray, y: list[float] | np.ndarray) -> tuple[float, float]:
     result = kendalltau(x, y, nan_policy="omit")
     return float(result.statistic), float(result.pvalue)
+
+
+def kendall_tau_b_columns(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b of each column pair of `x` and `y` (themes x replicates) at once:
+    sum of sgn(x_i - x_j) sgn(y_i - y_j) over sqrt(sum sgn(x_i - x_j)^2 sum sgn(y_i - y_j)^2),
+    pairs with a missing value left out (scipy's `nan_policy="omit"`); nan when undefined."""
+    first, second = np.triu_indices(x.shape[0], k=1)
+    dx, dy = x[first] - x[second], y[first] - y[second]
+    present = ~(np.isnan(dx) | np.isnan(dy))
+    sx, sy = np.where(present, np.sign(dx), 0.0), np.where(present, np.sign(dy), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (sx * sy).sum(axis=0) / np.sqrt((sx * sx).sum(axis=0) * (sy * sy).sum(axis=0))
 
 
 def rank_correlations(
     topic: str, themes: list[ThemeQuestions], seed: int, n_bootstrap: int
 ) -> list[dict]:
-    """Kendall's tau-b per pair of RANK_PAIRS over the topic's themes, with its interval."""
+    """Kendall's tau-b per pair of RANK_PAIRS over the topic's themes, with its interval.
+
+    Each replicate resamples every theme's questions once and ranks the themes by the measures
+    of that one resample, so the pairs' intervals come from the same replicates."""
+    rng = derive_rng(seed, "theme_rank_correlation", topic)
+    replicates = [_replicate_measures(theme, n_bootstrap, rng) for theme in themes]
     rows = []
     for popularity, difficulty in RANK_PAIRS:
-        tau, p_value = _tau(themes, popularity, difficulty)
-        rng = derive_rng(seed, "theme_rank_correlation", topic, popularity, difficulty)
-        replicates = np.array(
-            [
-                _tau([_resample(theme, rng) for theme in themes], popularity, difficulty)[0]
-                for _ in range(n_bootstrap)
-            ]
-        )
-        low, high = percentile_interval(replicates[~np.isnan(replicates)], 0.95)
+        x = [theme_measure(theme, popularity) for theme in themes]
+        y = [theme_measure(theme, difficulty) for theme in themes]
+        tau, p_value = _tau(x, y)
+        x_star = np.array([theme[popularity] for theme in replicates])
+        y_star = np.array([theme[difficulty] for theme in replicates])
+        taus = kendall_tau_b_columns(x_star, y_star)
+        low, high = percentile_interval(taus[~np.isnan(taus)], 0.95)
         rows.append(
             {
                 "topic": topic,

@@ -40,7 +40,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "benchmarks" / "results"
 DEFAULT_WORK_DIR = RESULTS_DIR / "tmp"
 DEFAULT_SIZES = (100_000, 1_000_000)
-STEPS = ("load", "generate", "build", "spark-build", "analyze", "report", "run-sample")
+STEPS = (
+    "load", "generate", "build", "spark-build", "analyze", "report", "run-sample",
+    "theme-fit", "theme-fit-gensim", "theme-sweep",
+)  # fmt: skip
 LOAD_KIND = {100_000: "api", 1_000_000: "dump", 10_000_000: "dump"}
 QUESTION_SHARE_OF_POSTS = 0.42  # benchmarks.dump_posts_xml writes about 42% questions
 # Posts of the dump loaded at each size: about 10^6 questions at 10^6; at 10^7 the 10^7 posts
@@ -56,7 +59,11 @@ GOALS: dict[str, tuple[int | None, float, float | None]] = {
     "build": (10_000_000, 90.0, 4 * GIB),
     "analyze": (10_000_000, 40.0, None),
     "report": (None, 10.0, None),
-    "run-sample": (None, 60.0, None),
+    # `make demo` after the install, themes of ptm and of the bundled real dump included.
+    "run-sample": (None, 90.0, None),
+    # One K = 20 fit of a 10^5-question topic; a K = 5..40 sweep of a 5,896-question topic.
+    "theme-fit": (None, 120.0, 2 * GIB),
+    "theme-sweep": (None, 90.0, None),
 }
 VERSIONED_PACKAGES = (
     "duckdb",
@@ -184,6 +191,12 @@ def _step_command(step: str, size: int | None, work: Path) -> tuple[list[str], P
         return _ptmwh("analyze"), db_path, ""
     if step == "report":
         return _ptmwh("report", "--out", str(work / f"report-{size}")), db_path, ""
+    if step.startswith("theme-"):
+        mode = ["sweep"] if step == "theme-sweep" else ["fit", "--library"]
+        library = (
+            [] if step == "theme-sweep" else ["gensim" if step.endswith("gensim") else "tomotopy"]
+        )
+        return [sys.executable, "-m", "benchmarks.theme_fit", *mode, *library], work / "none", ""
     if step == "run-sample":
         sample_db = work / "warehouse-sample.duckdb"
         return (
@@ -426,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
             _remove_warehouse(work / f"warehouse-{size}.duckdb")
     if "run-sample" in args.steps:
         results.append(run_step("run-sample", None, work))
+    # The theme fits of a 10^5-question topic (tomotopy, the warehouse's code, beside gensim) and
+    # a K sweep over a topic of the paper's size: the last output line holds the figures.
+    for step in ("theme-fit", "theme-fit-gensim", "theme-sweep"):
+        if step in args.steps:
+            results.append(run_step(step, None, work))
     path = write_results(results, machine, started_at)
     print()
     print(format_table(results))

@@ -181,8 +181,13 @@ def add_topic(
     return topic
 
 
+THEME_SEEDS = ("theme_models.csv", "theme_labels.csv")
+"""Seeds keyed by topic that define its themes (docs/themes.md): a removed topic leaves none."""
+
+
 def remove_topic(name: str, seeds_dir: Path | None = None) -> dict[str, int]:
-    """Remove a topic's rows from `topics.csv` and `topic_tags.csv` (other rows stay byte for byte).
+    """Remove a topic's rows from `topics.csv`, `topic_tags.csv` and the theme seeds (other rows
+    stay byte for byte).
 
     Returns:
         Rows removed per seed file name.
@@ -197,7 +202,9 @@ def remove_topic(name: str, seeds_dir: Path | None = None) -> dict[str, int]:
             f"unknown topic {name!r}; known: {', '.join(topics)} (list them with `ptmwh topics`)"
         )
     return {
-        seed: remove_rows(seeds / seed, "topic", name) for seed in ("topics.csv", "topic_tags.csv")
+        seed: remove_rows(seeds / seed, "topic", name)
+        for seed in ("topics.csv", "topic_tags.csv", *THEME_SEEDS)
+        if (seeds / seed).exists()
     }
 
 

@@ -63,6 +63,10 @@ OTHER_TAGS = ["python", "lager", "misc"]
 
 def _write_seeds(project: Path) -> None:
     seeds = project / "seeds"
+    # No theme models: these topics are about baselines and keys (themes: test_theme_marts.py).
+    (seeds / "theme_models.csv").write_text(
+        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams\n"
+    )
     with (seeds / "topics.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(

@@ -160,7 +160,7 @@ def test_popularity_and_difficulty_equal_plain_python(themed) -> None:
                 "mean_view_count_ci_high",
             ): _mean_interval([row["view_count"] for row in rows], True),
             ("mean_score", "mean_score_ci_low", "mean_score_ci_high"): _mean_interval(
-                [row["score"] for row in rows]
+                [row["score"] for row in rows], False
             ),
             "unanswered_rate": unanswered / n,
             ("unanswered_rate_ci_low", "unanswered_rate_ci_high"): _wilson(unanswered, n),

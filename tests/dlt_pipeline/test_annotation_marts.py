@@ -25,6 +25,7 @@ DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DBT = Path(sys.executable).parent / "dbt"
 SELECTION = [
     "path:models/staging/annotations",
+    "int_annotated_question_codes",
     "path:models/marts/annotations",
     "path:seeds/taxonomy",
     "assert_one_phase_per_annotated_question",

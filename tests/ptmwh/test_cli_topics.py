@@ -324,3 +324,19 @@ def test_topic_remove_refuses_an_unknown_topic(seeds, capsys):
     assert err.count("\n") == 1
     assert err.startswith("ptmwh topic: error: unknown topic 'brewing'; known: ptm, bigdata")
     assert {name: (seeds / name).read_bytes() for name in SEED_FILES} == original
+
+
+def test_topic_remove_takes_out_the_topics_theme_model_and_labels(seeds, capsys):
+    for name in ("theme_models.csv", "theme_labels.csv"):
+        shutil.copy(ROOT / "dbt_project" / "seeds" / name, seeds / name)
+    original = (seeds / "theme_models.csv").read_text()
+    assert cli.main([*_add("--site", "beer")]) == 0
+    with (seeds / "theme_models.csv").open("a", encoding="utf-8") as models:
+        models.write("brewing,5,1,2,0.9,100,false\n")
+    with (seeds / "theme_labels.csv").open("a", encoding="utf-8") as labels:
+        labels.write("brewing,abc,1,Hops,\n")
+    assert cli.main(["topic", "remove", "brewing"]) == 0
+    out = capsys.readouterr().out
+    assert "1 from theme_models.csv, 1 from theme_labels.csv" in out
+    assert (seeds / "theme_models.csv").read_text() == original
+    assert "brewing" not in (seeds / "theme_labels.csv").read_text()

@@ -177,7 +177,7 @@ def test_rank_correlations_and_taxonomy_agreement_appear_when_the_analysis_wrote
     html, md = _render(fixture_db, tmp_path / "b")
     section = _md_section(md, "ptm")
     assert (
-        "Kendall's τ between the 3 themes' ranks by mean view count and by questions without an "
+        "Kendall's τ between the 3 themes' ranks by mean views and by questions without an "
         "accepted answer: τ = -0.333, 95% CI [-1.000, 0.800], p = 0.602"
     ) in section
     assert (

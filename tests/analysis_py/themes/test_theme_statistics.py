@@ -13,6 +13,7 @@ from scipy.stats import kendalltau
 from analysis_py.theme_statistics import (
     ThemeQuestions,
     analyze_themes,
+    kendall_tau_b_columns,
     normalized_mutual_information,
     rank_correlations,
 )
@@ -64,3 +65,13 @@ def test_a_warehouse_without_theme_marts_is_said_so(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     duckdb.connect(str(db)).close()
     assert "no theme marts" in analyze_themes(db, n_bootstrap=10)
+
+
+def test_the_bootstraps_tau_b_equals_scipys_with_ties_and_missing_values() -> None:
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 4, (9, 50)).astype(float)
+    y = rng.integers(0, 4, (9, 50)).astype(float)
+    x[2, :10] = np.nan
+    y[5, 20:25] = np.nan
+    expected = [kendalltau(x[:, b], y[:, b], nan_policy="omit").statistic for b in range(50)]
+    assert kendall_tau_b_columns(x, y) == pytest.approx(expected, nan_ok=True)
