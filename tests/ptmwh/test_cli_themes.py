@@ -118,6 +118,9 @@ def test_themes_takes_no_lock(warehouse, capsys):
 
 
 def test_a_topic_without_a_theme_model_gets_one_line_with_the_fix(warehouse, seeds, capsys):
+    (seeds / "theme_models.csv").write_text(
+        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams\nptm,3,1,5,0.5,100,false\n"
+    )
     assert cli.main(["themes", "--topic", "concurrency"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("ptmwh themes: error: topic concurrency has")
