@@ -31,6 +31,15 @@ pytestmark = pytest.mark.slow
 N_THEMES = 5
 Z = norm.ppf(0.975)
 MODEL_ROW = "ptm,{n},{seed},2,0.9,150,false\n"
+THEME_MARTS_AND_UPSTREAM = (
+    "+rpt_theme_popularity_difficulty",
+    "+rpt_theme_trends",
+    "+rpt_stale_theme_labels",
+    "+rpt_theme_model_selection",
+    "+rpt_theme_taxonomy_crosstab",
+    "+fct_topic_questions",
+)
+"""The theme marts and every node they read (the rest of the project is other tests' business)."""
 
 
 def _write_theme_models(project: Path, seed: int) -> None:
@@ -45,7 +54,7 @@ def _build(project: Path, db_path: Path, work: Path, *select: str) -> None:
     result = invoke_dbt(
         [
             "build",
-            *(["--select", *select] if select else []),
+            *(["--select", *select, "--indirect-selection", "cautious"] if select else []),
             "--project-dir",
             str(project),
             "--profiles-dir",
@@ -74,7 +83,7 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuiltWarehouse, Pa
         question["title"] = text.title
     db_path = work / "warehouse.duckdb"
     write_raw_tables(db_path, **rows.tables())
-    _build(project, db_path, work)
+    _build(project, db_path, work, *THEME_MARTS_AND_UPSTREAM)
     return BuiltWarehouse(db_path=db_path, work_dir=work, rows=rows), project
 
 
@@ -215,6 +224,7 @@ def test_trends_equal_plain_python(themed) -> None:
 
 
 THEME_NODES = ("theme_models+", "theme_labels+")
+"""A rebuild of the theme nodes alone (what a new label or new settings change)."""
 
 
 def _selected_fit(warehouse: BuiltWarehouse) -> dict:
