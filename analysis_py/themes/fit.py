@@ -78,29 +78,52 @@ def filter_vocabulary(
     return Vocabulary(kept=tuple(kept), documents=tuple(filtered), n_terms=len(vocabulary))
 
 
+COHERENCE_DOCUMENTS = 20_000
+"""At most this many of the corpus's documents, evenly spaced, are the reference corpus of the
+coherence measures: their cost grows with the corpus while their estimate settles long before
+10^5 questions (docs/themes.md, "Choosing K")."""
+
+
+def theme_coherences(
+    documents: Sequence[Sequence[str]], top_terms: Sequence[Sequence[str]]
+) -> tuple[list[float], list[float]]:
+    """Each theme's C_v and NPMI coherence (tomotopy.coherence) over its top terms, against the
+    corpus (or an evenly spaced sample of COHERENCE_DOCUMENTS of its documents)."""
+    step = max(1, -(-len(documents) // COHERENCE_DOCUMENTS))
+    corpus = tp.utils.Corpus()
+    for document in documents[::step]:
+        corpus.add_doc(list(document))
+    targets = sorted({term for terms in top_terms for term in terms})
+    scores = []
+    for measure in ("c_v", "c_npmi"):
+        coherence = Coherence(corpus, coherence=measure, top_n=TOP_TERMS, targets=targets)
+        scores.append([float(coherence.get_score(words=list(terms))) for terms in top_terms])
+    return scores[0], scores[1]
+
+
 def fit_themes(vocabulary: Vocabulary, n_themes: int, settings: ThemeSettings) -> ThemeFit:
     """One LDA fit of `n_themes` themes, deterministic for `settings.seed` (one worker)."""
     model = tp.LDAModel(k=n_themes, seed=settings.seed)
     for document in vocabulary.documents:
         model.add_doc(list(document))
     model.train(settings.iterations, workers=1, parallel=tp.ParallelScheme.NONE)
-    cv = Coherence(model, coherence="c_v", top_n=TOP_TERMS)
-    npmi = Coherence(model, coherence="c_npmi", top_n=TOP_TERMS)
+    words = [model.get_topic_words(k, top_n=TOP_TERMS) for k in range(n_themes)]
+    cv, npmi = theme_coherences(
+        vocabulary.documents, [[term for term, _ in theme] for theme in words]
+    )
     themes = tuple(
         ThemeTerms(
             theme=k + 1,
-            coherence_npmi=float(npmi.get_score(topic_id=k)),
-            terms=tuple(
-                (term, float(weight)) for term, weight in model.get_topic_words(k, top_n=TOP_TERMS)
-            ),
+            coherence_npmi=npmi[k],
+            terms=tuple((term, float(weight)) for term, weight in words[k]),
         )
         for k in range(n_themes)
     )
     weights = np.array([document.get_topic_dist() for document in model.docs], dtype=np.float64)
     return ThemeFit(
         n_themes=n_themes,
-        coherence_cv=float(cv.get_score()),
-        coherence_npmi=float(np.mean([theme.coherence_npmi for theme in themes])),
+        coherence_cv=float(np.mean(cv)),
+        coherence_npmi=float(np.mean(npmi)),
         log_likelihood_per_word=float(model.ll_per_word),
         themes=themes,
         weights=weights.reshape(len(vocabulary.documents), n_themes),

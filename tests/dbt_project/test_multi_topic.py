@@ -65,7 +65,7 @@ def _write_seeds(project: Path) -> None:
     seeds = project / "seeds"
     # No theme models: these topics are about baselines and keys (themes: test_theme_marts.py).
     (seeds / "theme_models.csv").write_text(
-        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams\n"
+        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams,max_questions\n"
     )
     with (seeds / "topics.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)

@@ -119,14 +119,14 @@ def test_themes_takes_no_lock(warehouse, capsys):
 
 def test_a_topic_without_a_theme_model_gets_one_line_with_the_fix(warehouse, seeds, capsys):
     (seeds / "theme_models.csv").write_text(
-        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams\nptm,3,1,5,0.5,100,false\n"
+        "topic,n_themes,seed,min_df,max_df_share,iterations,bigrams,max_questions\nptm,3,1,5,0.5,100,false,20000\n"
     )
     assert cli.main(["themes", "--topic", "concurrency"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("ptmwh themes: error: topic concurrency has")
     assert "add a row to dbt_project/seeds/theme_models.csv" in err and "`ptmwh build`" in err
     with (seeds / "theme_models.csv").open("a", encoding="utf-8") as handle:
-        handle.write("concurrency,5,1,5,0.5,100,false\n")
+        handle.write("concurrency,5,1,5,0.5,100,false,20000\n")
     assert cli.main(["themes", "--topic", "concurrency"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "has a row in dbt_project/seeds/theme_models.csv" in err

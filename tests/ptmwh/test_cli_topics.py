@@ -332,7 +332,7 @@ def test_topic_remove_takes_out_the_topics_theme_model_and_labels(seeds, capsys)
     original = (seeds / "theme_models.csv").read_text()
     assert cli.main([*_add("--site", "beer")]) == 0
     with (seeds / "theme_models.csv").open("a", encoding="utf-8") as models:
-        models.write("brewing,5,1,2,0.9,100,false\n")
+        models.write("brewing,5,1,2,0.9,100,false,20000\n")
     with (seeds / "theme_labels.csv").open("a", encoding="utf-8") as labels:
         labels.write("brewing,abc,1,Hops,\n")
     assert cli.main(["topic", "remove", "brewing"]) == 0

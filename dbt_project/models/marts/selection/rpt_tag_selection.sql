@@ -383,23 +383,43 @@ dump_windows as (
 
 ),
 
-{# Questions are read from the staging view again, not the `questions` CTE (read once only). #}
+{#
+    Only the candidates' tags are counted: their tag rows are probed by tag first, so the
+    window's questions are looked up by key instead of joining every tag row of the window.
+    Questions are read from the staging view again, not the `questions` CTE (read once only).
+#}
+candidate_tags as (
+
+    select distinct
+        dump_windows.topic,
+        dump_windows.site,
+        dump_windows.window_start_at,
+        dump_windows.window_end_exclusive_at,
+        candidates.tag
+
+    from dump_windows
+    inner join candidates
+        on dump_windows.topic = candidates.topic
+
+),
+
 dump_window_counts as (
 
     select
-        dump_windows.topic,
-        question_tags.tag,
-        count(distinct question_tags.question_id) as n_questions
+        candidate_tags.topic,
+        candidate_tags.tag,
+        count(*) as n_questions
 
-    from dump_windows
-    inner join {{ ref('stg_stackexchange__questions') }} as window_questions
-        on
-            dump_windows.site = window_questions.site
-            and {{ in_topic_window('window_questions.created_at', 'dump_windows') }}
+    from candidate_tags
     inner join question_tags
         on
-            window_questions.site = question_tags.site
-            and window_questions.question_id = question_tags.question_id
+            candidate_tags.site = question_tags.site
+            and candidate_tags.tag = question_tags.tag
+    inner join {{ ref('stg_stackexchange__questions') }} as window_questions
+        on
+            question_tags.site = window_questions.site
+            and question_tags.question_id = window_questions.question_id
+    where {{ in_topic_window('window_questions.created_at', 'candidate_tags') }}
     group by 1, 2
 
 ),
