@@ -384,17 +384,25 @@ dump_windows as (
 ),
 
 {#
-    Only the candidates' tags are counted: their tag rows are probed by tag first, so the
-    window's questions are looked up by key instead of joining every tag row of the window.
+    Only the candidates' tags are counted, once per site and window whatever the number of its
+    topics: their tag rows are picked by tag first, then their questions looked up by key.
     Questions are read from the staging view again, not the `questions` CTE (read once only).
 #}
-candidate_tags as (
+dump_window_spans as (
 
     select distinct
-        dump_windows.topic,
+        site,
+        window_start_at,
+        window_end_exclusive_at
+
+    from dump_windows
+
+),
+
+candidate_tag_names as (
+
+    select distinct
         dump_windows.site,
-        dump_windows.window_start_at,
-        dump_windows.window_end_exclusive_at,
         candidates.tag
 
     from dump_windows
@@ -403,24 +411,57 @@ candidate_tags as (
 
 ),
 
+candidate_tag_rows as (
+
+    select
+        question_tags.site,
+        question_tags.question_id,
+        question_tags.tag
+
+    from question_tags
+    inner join candidate_tag_names
+        on
+            question_tags.site = candidate_tag_names.site
+            and question_tags.tag = candidate_tag_names.tag
+
+),
+
+window_candidate_counts as (
+
+    select
+        dump_window_spans.site,
+        dump_window_spans.window_start_at,
+        dump_window_spans.window_end_exclusive_at,
+        candidate_tag_rows.tag,
+        count(*) as n_questions
+
+    from candidate_tag_rows
+    inner join {{ ref('stg_stackexchange__questions') }} as window_questions
+        on
+            candidate_tag_rows.site = window_questions.site
+            and candidate_tag_rows.question_id = window_questions.question_id
+    inner join dump_window_spans
+        on
+            window_questions.site = dump_window_spans.site
+            and {{ in_topic_window('window_questions.created_at', 'dump_window_spans') }}
+    group by 1, 2, 3, 4
+
+),
+
 dump_window_counts as (
 
     select
-        candidate_tags.topic,
-        candidate_tags.tag,
-        count(*) as n_questions
+        dump_windows.topic,
+        window_candidate_counts.tag,
+        window_candidate_counts.n_questions
 
-    from candidate_tags
-    inner join question_tags
+    from dump_windows
+    inner join window_candidate_counts
         on
-            candidate_tags.site = question_tags.site
-            and candidate_tags.tag = question_tags.tag
-    inner join {{ ref('stg_stackexchange__questions') }} as window_questions
-        on
-            question_tags.site = window_questions.site
-            and question_tags.question_id = window_questions.question_id
-    where {{ in_topic_window('window_questions.created_at', 'candidate_tags') }}
-    group by 1, 2
+            dump_windows.site = window_candidate_counts.site
+            and dump_windows.window_start_at = window_candidate_counts.window_start_at
+            and dump_windows.window_end_exclusive_at
+            = window_candidate_counts.window_end_exclusive_at
 
 ),
 
