@@ -47,21 +47,30 @@ class ThemeQuestions:
     response_minutes: np.ndarray
 
 
-def theme_measure(questions: ThemeQuestions, measure: str) -> float:
-    """One theme's popularity or difficulty measure, as rpt_theme_popularity_difficulty's."""
-    if measure == "mean_view_count":
-        return float(np.mean(questions.view_count))
-    if measure == "mean_score":
-        return float(np.mean(questions.score))
-    if measure == "no_accepted_answer_rate":
-        return float(np.mean(~questions.has_accepted_answer))
-    minutes = questions.response_minutes[~np.isnan(questions.response_minutes)]
-    return float(np.median(minutes)) if len(minutes) else float("nan")
-
-
 MEASURES = ("mean_view_count", "mean_score", "no_accepted_answer_rate", "median_response_minutes")
 _CHUNK = 200
 """Bootstrap replicates drawn at once per theme (bounds the index matrix's memory)."""
+
+
+def _measures(questions: ThemeQuestions, index: np.ndarray) -> dict[str, np.ndarray]:
+    """Each measure, as rpt_theme_popularity_difficulty defines it, over each row of `index`
+    (a sample of the theme's questions by position): one value per row."""
+    minutes = questions.response_minutes[index]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a sample without any answer
+        median_minutes = np.nanmedian(minutes, axis=1)
+    return {
+        "mean_view_count": questions.view_count[index].mean(axis=1),
+        "mean_score": questions.score[index].mean(axis=1),
+        "no_accepted_answer_rate": (~questions.has_accepted_answer[index]).mean(axis=1),
+        "median_response_minutes": median_minutes,
+    }
+
+
+def theme_measure(questions: ThemeQuestions, measure: str) -> float:
+    """One theme's popularity or difficulty measure over all its questions."""
+    everyone = np.arange(len(questions.view_count))[np.newaxis, :]
+    return float(_measures(questions, everyone)[measure][0])
 
 
 def _replicate_measures(
@@ -70,19 +79,11 @@ def _replicate_measures(
     """Each measure of the theme over `n_bootstrap` resamples of its questions (with
     replacement, the theme's size kept), one array of replicates per measure."""
     n = len(questions.view_count)
-    replicates: dict[str, list[np.ndarray]] = {measure: [] for measure in MEASURES}
-    for start in range(0, n_bootstrap, _CHUNK):
-        index = rng.integers(0, n, (min(_CHUNK, n_bootstrap - start), n))
-        replicates["mean_view_count"].append(questions.view_count[index].mean(axis=1))
-        replicates["mean_score"].append(questions.score[index].mean(axis=1))
-        replicates["no_accepted_answer_rate"].append(
-            (~questions.has_accepted_answer[index]).mean(1)
-        )
-        minutes = questions.response_minutes[index]
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # a resample without any answer
-            replicates["median_response_minutes"].append(np.nanmedian(minutes, axis=1))
-    return {measure: np.concatenate(values) for measure, values in replicates.items()}
+    chunks = [
+        _measures(questions, rng.integers(0, n, (min(_CHUNK, n_bootstrap - start), n)))
+        for start in range(0, n_bootstrap, _CHUNK)
+    ]
+    return {measure: np.concatenate([chunk[measure] for chunk in chunks]) for measure in MEASURES}
 
 
 def _tau(x: list[float] | np.ndarray, y: list[float] | np.ndarray) -> tuple[float, float]:

@@ -104,7 +104,11 @@ def _fit_rows(
     tokens = [question_tokens(d["title"], d["body"], bigrams=settings.bigrams) for d in documents]
     vocabulary = filter_vocabulary(tokens, settings.min_df, settings.max_df_share)
     if len(vocabulary.documents) < max(settings.theme_counts):
-        log.warning("topic %s: %d questions with terms, too few to fit", topic, len(tokens))
+        log.warning(
+            "topic %s: %d questions with terms, too few to fit",
+            topic,
+            len(vocabulary.documents),
+        )
         return []
     fits = [fit_themes(vocabulary, k, settings) for k in settings.theme_counts]
     selected = best_fit(fits)
