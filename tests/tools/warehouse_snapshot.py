@@ -1,0 +1,106 @@
+"""Save every mart and `analysis.*` table of a warehouse, and compare a warehouse with a save.
+
+A refactor must not change a result (docs/CONTRIBUTING.md): build the demo warehouse before the
+change and `save` it, build it again after and `compare`. Rows are compared as sorted sets of
+values; the columns that record when something ran (load and fit times, run ids) are left out,
+and floating-point values are rounded to 8 decimals, since two builds of the same data differ
+only there (a parallel sum's last bits depend on the order its threads finish).
+
+    python -m tests.tools.warehouse_snapshot save data/warehouse.duckdb /tmp/before
+    python -m tests.tools.warehouse_snapshot compare data/warehouse.duckdb /tmp/before
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+SCHEMAS = ("marts", "analysis")
+VOLATILE = ("_at", "_run_id", "run_id", "_load_id", "duration_seconds", "elapsed_seconds")
+"""Column name endings that say when or how long something ran, not what it found."""
+
+
+def _tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return connection.sql(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema in {SCHEMAS} and table_type = 'BASE TABLE' or "
+        f"table_schema in {SCHEMAS} and table_type = 'VIEW' order by 1, 2"
+    ).fetchall()
+
+
+def _stable_columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    """The table's columns that say what was found, as select expressions (floats rounded)."""
+    rows = connection.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    return [
+        f'round("{name}", 8) as "{name}"' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
+        for name, kind in rows
+        if not name.endswith(VOLATILE)
+    ]
+
+
+def save(warehouse: Path, folder: Path) -> int:
+    """Write each table's stable columns, sorted, to `folder/<schema>.<table>.parquet`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    tables = _tables(connection)
+    for schema, table in tables:
+        columns = ", ".join(_stable_columns(connection, schema, table))
+        target = folder / f"{schema}.{table}.parquet"
+        connection.sql(
+            f'copy (select {columns} from "{schema}"."{table}" order by all) '
+            f"to '{target}' (format parquet)"
+        )
+    return len(tables)
+
+
+def compare(warehouse: Path, folder: Path) -> list[str]:
+    """The differences between `warehouse` and a save: missing tables, changed rows."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    now = {f"{schema}.{table}" for schema, table in _tables(connection)}
+    saved = {path.name.removesuffix(".parquet") for path in folder.glob("*.parquet")}
+    problems = [f"{name}: in the save, not in the warehouse" for name in sorted(saved - now)]
+    problems += [f"{name}: in the warehouse, not in the save" for name in sorted(now - saved)]
+    for name in sorted(now & saved):
+        schema, table = name.split(".", 1)
+        columns = _stable_columns(connection, schema, table)
+        path = folder / f"{name}.parquet"
+        current = f'select {", ".join(columns)} from "{schema}"."{table}"'
+        before = connection.sql(f"select * from '{path}'").columns
+        if before != connection.sql(current).columns:
+            problems.append(f"{name}: columns {before} became {connection.sql(current).columns}")
+            continue
+        for label, query in (
+            ("only before", f"select * from '{path}' except all {current}"),
+            ("only after", f"{current} except all select * from '{path}'"),
+        ):
+            (count,) = connection.sql(f"select count(*) from ({query})").fetchone()  # type: ignore[misc]
+            if count:
+                problems.append(f"{name}: {count} rows {label}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("save", "compare"))
+    parser.add_argument("warehouse", type=Path)
+    parser.add_argument("folder", type=Path)
+    args = parser.parse_args(argv)
+    if args.action == "save":
+        print(f"saved {save(args.warehouse, args.folder)} tables to {args.folder}")
+        return 0
+    problems = compare(args.warehouse, args.folder)
+    for problem in problems:
+        print(problem)
+    print("equal" if not problems else f"{len(problems)} differences")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
