@@ -7,8 +7,10 @@ processes parse at once with `helpers.iter_post_batches`:
 - a plain file into one byte range per worker, each read by its worker from the file
   (`iter_range_batches`);
 - a single stream (the `Posts.xml` that 7-Zip decodes out of a `.7z`) into line-complete chunks
-  in the order it is read: this process reads the stream and hands each chunk to whichever worker
-  is free (`iter_stream_batches`), so the decoder and the parsers run at once.
+  in the order it is read: a thread of this process reads the stream straight into slots of one
+  shared-memory buffer and tells whichever worker is free which slot holds the next chunk
+  (`iter_stream_batches`), so the decoder and the parsers run at once and the bytes cross into a
+  worker without being pickled or piped a second time.
 
 The parent receives their Arrow batches and merges their counters (posts seen, kept, skipped, the
 largest ids per type, the newest date), so every batch it yields carries counters of the whole
@@ -30,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from multiprocessing import shared_memory
 from pathlib import Path
 from typing import IO, Any
 
@@ -110,7 +113,7 @@ class _Parse:
 
 @dataclass(frozen=True)
 class _Job:
-    """One worker's piece: a byte range of `path`, or (`path` None) the chunks of `inputs`."""
+    """One worker's piece: a byte range of `path`, or (`path` None) chunks of a stream."""
 
     index: int
     parse: _Parse
@@ -120,12 +123,14 @@ class _Job:
     size: int = 0
 
 
-def _parse_piece(job: _Job, results: Any, inputs: Any = None) -> None:
+def _parse_piece(job: _Job, results: Any, inputs: _StreamInputs | None = None) -> None:
     """Worker: parse one piece and send ("chunk" | "batch" | "failed" | "done", index, ...)."""
     try:
-        if job.path is None:
-            _parse_stream(job, _ChunkReader(inputs), results)
+        if inputs is not None:
+            with _ChunkReader(inputs) as reader:
+                _parse_stream(job, reader, results)
         else:
+            assert job.path is not None
             with job.path.open("rb") as file:
                 _parse_stream(job, _RangeReader(file, job.start, job.end, job.size), results)
     except Exception as exc:  # noqa: BLE001 - any failure means: parse in one process instead
@@ -151,32 +156,57 @@ def _parse_stream(job: _Job, reader: _RangeReader | _ChunkReader, results: Any) 
         results.put(("batch", job.index, batch))
 
 
+@dataclass(frozen=True)
+class _StreamInputs:
+    """Where the workers find a stream's chunks (picklable: it crosses into each worker).
+
+    `chunks` carries (sequence number, slot, length) per line-complete chunk, then one
+    ("end", last sequence number, 0) per worker; the chunk's bytes are in slot `slot` of the
+    shared-memory buffer `buffer_name` (slots of `slot_bytes` each). A worker copies them out and
+    puts the slot's number on `free`, so the reader can fill it again.
+    """
+
+    chunks: Any
+    free: Any
+    buffer_name: str
+    slot_bytes: int
+
+
 class _ChunkReader:
     """The chunks one worker takes from the shared input queue, as a well-formed document.
 
-    Each message is (sequence number, line-complete bytes), or ("end", last sequence number) once
-    the stream has ended. Chunk 0 holds the XML declaration and `<posts>`, the last one
-    `</posts>`; a worker that did not get them reads them added around its chunks, so expat
-    parses each worker's chunks on its own.
+    Chunk 0 holds the XML declaration and `<posts>`, the last one `</posts>`; a worker that did
+    not get them reads them added around its chunks, so expat parses each worker's chunks on its
+    own.
     """
 
-    def __init__(self, inputs: Any) -> None:
+    def __init__(self, inputs: _StreamInputs) -> None:
         self._inputs = inputs
+        self._buffer = shared_memory.SharedMemory(name=inputs.buffer_name)
         self._started = False
         self._newest = -1
         self._ended = False
         self.count = 0
 
+    def __enter__(self) -> _ChunkReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._buffer.close()
+
     def read(self, size: int = -1) -> bytes:
         if self._ended:
             return b""
-        number, data = self._inputs.get()
+        number, slot, length = self._inputs.chunks.get()
         head = b"" if self._started else b"<posts>"
         if number == "end":
             self._ended = True
             return (head if self._newest < 0 else b"") + (
-                b"" if self._newest == data else b"</posts>"
+                b"" if self._newest == slot else b"</posts>"
             )
+        start = slot * self._inputs.slot_bytes
+        data = bytes(self._buffer.buf[start : start + length])
+        self._inputs.free.put(slot)
         if number == 0:
             head = b""
         self._started = True
@@ -273,8 +303,13 @@ def iter_stream_batches(
     parse = _Parse(tuple(windows), site, collected_at, include_bodies, batch_rows, chunk_bytes)
     jobs = [_Job(index, parse) for index in range(workers)]
     context = multiprocessing.get_context("spawn")
-    inputs = context.Queue(maxsize=_QUEUE_PER_WORKER * workers)
-    feeder = _Feeder(stream, inputs, workers, chunk_bytes)
+    slots = _QUEUE_PER_WORKER * workers + 1  # every queued chunk, plus the one being filled
+    slot_bytes = 2 * chunk_bytes  # a chunk, plus the part-line carried over from the one before
+    buffer = shared_memory.SharedMemory(create=True, size=slots * slot_bytes)
+    inputs = _StreamInputs(context.Queue(), context.Queue(), buffer.name, slot_bytes)
+    for slot in range(slots):
+        inputs.free.put(slot)
+    feeder = _Feeder(stream, inputs, buffer, workers, chunk_bytes)
     progress = None
     if on_chunk is not None:
         report = on_chunk
@@ -286,16 +321,32 @@ def iter_stream_batches(
         yield from _run_workers(jobs, inputs, progress, feeder)
     finally:
         feeder.stop()
-        inputs.cancel_join_thread()  # chunks no worker will take are dropped, not waited on
-        inputs.close()
+        for channel in (inputs.chunks, inputs.free):
+            channel.cancel_join_thread()  # messages no process will take are dropped
+            channel.close()
+        buffer.close()
+        buffer.unlink()
 
 
 class _Feeder:
-    """A thread that cuts the stream into line-complete chunks on the workers' input queue."""
+    """A thread that reads the stream into free slots, each ending at the end of a line.
 
-    def __init__(self, stream: DumpStream, inputs: Any, workers: int, chunk_bytes: int) -> None:
+    The bytes after a slot's last newline (the start of a row) are copied to the start of the
+    next slot before it is filled. A row longer than a chunk fails the parse (`RangesFailed`):
+    the one-process parser then reads the file as it is.
+    """
+
+    def __init__(
+        self,
+        stream: DumpStream,
+        inputs: _StreamInputs,
+        buffer: shared_memory.SharedMemory,
+        workers: int,
+        chunk_bytes: int,
+    ) -> None:
         self._stream = stream
         self._inputs = inputs
+        self._view = buffer.buf
         self._workers = workers
         self._chunk_bytes = chunk_bytes
         self._stopping = threading.Event()
@@ -310,34 +361,63 @@ class _Feeder:
         if self._thread.is_alive():
             self._thread.join()
 
-    def _put(self, message: tuple[object, bytes | int]) -> bool:
+    def _free_slot(self) -> int | None:
         while not self._stopping.is_set():
             try:
-                self._inputs.put(message, timeout=_POLL_SECONDS)
-                return True
-            except queue.Full:
+                return self._inputs.free.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
                 continue
-        return False
+        return None
 
     def _feed(self) -> None:
-        reader = self._stream.reader
-        number = -1
         try:
-            while chunk := reader.read(self._chunk_bytes):
-                number += 1
-                if not self._put((number, chunk + reader.readline())):
-                    return
+            self._fill_slots()
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as a failed parse
             self.error = exc
+
+    def _fill_slots(self) -> None:
+        reader = self._stream.reader
+        carry = b""
+        number = -1
+        while (slot := self._free_slot()) is not None:
+            start = slot * self._inputs.slot_bytes
+            end = start + len(carry)
+            self._view[start:end] = carry
+            read = reader.readinto(self._view[end : end + self._chunk_bytes])  # type: ignore[attr-defined]
+            end += read
+            if end == start:
+                break  # the stream has ended on a line's end
+            if read < self._chunk_bytes:
+                cut = end  # the stream has ended: its last line is complete
+            else:
+                cut = _last_line_end(self._view, start, end)
+                if cut == start:
+                    raise ValueError(f"a row is longer than {self._chunk_bytes} bytes")
+            carry = bytes(self._view[cut:end])
+            number += 1
+            self._inputs.chunks.put((number, slot, cut - start))
+        if self._stopping.is_set():
             return
         for _ in range(self._workers):
-            if not self._put(("end", number)):
-                return
+            self._inputs.chunks.put(("end", number, 0))
+
+
+def _last_line_end(view: memoryview, start: int, end: int) -> int:
+    """The offset just after the last newline in `view[start:end]`, or `start` without one."""
+    step = 64 * 1024
+    stop = end
+    while stop > start:
+        window = max(start, stop - step)
+        found = bytes(view[window:stop]).rfind(b"\n")
+        if found >= 0:
+            return window + found + 1
+        stop = window
+    return start
 
 
 def _run_workers(
     jobs: Sequence[_Job],
-    inputs: Any,
+    inputs: _StreamInputs | None,
     on_chunk: Callable[[int, int, int], None] | None,
     feeder: _Feeder | None = None,
 ) -> Iterator[PostBatch]:

@@ -116,6 +116,26 @@ def test_a_corrupt_range_fails_so_the_file_is_parsed_in_one_process(split, tmp_p
         split(path, 2, chunk_bytes=1000)
 
 
+def test_a_stream_whose_last_row_ends_without_a_newline_is_parsed_whole(tmp_path: Path) -> None:
+    rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 30)]
+    path = write_dump(tmp_path / "Posts.xml", rows)
+    path.write_bytes(path.read_bytes().rstrip(b"\r\n"))  # `</posts>` is the last byte
+    batches = _in_chunks(path, 2, chunk_bytes=500)
+    ids = sorted(pa.concat_tables([b.questions for b in batches]).column("question_id").to_pylist())
+    assert ids == list(range(1, 30))
+    assert batches[-1].bytes_read == path.stat().st_size
+
+
+def test_a_row_longer_than_a_chunk_fails_so_the_stream_is_parsed_in_one_process(
+    tmp_path: Path,
+) -> None:
+    rows = [question_row(i, "2020-03-01T00:00:00.000", "&lt;a&gt;") for i in range(1, 30)]
+    path = write_dump(tmp_path / "Posts.xml", rows)
+    row_bytes = max(len(line) for line in path.read_bytes().splitlines())
+    with pytest.raises(RangesFailed, match="longer than"):
+        _in_chunks(path, 2, chunk_bytes=row_bytes // 2)
+
+
 def test_a_load_in_two_workers_equals_a_load_in_one(tmp_path: Path) -> None:
     results = {}
     for workers in (1, 2):
