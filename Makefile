@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# `make test` and `make bench` also build on Spark (README "Running on Spark"): the `spark` extra.
+# `make test` and `make bench` also build on Spark (docs/scale.md, "Running on Spark"): the
+# `spark` extra.
 SPARK_STAMP := $(VENV)/.spark-installed-stamp
 export PTMWH_DB ?= $(CURDIR)/data/warehouse.duckdb
 

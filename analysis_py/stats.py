@@ -278,9 +278,10 @@ def mann_whitney_test(a: ArrayLike, b: ArrayLike) -> MannWhitneyResult:
 class MannWhitneyReference:
     """One large sample b, sorted once, to run many Mann–Whitney tests of samples a against it.
 
-    Testing each of a topic's tags against 4 million answered baseline questions with scipy ranks
-    the pooled sample every time (about 2.5 s each). Here U comes from binary searches in the sorted
-    baseline (O(n_a log n_b)) and the p-value from scipy's normal approximation with tie and
+    Testing each of a topic's tags against millions of answered baseline questions with scipy ranks
+    the pooled sample every time, so the cost grows with the baseline once per tag
+    (benchmarks/README.md). Here U comes from binary searches in the sorted baseline
+    (O(n_a log n_b)) and the p-value from scipy's normal approximation with tie and
     continuity correction (`mannwhitneyu(method="asymptotic")`), in float64 throughout.
     """
 

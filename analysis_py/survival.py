@@ -7,7 +7,7 @@ right-censored at the time their data was collected (`fct_questions.collected_at
 Both statistics work on a `SurvivalTable` (distinct times with their events and questions), built
 with one sort: Kaplan–Meier with `scipy.stats.ecdf`'s estimator and log-log band (tested against
 it), log-rank with `scipy.stats.logrank`'s statistic. scipy's `ecdf` builds a Python list per
-observation, which cost ~20 s per 10^7 baseline questions (benchmarks/README.md); a table also lets
+observation, which dominates at a large site's baseline (benchmarks/README.md); a table also lets
 topics that share a baseline subtract their own questions from one table instead of sorting again.
 """
 

@@ -1,8 +1,9 @@
 """Connections of the dump loader to the warehouse file, with DuckDB's memory capped.
 
-DuckDB's default `memory_limit` is 80% of RAM, and its buffer pool keeps what a merge of 10^7
-posts reads and writes: the load of 10^7 posts peaked at 1.9 GB with it, against its 1.5 GB
-goal (benchmarks/README.md). Under the cap DuckDB evicts written blocks and spills joins to disk.
+DuckDB's default `memory_limit` is 80% of RAM, and its buffer pool keeps what the merge of a
+large dump reads and writes, so without a cap a load's memory grows with the dump beyond the
+loader's memory goal (benchmarks/README.md, "Data dump load"). Under the cap DuckDB evicts written
+blocks and spills joins to disk, so memory stays bounded whatever the dump's size.
 """
 
 from __future__ import annotations

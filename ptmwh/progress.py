@@ -1,6 +1,6 @@
 """Progress of long loads on stderr: one updating line on a terminal, plain lines in a log.
 
-A 14 GB dump used to print a line a second; on a terminal users expect one bar that updates in
+A full dump used to print a line a second; on a terminal users expect one bar that updates in
 place, and in a log a line every few seconds. `rich` draws the bar (no hand-written cursor
 control); both modes take an injectable clock so tests need no sleeps.
 """

@@ -3,7 +3,7 @@
 Three steps, each its own module: the raw tables go to Parquet (`spark_raw`), dbt builds with
 `--target spark` (the profile's session target; the on-run-start hook registers the Parquet files
 as the raw tables), and the Spark-built marts and seeds replace DuckDB's (`spark_marts`), so
-`ptmwh analyze` and `ptmwh report` run unchanged (README "Running on Spark").
+`ptmwh analyze` and `ptmwh report` run unchanged (docs/scale.md, "Running on Spark").
 """
 
 from __future__ import annotations

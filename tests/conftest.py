@@ -2,7 +2,7 @@
 
 The suite is mostly dbt builds, whose time is dbt's single-threaded Python (parse, compile, one
 small DuckDB query per node), and the Spark equality test, whose JVM plans one small job after
-another: two processes keep both cores busy (CONTRIBUTING.md, "Test and lint").
+another: two processes keep both cores busy (docs/CONTRIBUTING.md, "Test and lint").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 {#-
     Aggregates whose spelling or null handling differs between DuckDB and Spark, so both engines
-    give the same values (README "Running on Spark").
+    give the same values (docs/scale.md, "Running on Spark").
 -#}
 
 {#- Some non-null value of `expression` in the group (null when there is none). -#}

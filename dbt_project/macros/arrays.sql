@@ -1,7 +1,8 @@
 {#-
     Arrays (DuckDB lists), one macro per operation the models use, so the same model runs on
-    DuckDB and Spark (README "Running on Spark"). Element positions are 1-based everywhere: Spark's
-    `arr[i]` is 0-based, DuckDB's 1-based, so models never index an array themselves.
+    DuckDB and Spark (docs/scale.md, "Running on Spark"). Element positions are 1-based
+    everywhere: Spark's `arr[i]` is 0-based, DuckDB's 1-based, so models never index an array
+    themselves.
 -#}
 
 {#- Element `position` (1-based) of `array`; null past the end and at position 0. -#}

@@ -1,9 +1,10 @@
 {#-
     on-run-start: make the raw tables readable by the models on engines that do not hold them
-    (README "Running on Spark"). The var `raw_tables` maps `schema.table` to the location of its
-    Parquet files (`ptmwh build --engine spark` exports them from the DuckDB raw schemas); each is
-    registered as an external table, replacing a registration of an earlier build. Empty (the
-    default) does nothing: on DuckDB, and on a cluster whose metastore already holds the raw tables.
+    (docs/scale.md, "Running on Spark"). The var `raw_tables` maps `schema.table` to the location
+    of its Parquet files (`ptmwh build --engine spark` exports them from the DuckDB raw schemas);
+    each is registered as an external table, replacing a registration of an earlier build. Empty
+    (the default) does nothing: on DuckDB, and on a cluster whose metastore already holds the raw
+    tables.
 -#}
 {% macro register_raw_tables() -%}
     {%- set raw_tables = var('raw_tables', {}) -%}

@@ -489,7 +489,8 @@ def _attributes(rows: list[dict[str, str]], names: Sequence[str]) -> dict[str, p
     """The named attributes of every row as Arrow string arrays (null where a row lacks one).
 
     One conversion of the dicts to a struct array, in Arrow's C++, instead of a Python list per
-    attribute: about 2.7 times faster, a few µs per post (benchmarks/README.md).
+    attribute: the per-post cost of the parse is mostly Python, and this takes a share of it out
+    (benchmarks/README.md).
     """
     struct = pa.array(rows, type=pa.struct([(name, pa.string()) for name in names]))
     return {name: struct.field(name) for name in names}

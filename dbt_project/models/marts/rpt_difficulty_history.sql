@@ -2,7 +2,7 @@
     rpt_difficulty's per-question metrics as of each load, from the snapshot of the questions'
     counts: how much a figure drifts as the questions age. Its newest load equals rpt_difficulty
     for groups measured on the full population (a dump); random-sample and exact-count baselines
-    are not replayed (README.md).
+    are not replayed (docs/metrics.md, "rpt_difficulty_history").
 #}
 
 with
