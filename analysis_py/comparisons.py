@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from .bootstrap import (
     DEFAULT_MAX_UNITS,
+    BootstrapSettings,
     Estimate,
     bootstrap_difference,
     bootstrap_estimate,
@@ -62,6 +63,11 @@ class Settings:
     n_bootstrap: int
     computed_at: datetime
 
+    def bootstrap(self, *keys: str) -> BootstrapSettings:
+        """One estimate's bootstrap: the run's replicates, on the estimate's own stream derived
+        from the seed and `keys` (topic, group or tag, metric)."""
+        return BootstrapSettings(self.n_bootstrap, derive_rng(self.seed, *keys))
+
 
 @dataclass(frozen=True)
 class _Reference:
@@ -89,9 +95,7 @@ class _Reference:
     def test(self, answered: NDArray[np.float64], key: str) -> tuple[MannWhitneyResult, Estimate]:
         """The Mann–Whitney test of `answered` and Cliff's δ with its bootstrap interval."""
         delta = self.cliffs_delta.interval(
-            answered,
-            n_bootstrap=self.settings.n_bootstrap,
-            seed=derive_rng(self.settings.seed, self.topic, key, "cliffs_delta"),
+            answered, self.settings.bootstrap(self.topic, key, "cliffs_delta")
         )
         return self.mann_whitney.test(answered), delta
 
@@ -207,19 +211,9 @@ def _group_estimates(
     # The median's order statistics need the answers sorted; the mean's random groups of rows
     # need them in key order (groups.py keeps both).
     median = _Sample(
-        *bootstrap_estimate(
-            group.answered_sorted,
-            "median",
-            n_bootstrap=settings.n_bootstrap,
-            seed=derive_rng(settings.seed, *keys, "median"),
-        )
+        *bootstrap_estimate(group.answered_sorted, "median", settings.bootstrap(*keys, "median"))
     )
-    mean, _ = bootstrap_estimate(
-        answered,
-        "mean",
-        n_bootstrap=settings.n_bootstrap,
-        seed=derive_rng(settings.seed, *keys, "mean"),
-    )
+    mean, _ = bootstrap_estimate(answered, "mean", settings.bootstrap(*keys, "mean"))
     tag = base.get("tag")
     rows.append(
         _estimate_row(
@@ -323,14 +317,7 @@ def _rate_rows(
     if not n1 or not n2:
         return []
     result = proportion_test(k1, n1, k2, n2)
-    phi = phi_with_interval(
-        k1,
-        n1,
-        k2,
-        n2,
-        n_bootstrap=settings.n_bootstrap,
-        seed=derive_rng(settings.seed, shared.get("tag") or "", key, "phi"),
-    )
+    phi = phi_with_interval(k1, n1, k2, n2, settings.bootstrap(shared.get("tag") or "", key, "phi"))
     counts = shared | {"metric": "no_accepted_answer_rate", "n_a": n1, "n_b": n2}
     baseline = _baseline_note(b, "no_accepted_answer_rate")
     tested = counts | {
@@ -524,13 +511,9 @@ def _per_view(group: GroupData, settings: Settings, topic: str, key: str) -> _Sa
     answers, views = group.answer_count[known], group.view_count[known]
     if answers.size == 0 or views.sum() == 0:
         return None
-    replicates = ratio_replicates(
-        answers,
-        views,
-        settings.n_bootstrap,
-        derive_rng(settings.seed, topic, key, "answers_per_view"),
-    )
-    low, high = percentile_interval(replicates[np.isfinite(replicates)], 0.95)
+    bootstrap = settings.bootstrap(topic, key, "answers_per_view")
+    replicates = ratio_replicates(answers, views, bootstrap.n_bootstrap, bootstrap.seed)
+    low, high = percentile_interval(replicates[np.isfinite(replicates)], bootstrap.confidence)
     estimate = Estimate(
         float(answers.sum() / views.sum()), low, high, int(answers.size), "bootstrap"
     )
