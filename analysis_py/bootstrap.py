@@ -93,7 +93,7 @@ class BootstrapSettings:
     confidence: float = 0.95
 
     def with_seed(self, seed: Seed) -> BootstrapSettings:
-        """The same replicates and level, drawn from `seed` (e.g. one estimate's own stream)."""
+        """The same replicates and level, drawn from `seed` (e.g. one Generator for several)."""
         return replace(self, seed=seed)
 
 
