@@ -138,6 +138,7 @@ def draw_annotation_sample(
     sample_id = f"{topic}-{sample_date.isoformat()}"
     if not db_path.exists():
         raise SampleError(f"no warehouse at {db_path}: run `ptmwh load` and `ptmwh build` first")
+    csv_path = out_dir / f"sample-{sample_date.isoformat()}.csv"
     with duckdb.connect(str(db_path)) as con:
         population = _read_population(con, db_path, topic)
         is_random, is_high_score = _draw(np.array([row[4] for row in population]), seed)
@@ -146,24 +147,16 @@ def draw_annotation_sample(
             is_random & is_high_score, "both", np.where(is_random, "random", "high_score")
         )
         chosen = np.flatnonzero(is_random | is_high_score)
-
-        out_dir.mkdir(parents=True, exist_ok=True)
-        csv_path = out_dir / f"sample-{sample_date.isoformat()}.csv"
-        staged_csv = csv_path.with_name(f".{csv_path.name}.tmp")
-        _write_csv(staged_csv, topic, [(*population[i], str(drawn_by[i])) for i in chosen])
-        try:
-            _record_sample(
-                con,
-                sample_id=sample_id,
-                rows=[(population[i][0], str(drawn_by[i])) for i in chosen],
-                seed=seed,
-                population_size=len(population),
-                random_size=random_size,
-                topic=topic,
-            )
-        except BaseException:
-            staged_csv.unlink(missing_ok=True)
-            raise
+        staged_csv = _stage_and_record(
+            con,
+            csv_path,
+            topic,
+            [(*population[i], str(drawn_by[i])) for i in chosen],
+            sample_id=sample_id,
+            seed=seed,
+            population_size=len(population),
+            random_size=random_size,
+        )
     os.replace(staged_csv, csv_path)
     n_overlap = int(np.sum(is_random & is_high_score))
     return SampleResult(
@@ -206,6 +199,45 @@ def _read_population(con: duckdb.DuckDBPyConnection, db_path: Path, topic: str) 
             f"of {db_path}: load and build data for this topic first (`ptmwh load`, `ptmwh build`)"
         )
     return population
+
+
+def _stage_and_record(
+    con: duckdb.DuckDBPyConnection,
+    csv_path: Path,
+    topic: str,
+    rows: list[tuple],
+    *,
+    sample_id: str,
+    seed: int,
+    population_size: int,
+    random_size: int,
+) -> Path:
+    """Write the sample's CSV beside `csv_path`, record the sample, return the staged CSV.
+
+    The caller moves the staged CSV into place after the warehouse has recorded the sample, so
+    the annotators' CSV never names a sample the warehouse does not know; a failed record removes
+    the staged file.
+
+    Args:
+        rows: The sampled questions as (id, link, title, tags, score, body, drawn_by).
+    """
+    csv_path.parent.mkdir(parents=True, exist_ok=True)
+    staged_csv = csv_path.with_name(f".{csv_path.name}.tmp")
+    _write_csv(staged_csv, topic, rows)
+    try:
+        _record_sample(
+            con,
+            sample_id=sample_id,
+            rows=[(row[0], row[-1]) for row in rows],
+            seed=seed,
+            population_size=population_size,
+            random_size=random_size,
+            topic=topic,
+        )
+    except BaseException:
+        staged_csv.unlink(missing_ok=True)
+        raise
+    return staged_csv
 
 
 def _write_csv(path: Path, topic: str, rows: list[tuple]) -> None:

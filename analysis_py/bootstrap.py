@@ -11,13 +11,15 @@ Two statistics are bootstrapped, each with a method whose cost does not grow wit
   `max_units` groups and the groups are resampled (the random-groups method), which keeps the
   variance of the resampled totals while the cost stays O(n + B x max_units).
 
-Every function takes a seed or a seeded `numpy.random.Generator`, so results are reproducible.
+Every function takes a seed or a seeded `numpy.random.Generator` (the interval functions take it
+in a `BootstrapSettings`, with the number of replicates and the level), so results are
+reproducible.
 """
 
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -73,6 +75,29 @@ class BootstrapDifference:
     ci_high: float
     p_value: float
     n_bootstrap: int
+
+
+@dataclass(frozen=True)
+class BootstrapSettings:
+    """How a percentile-bootstrap interval is drawn: the knobs every bootstrap here takes, once.
+
+    Attributes:
+        n_bootstrap: Number of replicates B.
+        seed: Seed or seeded Generator; a Generator given here is drawn from in turn by every
+            bootstrap it is passed to (e.g. the four of `response_time_test`).
+        confidence: Level of the percentile interval, e.g. 0.95.
+    """
+
+    n_bootstrap: int = DEFAULT_N_BOOTSTRAP
+    seed: Seed = DEFAULT_SEED
+    confidence: float = 0.95
+
+    def with_seed(self, seed: Seed) -> BootstrapSettings:
+        """The same replicates and level, drawn from `seed` (e.g. one Generator for several)."""
+        return replace(self, seed=seed)
+
+
+DEFAULT_BOOTSTRAP = BootstrapSettings()
 
 
 def make_rng(seed: Seed) -> np.random.Generator:
@@ -166,12 +191,7 @@ def ratio_replicates(
 
 
 def bootstrap_estimate(
-    values: ArrayLike,
-    statistic: Statistic,
-    *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
-    confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
+    values: ArrayLike, statistic: Statistic, bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP
 ) -> tuple[Estimate, NDArray[np.float64]]:
     """The median or mean of `values` with a percentile-bootstrap interval, and its replicates.
 
@@ -179,6 +199,7 @@ def bootstrap_estimate(
     mean); the replicates are returned too, so a difference of two groups can reuse them.
     """
     array = finite_array(values, "values")
+    n_bootstrap, seed = bootstrap.n_bootstrap, bootstrap.seed
     if statistic == "median":
         point, replicates = np.median(array), median_replicates(array, n_bootstrap, seed)
     elif statistic == "mean":
@@ -186,17 +207,14 @@ def bootstrap_estimate(
         replicates = ratio_replicates(array, np.ones_like(array), n_bootstrap, seed)
     else:
         raise ValueError(f"statistic must be 'median' or 'mean', got {statistic!r}")
-    low, high = percentile_interval(replicates, confidence)
+    low, high = percentile_interval(replicates, bootstrap.confidence)
     return Estimate(float(point), low, high, int(array.size), "bootstrap"), replicates
 
 
 def answers_per_view(
     answer_counts: ArrayLike,
     view_counts: ArrayLike,
-    *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
-    confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
+    bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP,
 ) -> Estimate:
     """The paper's PD: average answers / average views per question, with a bootstrap interval.
 
@@ -212,8 +230,8 @@ def answers_per_view(
         raise ValueError(f"answer_counts has {answers.size} rows but view_counts has {views.size}")
     if views.sum() == 0:
         raise ValueError("view_counts sum to 0: answers per view is undefined")
-    replicates = ratio_replicates(answers, views, n_bootstrap, seed)
-    low, high = percentile_interval(replicates, confidence)
+    replicates = ratio_replicates(answers, views, bootstrap.n_bootstrap, bootstrap.seed)
+    low, high = percentile_interval(replicates, bootstrap.confidence)
     return Estimate(float(answers.sum() / views.sum()), low, high, int(answers.size), "bootstrap")
 
 

@@ -1,22 +1,26 @@
-"""Turn one topic's question groups into rows of `analysis.stat_tests`, `metric_estimates` and
-`survival_curves` (columns as in docs/contracts.md).
+"""Run one topic's RQ2 tests and estimates and gather their rows (columns in docs/contracts.md).
 
-Group a is always the topic and group b the baseline, so positive differences mean "the topic is
-higher". Each bootstrap draws from its own stream derived from (seed, topic, group/tag, metric).
+The tests are those of stats.py, effect_sizes.py and survival.py; their rows are laid out by
+rows.py and their method notes written in methods.py, so this module says which test runs on
+which groups. Group a is always the topic and group b the baseline, so positive differences mean
+"the topic is higher". Each bootstrap draws from its own stream derived from (seed, topic,
+group/tag, metric).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from . import methods
 from .bootstrap import (
     DEFAULT_MAX_UNITS,
+    BootstrapDifference,
+    BootstrapSettings,
     Estimate,
     bootstrap_difference,
     bootstrap_estimate,
@@ -28,19 +32,30 @@ from .effect_sizes import DEFAULT_MAX_UNITS as EFFECT_MAX_UNITS
 from .effect_sizes import CliffsDeltaBootstrap, phi_with_interval
 from .groups import GroupData, subset
 from .marts import TopicData
+from .rows import (
+    ComparisonKey,
+    GroupKey,
+    MetricEstimateRow,
+    StatTestRow,
+    TopicRows,
+    bootstrap_difference_row,
+    chi_square_rows,
+    estimate_row,
+    kaplan_meier_rows,
+    logrank_row,
+    mann_whitney_row,
+    rate_difference_row,
+)
 from .stats import (
     MannWhitneyReference,
     MannWhitneyResult,
-    ProportionTestResult,
     holm_adjust,
     proportion_test,
     wilson_interval,
 )
 from .survival import SurvivalTable, kaplan_meier_table, logrank_table
 
-Row = dict[str, Any]
-
-QUOTED_CHI_SQUARE = "chi_square"
+# The tag tests Holm's adjustment runs over, each across the topic's seed tags: (metric, test).
 TAG_TESTS = (
     ("no_accepted_answer_rate", "chi_square"),
     ("response_minutes", "mann_whitney_u"),
@@ -61,6 +76,11 @@ class Settings:
     seed: int
     n_bootstrap: int
     computed_at: datetime
+
+    def bootstrap(self, *keys: str) -> BootstrapSettings:
+        """One estimate's bootstrap: the run's replicates, on the estimate's own stream derived
+        from the seed and `keys` (topic, group or tag, metric)."""
+        return BootstrapSettings(self.n_bootstrap, derive_rng(self.seed, *keys))
 
 
 @dataclass(frozen=True)
@@ -89,9 +109,7 @@ class _Reference:
     def test(self, answered: NDArray[np.float64], key: str) -> tuple[MannWhitneyResult, Estimate]:
         """The Mann–Whitney test of `answered` and Cliff's δ with its bootstrap interval."""
         delta = self.cliffs_delta.interval(
-            answered,
-            n_bootstrap=self.settings.n_bootstrap,
-            seed=derive_rng(self.settings.seed, self.topic, key, "cliffs_delta"),
+            answered, self.settings.bootstrap(self.topic, key, "cliffs_delta")
         )
         return self.mann_whitney.test(answered), delta
 
@@ -103,8 +121,24 @@ class _Sample:
     estimate: Estimate
     replicates: NDArray[np.float64]
 
+    def minus(self, other: _Sample) -> BootstrapDifference:
+        """This estimate minus `other`'s, with its bootstrap interval and p-value."""
+        return bootstrap_difference(
+            self.estimate.estimate, self.replicates, other.estimate.estimate, other.replicates
+        )
 
-def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
+
+@dataclass(frozen=True)
+class _Samples:
+    """What the comparisons reuse of each group's estimates: group name -> bootstrapped median
+    minutes and answers per view (None when undefined), and the prepared baseline."""
+
+    median: Mapping[str, _Sample | None]
+    answers_per_view: Mapping[str, _Sample | None]
+    reference: _Reference | None
+
+
+def analyze_topic(data: TopicData, settings: Settings) -> TopicRows:
     """Compute every test, estimate and curve for one topic.
 
     Args:
@@ -113,207 +147,157 @@ def analyze_topic(data: TopicData, settings: Settings) -> dict[str, list[Row]]:
         settings: Seed, replicates, timestamps.
 
     Returns:
-        Table name (`stat_tests`, `metric_estimates`, `survival_curves`) -> rows.
+        The topic's rows of `stat_tests`, `metric_estimates` and `survival_curves`.
     """
-    topic, groups, input_rows = data.topic, data.groups, data.n_rows
-    base = {"topic": topic, "computed_at": settings.computed_at}
-    tests: list[Row] = []
-    estimates: list[Row] = []
-    curves: list[Row] = []
+    rows = TopicRows()
     medians: dict[str, _Sample | None] = {}
     per_view: dict[str, _Sample | None] = {}
     survival: dict[str, SurvivalTable] = {}
-    for name, group in groups.items():
-        rows, medians[name] = _group_estimates(base | {"question_group": name}, group, settings)
-        estimates += rows
-        per_view[name] = _per_view(group, settings, topic, name)
+    for name, group in data.groups.items():
+        key = GroupKey(data.topic, settings.computed_at, name)
+        estimates, medians[name] = _group_estimates(key, group, settings)
+        rows.metric_estimates += estimates
+        per_view[name] = _per_view(group, settings, data.topic, name)
         if per_view[name] is not None:
-            estimates.append(
-                _estimate_row(
-                    base, name, None, "answers_per_view", per_view[name].estimate, group.methods
-                )
+            rows.metric_estimates.append(
+                estimate_row(key, "answers_per_view", per_view[name].estimate, group.methods)
             )
         if group.survival is not None:
             survival[name] = group.survival
-            km = kaplan_meier_table(group.survival)
-            estimates += _km_rows(base, name, km, group.methods["response_minutes"])
-            curves += _curve_rows(topic, name, km)
+            km_estimates, curve = kaplan_meier_rows(
+                key, kaplan_meier_table(group.survival), group.methods["response_minutes"]
+            )
+            rows.metric_estimates += km_estimates
+            rows.survival_curves += curve
     # A topic whose tags no loaded question carries has no topic group: nothing to compare.
-    if "baseline" in groups and "topic" in groups:
-        reference = _Reference.of(groups["baseline"], settings, topic)
-        samples = {"median": medians, "answers_per_view": per_view, "reference": reference}
-        tests += _topic_vs_baseline(
-            groups, samples, survival, settings, input_rows, _censoring_note(data)
-        )
-        estimates += _ratio_rows(base, per_view, groups["baseline"].methods)
-        tag_tests, tag_estimates = _tag_rows(
-            base, groups, data.seed_tags, reference, per_view["baseline"], settings, input_rows
-        )
-        tests += tag_tests
-        estimates += tag_estimates
-    for row in tests:
-        row.update(base)
-    return {"stat_tests": tests, "metric_estimates": estimates, "survival_curves": curves}
+    if "baseline" in data.groups and "topic" in data.groups:
+        reference = _Reference.of(data.groups["baseline"], settings, data.topic)
+        rows.extend(_comparisons(data, settings, _Samples(medians, per_view, reference), survival))
+    return rows
 
 
-def _censoring_note(data: TopicData) -> str:
-    """The censoring rule and the topic's collection times, in words, for the log-rank row.
-
-    Stored with the test so that a reader of `analysis.stat_tests` alone knows until when each
-    question was followed.
-    """
-    if data.collected_from is None or data.collected_to is None:
-        period = "no collection time recorded"
-    elif data.collected_from == data.collected_to:
-        period = f"collected at {data.collected_to:%Y-%m-%d %H:%M} UTC"
-    else:
-        period = (
-            f"collected between {data.collected_from:%Y-%m-%d %H:%M} and "
-            f"{data.collected_to:%Y-%m-%d %H:%M} UTC"
-        )
-    return (
-        "a question without an accepted answer is right-censored at its own collected_at (when "
-        "its data was observed: the load's time for API loads, the dump's date for dumps; "
-        f"{period}); no answer accepted after that can be in the data."
+def _comparisons(
+    data: TopicData, settings: Settings, samples: _Samples, survival: Mapping[str, SurvivalTable]
+) -> TopicRows:
+    """The topic's and each seed tag's tests against the baseline, and the PD ratio."""
+    groups = data.groups
+    key = ComparisonKey(data.topic, settings.computed_at, data.n_rows)
+    tests = _topic_vs_baseline(
+        groups,
+        samples,
+        survival,
+        settings,
+        key,
+        methods.censoring_note(data.collected_from, data.collected_to),
     )
+    topic_key = GroupKey(data.topic, settings.computed_at, "topic")
+    estimates = _ratio_rows(topic_key, samples.answers_per_view, groups["baseline"].methods)
+    tag_tests, tag_estimates = _tag_rows(key, groups, data.seed_tags, samples, settings)
+    return TopicRows(tests + tag_tests, estimates + tag_estimates)
 
 
 def _group_estimates(
-    base: Row, group: GroupData, settings: Settings
-) -> tuple[list[Row], _Sample | None]:
+    key: GroupKey, group: GroupData, settings: Settings
+) -> tuple[list[MetricEstimateRow], _Sample | None]:
     """Rate, median and mean response minutes of one group (or one tag's questions).
 
     Returns:
         The estimate rows, and the median with its replicates (None without answered questions).
     """
     k, n = group.no_accepted_answer
-    group_name = base["question_group"]
     rows = []
     if n:
         rows.append(
-            _estimate_row(
-                base,
-                group_name,
-                base.get("tag"),
-                "no_accepted_answer_rate",
-                wilson_interval(k, n),
-                group.methods,
-            )
+            estimate_row(key, "no_accepted_answer_rate", wilson_interval(k, n), group.methods)
         )
     answered = group.answered
     if not answered.size:
         return rows, None
-    keys = (base["topic"], group_name, base.get("tag") or "")
+    streams = (key.topic, key.question_group, key.tag or "")
     # The median's order statistics need the answers sorted; the mean's random groups of rows
     # need them in key order (groups.py keeps both).
     median = _Sample(
-        *bootstrap_estimate(
-            group.answered_sorted,
-            "median",
-            n_bootstrap=settings.n_bootstrap,
-            seed=derive_rng(settings.seed, *keys, "median"),
-        )
+        *bootstrap_estimate(group.answered_sorted, "median", settings.bootstrap(*streams, "median"))
     )
-    mean, _ = bootstrap_estimate(
-        answered,
-        "mean",
-        n_bootstrap=settings.n_bootstrap,
-        seed=derive_rng(settings.seed, *keys, "mean"),
-    )
-    tag = base.get("tag")
-    rows.append(
-        _estimate_row(
-            base, group_name, tag, "median_response_minutes", median.estimate, group.methods
-        )
-    )
-    rows.append(_estimate_row(base, group_name, tag, "mean_response_minutes", mean, group.methods))
+    mean, _ = bootstrap_estimate(answered, "mean", settings.bootstrap(*streams, "mean"))
+    rows.append(estimate_row(key, "median_response_minutes", median.estimate, group.methods))
+    rows.append(estimate_row(key, "mean_response_minutes", mean, group.methods))
     return rows, median
 
 
 def _topic_vs_baseline(
     groups: Mapping[str, GroupData],
-    samples: Mapping[str, Any],
+    samples: _Samples,
     survival: Mapping[str, SurvivalTable],
     settings: Settings,
-    input_rows: int,
+    key: ComparisonKey,
     censoring: str,
-) -> list[Row]:
+) -> list[StatTestRow]:
+    """χ² and rate difference, response-time tests, log-rank and PD difference of the topic."""
     topic, baseline = groups["topic"], groups["baseline"]
-    shared = {"comparison": "topic_vs_baseline", "tag": None, "input_rows": input_rows}
-    rows = _rate_rows(topic, baseline, shared, settings, "topic", yates=True)
-    answered_a, answered_b = topic.answered, baseline.answered
-    notes = _baseline_note(baseline, "response_minutes")
-    if answered_a.size and answered_b.size:
-        mwu, delta = samples["reference"].test(answered_a, "topic")
-        rows.append(
-            _mann_whitney_row(
-                mwu,
-                delta,
-                shared,
-                "Two-sided Mann-Whitney U (U of the topic) over questions with an "
-                "accepted answer, as the paper; effect_size = Cliff's delta (> 0: the topic waits "
-                "longer), labelled by Romano et al. 2006 (0.147/0.33/0.474), with a percentile "
-                f"bootstrap interval ({settings.n_bootstrap} replicates; above "
-                f"{EFFECT_MAX_UNITS} questions a group's random groups are resampled). " + notes,
-            )
-        )
-        median_a, median_b = samples["median"]["topic"], samples["median"]["baseline"]
-        difference = bootstrap_difference(
-            median_a.estimate.estimate,
-            median_a.replicates,
-            median_b.estimate.estimate,
-            median_b.replicates,
-        )
-        rows.append(
-            shared
-            | {
-                "metric": "response_minutes",
-                "test": "bootstrap_difference",
-                "statistic": difference.estimate,
-                "p_value": difference.p_value,
-                "p_value_floor": 1.0 / difference.n_bootstrap,
-                "effect_name": "median_difference_minutes",
-                "effect_size": difference.estimate,
-                "ci_low": difference.ci_low,
-                "ci_high": difference.ci_high,
-                "n_a": mwu.n_a,
-                "n_b": mwu.n_b,
-                "method_notes": "Median minutes to an accepted answer, topic minus baseline "
-                f"({median_a.estimate.estimate:g} - {median_b.estimate.estimate:g}); percentile "
-                f"bootstrap, {difference.n_bootstrap} replicates (exact order-statistic "
-                "resampling of the median, the same replicates as metric_estimates); two-sided "
-                f"bootstrap p-value, which cannot resolve less than 1/{difference.n_bootstrap} "
-                "(p_value_floor). " + notes,
-            }
-        )
+    rows = _rate_tests(topic, baseline, key, settings, "topic", yates=True)
+    if topic.answered.size and baseline.answered.size:
+        rows += _response_time_tests(topic, baseline, samples, key, settings)
     if "topic" in survival and "baseline" in survival:
         logrank = logrank_table(survival["topic"], survival["baseline"])
-        rows.append(
-            shared
-            | {
-                "metric": "response_minutes",
-                "test": "logrank",
-                "statistic": logrank.statistic,
-                "df": logrank.df,
-                "p_value": logrank.p_value,
-                "n_a": topic.n_rows,
-                "n_b": baseline.n_rows,
-                "method_notes": f"Log-rank chi-square (z^2, df 1; z = {logrank.z:.3f}, < 0: the "
-                "topic gets accepted answers later) over all questions; "
-                + censoring
-                + " "
-                + _baseline_note(baseline, "response_minutes"),
-            }
+        notes = methods.LOGRANK.format(
+            z=logrank.z,
+            censoring=censoring,
+            baseline=_baseline_note(baseline, "response_minutes"),
         )
-    per_view = samples["answers_per_view"]
+        rows.append(logrank_row(key, logrank, (topic.n_rows, baseline.n_rows), notes))
+    per_view = samples.answers_per_view
     if per_view.get("topic") is not None and per_view.get("baseline") is not None:
-        rows.append(shared | _per_view_row(per_view["topic"], per_view["baseline"], baseline))
+        rows.append(_per_view_test(key, per_view["topic"], per_view["baseline"], baseline))
     return rows
 
 
-def _rate_rows(
-    a: GroupData, b: GroupData, shared: Row, settings: Settings, key: str, *, yates: bool
-) -> list[Row]:
+def _response_time_tests(
+    topic: GroupData,
+    baseline: GroupData,
+    samples: _Samples,
+    key: ComparisonKey,
+    settings: Settings,
+) -> list[StatTestRow]:
+    """Mann–Whitney U with Cliff's δ, and the bootstrap difference of median minutes."""
+    mwu, delta = samples.reference.test(topic.answered, "topic")
+    notes = _baseline_note(baseline, "response_minutes")
+    mann_whitney = mann_whitney_row(
+        key,
+        mwu,
+        delta,
+        methods.MANN_WHITNEY_TOPIC.format(
+            n_bootstrap=settings.n_bootstrap, max_units=EFFECT_MAX_UNITS, baseline=notes
+        ),
+    )
+    median_a, median_b = samples.median["topic"], samples.median["baseline"]
+    difference = median_a.minus(median_b)
+    median_notes = methods.MEDIAN_DIFFERENCE.format(
+        median_a=median_a.estimate.estimate,
+        median_b=median_b.estimate.estimate,
+        n_bootstrap=difference.n_bootstrap,
+        baseline=notes,
+    )
+    median_difference = bootstrap_difference_row(
+        key,
+        "response_minutes",
+        "median_difference_minutes",
+        difference,
+        (mwu.n_a, mwu.n_b),
+        median_notes,
+    )
+    return [mann_whitney, median_difference]
+
+
+def _rate_tests(
+    a: GroupData,
+    b: GroupData,
+    key: ComparisonKey,
+    settings: Settings,
+    stream: str,
+    *,
+    yates: bool,
+) -> list[StatTestRow]:
     """The χ² test(s) with φ as effect size, and the rate difference with Newcombe's interval.
 
     φ and the difference answer different questions (how strongly group and outcome are
@@ -323,180 +307,95 @@ def _rate_rows(
     if not n1 or not n2:
         return []
     result = proportion_test(k1, n1, k2, n2)
-    phi = phi_with_interval(
-        k1,
-        n1,
-        k2,
-        n2,
-        n_bootstrap=settings.n_bootstrap,
-        seed=derive_rng(settings.seed, shared.get("tag") or "", key, "phi"),
-    )
-    counts = shared | {"metric": "no_accepted_answer_rate", "n_a": n1, "n_b": n2}
+    phi = phi_with_interval(k1, n1, k2, n2, settings.bootstrap(key.tag or "", stream, "phi"))
+    counts = {"k1": k1, "n1": n1, "k2": k2, "n2": n2}
     baseline = _baseline_note(b, "no_accepted_answer_rate")
-    tested = counts | {
-        "df": result.df,
-        "effect_name": "phi",
-        "effect_size": phi.estimate,
-        "ci_low": phi.ci_low,
-        "ci_high": phi.ci_high,
-    }
-    notes = (
-        f"2x2 test of no-accepted-answer counts ({k1}/{n1} vs {k2}/{n2}); effect_size = phi "
-        "(> 0: the topic more often has no accepted answer; |phi| = sqrt(chi2 / N)) with a "
-        f"parametric-bootstrap interval ({settings.n_bootstrap} binomial replicates). The report "
-        f"quotes the test '{QUOTED_CHI_SQUARE}' (Pearson, no continuity correction). "
-        + yates_note(result)
-        + " "
-        + baseline
+    notes = methods.CHI_SQUARE.format(
+        **counts,
+        n_bootstrap=settings.n_bootstrap,
+        yates=methods.yates_note(result),
+        baseline=baseline,
     )
-    rows = [
-        tested
-        | {
-            "test": "chi_square",
-            "statistic": result.chi_square,
-            "p_value": result.p_value,
-            "method_notes": notes,
-        }
-    ]
-    if yates:
-        rows.append(
-            tested
-            | {
-                "test": "chi_square_yates",
-                "statistic": result.chi_square_yates,
-                "p_value": result.p_value_yates,
-                "method_notes": notes,
-            }
-        )
-    rows.append(
-        counts
-        | {
-            "test": "rate_difference",
-            "statistic": result.difference.estimate,
-            "effect_name": "rate_difference",
-            "effect_size": result.difference.estimate,
-            "ci_low": result.difference.ci_low,
-            "ci_high": result.difference.ci_high,
-            "method_notes": f"No-accepted-answer rate difference, topic minus baseline "
-            f"({k1}/{n1} - {k2}/{n2}), with Newcombe's hybrid-score interval; its test is the "
-            "chi_square row. " + baseline,
-        }
-    )
+    rows = chi_square_rows(key, result, phi, (n1, n2), notes, yates=yates)
+    difference_notes = methods.RATE_DIFFERENCE.format(**counts, baseline=baseline)
+    rows.append(rate_difference_row(key, result, (n1, n2), difference_notes))
     return rows
 
 
-def yates_note(result: ProportionTestResult, alpha: float = 0.05) -> str:
-    """What Yates' continuity correction does to this 2x2 test, in one sentence.
-
-    Computed per comparison: the correction lowers χ² by a share that shrinks as the groups grow
-    (about 0.1% at the paper's sizes, 30% on a site of a few hundred questions), and it matters only
-    when it moves p across `alpha`.
-    """
-    plain, corrected = result.chi_square, result.chi_square_yates
-    if not (np.isfinite(plain) and np.isfinite(corrected)):
-        return "Yates' continuity correction: undefined (a column of the 2x2 table is empty)."
-    lowered = f"{100 * (plain - corrected) / plain:.1f}% lower" if plain > 0 else "unchanged"
-    text = (
-        f"With Yates' continuity correction (R prop.test's default, row 'chi_square_yates') "
-        f"chi2 = {corrected:.2f} (p = {result.p_value_yates:.3g}) against {plain:.2f} "
-        f"(p = {result.p_value:.3g}) without, {lowered}: "
+def _per_view_test(key: ComparisonKey, a: _Sample, b: _Sample, baseline: GroupData) -> StatTestRow:
+    """The bootstrap difference of answers per view (PD), a minus the baseline."""
+    difference = a.minus(b)
+    notes = methods.ANSWERS_PER_VIEW_DIFFERENCE.format(
+        n_bootstrap=difference.n_bootstrap,
+        max_units=DEFAULT_MAX_UNITS,
+        baseline=_baseline_note(baseline, "answers_per_view"),
     )
-    significant = (result.p_value < alpha, result.p_value_yates < alpha)
-    if significant == (True, True):
-        return text + f"both are significant at {alpha:g}, so the correction does not matter here."
-    if significant == (False, False):
-        return (
-            text + f"neither is significant at {alpha:g}, so the correction does not matter here."
-        )
-    return text + (
-        f"only the test without it is significant at {alpha:g}, so the conclusion depends on "
-        "the correction here."
+    return bootstrap_difference_row(
+        key,
+        "answers_per_view",
+        "answers_per_view_difference",
+        difference,
+        (a.estimate.n, b.estimate.n),
+        notes,
     )
-
-
-def _per_view_row(a: _Sample, b: _Sample, baseline: GroupData) -> Row:
-    difference = bootstrap_difference(
-        a.estimate.estimate, a.replicates, b.estimate.estimate, b.replicates
-    )
-    return {
-        "metric": "answers_per_view",
-        "test": "bootstrap_difference",
-        "statistic": difference.estimate,
-        "p_value": difference.p_value,
-        "p_value_floor": 1.0 / difference.n_bootstrap,
-        "effect_name": "answers_per_view_difference",
-        "effect_size": difference.estimate,
-        "ci_low": difference.ci_low,
-        "ci_high": difference.ci_high,
-        "n_a": a.estimate.n,
-        "n_b": b.estimate.n,
-        "method_notes": "PD = average answers / average views; statistic = PD difference (topic "
-        "minus baseline) with a percentile-bootstrap interval and two-sided p-value "
-        f"({difference.n_bootstrap} replicates; above {DEFAULT_MAX_UNITS} questions, random "
-        "groups of questions are resampled; the p-value cannot resolve less than 1/B, "
-        "p_value_floor); the PD ratio topic / baseline is in metric_estimates "
-        "(answers_per_view_ratio). " + _baseline_note(baseline, "answers_per_view"),
-    }
 
 
 def _tag_rows(
-    base: Row,
+    topic_key: ComparisonKey,
     groups: Mapping[str, GroupData],
     tags: Sequence[str],
-    reference: _Reference | None,
-    baseline_per_view: _Sample | None,
+    samples: _Samples,
     settings: Settings,
-    input_rows: int,
-) -> tuple[list[Row], list[Row]]:
+) -> tuple[list[StatTestRow], list[MetricEstimateRow]]:
     """Each seed tag's estimates and its χ², Mann–Whitney and PD tests against the baseline.
-
-    The family of each test is exactly the topic's seed tags for which the test is defined (a tag
-    without an answered question has no Mann–Whitney row), so Holm's m is the number of tests made.
 
     Returns:
         `(tests, estimates)`; tests carry `p_value_holm`, Holm-adjusted across tags per test.
     """
     topic_group, baseline = groups["topic"], groups["baseline"]
-    tests: list[Row] = []
-    estimates: list[Row] = []
+    tests: list[StatTestRow] = []
+    estimates: list[MetricEstimateRow] = []
     for tag in tags:
         tagged = _tag_group(topic_group, tag)
-        estimates += _group_estimates(
-            base | {"question_group": "topic", "tag": tag}, tagged, settings
-        )[0]
-        shared = {"comparison": "tag_vs_baseline", "tag": tag, "input_rows": input_rows}
-        tests += _rate_rows(tagged, baseline, shared, settings, "tag:" + tag, yates=False)
-        answered_a = tagged.answered
-        if answered_a.size and reference is not None:
-            mwu, delta = reference.test(answered_a, "tag:" + tag)
-            tests.append(
-                _mann_whitney_row(
-                    mwu,
-                    delta,
-                    shared,
-                    "Two-sided Mann-Whitney U of the tag's answered questions "
-                    "against the baseline's; effect_size = Cliff's delta; p_value_holm = Holm "
-                    "across tags. " + _baseline_note(baseline, "response_minutes"),
-                )
+        group_key = GroupKey(topic_key.topic, topic_key.computed_at, "topic", tag)
+        estimates += _group_estimates(group_key, tagged, settings)[0]
+        key = replace(topic_key, tag=tag)
+        stream = "tag:" + tag
+        tests += _rate_tests(tagged, baseline, key, settings, stream, yates=False)
+        if tagged.answered.size and samples.reference is not None:
+            mwu, delta = samples.reference.test(tagged.answered, stream)
+            notes = methods.MANN_WHITNEY_TAG.format(
+                baseline=_baseline_note(baseline, "response_minutes")
             )
-        view = _per_view(tagged, settings, base["topic"], "tag:" + tag)
+            tests.append(mann_whitney_row(key, mwu, delta, notes))
+        view = _per_view(tagged, settings, topic_key.topic, stream)
         if view is None:
             continue
-        estimates.append(
-            _estimate_row(base, "topic", tag, "answers_per_view", view.estimate, tagged.methods)
-        )
+        estimates.append(estimate_row(group_key, "answers_per_view", view.estimate, tagged.methods))
+        baseline_per_view = samples.answers_per_view["baseline"]
         if baseline_per_view is not None:
-            tests.append(shared | _per_view_row(view, baseline_per_view, baseline))
+            tests.append(_per_view_test(key, view, baseline_per_view, baseline))
+    return _holm_across_tags(tests), estimates
+
+
+def _holm_across_tags(tests: list[StatTestRow]) -> list[StatTestRow]:
+    """The tag tests with `p_value_holm`, Holm-adjusted per (metric, test) across tags.
+
+    The family of each test is exactly the topic's seed tags for which the test is defined (a tag
+    without an answered question has no Mann–Whitney row), so Holm's m is the number of tests made.
+    """
+    adjusted = list(tests)
     for metric, test in TAG_TESTS:
-        family = [row for row in tests if row["metric"] == metric and row["test"] == test]
-        for row, adjusted in zip(family, holm_adjust([r["p_value"] for r in family]), strict=True):
-            row["p_value_holm"] = float(adjusted)
-    return tests, estimates
+        family = [i for i, row in enumerate(tests) if row.metric == metric and row.test == test]
+        p_values = holm_adjust([tests[i].p_value for i in family])
+        for i, p_value in zip(family, p_values, strict=True):
+            adjusted[i] = replace(tests[i], p_value_holm=float(p_value))
+    return adjusted
 
 
 def _ratio_rows(
-    base: Row, per_view: Mapping[str, _Sample | None], baseline_methods: Mapping[str, str]
-) -> list[Row]:
+    key: GroupKey, per_view: Mapping[str, _Sample | None], baseline_methods: Mapping[str, str]
+) -> list[MetricEstimateRow]:
     """The PD ratio topic / baseline with a percentile-bootstrap interval.
 
     Absolute PD values depend on a site's view counts (see the README), so the ratio is the figure
@@ -515,7 +414,7 @@ def _ratio_rows(
         topic.estimate.n + baseline.estimate.n,
         "bootstrap",
     )
-    return [_estimate_row(base, "topic", None, "answers_per_view_ratio", ratio, baseline_methods)]
+    return [estimate_row(key, "answers_per_view_ratio", ratio, baseline_methods)]
 
 
 def _per_view(group: GroupData, settings: Settings, topic: str, key: str) -> _Sample | None:
@@ -524,88 +423,13 @@ def _per_view(group: GroupData, settings: Settings, topic: str, key: str) -> _Sa
     answers, views = group.answer_count[known], group.view_count[known]
     if answers.size == 0 or views.sum() == 0:
         return None
-    replicates = ratio_replicates(
-        answers,
-        views,
-        settings.n_bootstrap,
-        derive_rng(settings.seed, topic, key, "answers_per_view"),
-    )
-    low, high = percentile_interval(replicates[np.isfinite(replicates)], 0.95)
+    bootstrap = settings.bootstrap(topic, key, "answers_per_view")
+    replicates = ratio_replicates(answers, views, bootstrap.n_bootstrap, bootstrap.seed)
+    low, high = percentile_interval(replicates[np.isfinite(replicates)], bootstrap.confidence)
     estimate = Estimate(
         float(answers.sum() / views.sum()), low, high, int(answers.size), "bootstrap"
     )
     return _Sample(estimate, replicates)
-
-
-def _km_rows(base: Row, group: str, km: Any, method: str) -> list[Row]:
-    rows = [
-        _estimate_row(
-            base, group, None, "km_median_response_minutes", km.median, {"response_minutes": method}
-        )
-    ]
-    for horizon, estimate in km.p_accepted_within.items():
-        rows.append(
-            _estimate_row(
-                base,
-                group,
-                None,
-                f"p_accepted_within_{horizon}_minutes",
-                estimate,
-                {"response_minutes": method},
-            )
-        )
-    return rows
-
-
-def _curve_rows(topic: str, group: str, km: Any) -> list[Row]:
-    curve = km.curve
-    return [
-        {
-            "topic": topic,
-            "question_group": group,
-            "minutes": float(minutes),
-            "survival_probability": float(probability),
-            "ci_low": float(low),
-            "ci_high": float(high),
-            "n_at_risk": int(at_risk),
-        }
-        for minutes, probability, low, high, at_risk in zip(
-            curve.minutes,
-            curve.survival_probability,
-            curve.ci_low,
-            curve.ci_high,
-            curve.n_at_risk,
-            strict=True,
-        )
-    ]
-
-
-def _estimate_row(
-    base: Row,
-    group: str,
-    tag: str | None,
-    metric: str,
-    estimate: Estimate,
-    methods: Mapping[str, str],
-) -> Row:
-    method_key = (
-        "no_accepted_answer_rate"
-        if metric == "no_accepted_answer_rate"
-        else ("answers_per_view" if metric.startswith("answers_per_view") else "response_minutes")
-    )
-    return {
-        "topic": base["topic"],
-        "computed_at": base["computed_at"],
-        "question_group": group,
-        "tag": tag,
-        "metric": metric,
-        "estimate": estimate.estimate,
-        "ci_low": estimate.ci_low,
-        "ci_high": estimate.ci_high,
-        "ci_method": estimate.ci_method,
-        "n": estimate.n,
-        "method": methods[method_key],
-    }
 
 
 def _tag_group(group: GroupData, tag: str) -> GroupData:
@@ -615,27 +439,8 @@ def _tag_group(group: GroupData, tag: str) -> GroupData:
 
 
 def _baseline_note(baseline: GroupData, metric: str) -> str:
+    """Which baseline figure a test used: the mart's method and the baseline's size."""
     size = (
         baseline.no_accepted_answer[1] if metric == "no_accepted_answer_rate" else baseline.n_rows
     )
-    return f"Baseline {metric}: {baseline.methods[metric]} (n = {size})."
-
-
-def _mann_whitney_row(
-    mwu: MannWhitneyResult, delta: Estimate, shared: Row, method_notes: str
-) -> Row:
-    """A `stat_tests` row of a Mann-Whitney U test of response minutes (Cliff's delta)."""
-    return shared | {
-        "metric": "response_minutes",
-        "test": "mann_whitney_u",
-        "statistic": mwu.u_statistic,
-        "p_value": mwu.p_value,
-        "effect_name": "cliffs_delta",
-        "effect_size": mwu.cliffs_delta,
-        "ci_low": delta.ci_low,
-        "ci_high": delta.ci_high,
-        "effect_label": mwu.effect_label,
-        "n_a": mwu.n_a,
-        "n_b": mwu.n_b,
-        "method_notes": method_notes,
-    }
+    return methods.BASELINE.format(metric=metric, method=baseline.methods[metric], n=size)

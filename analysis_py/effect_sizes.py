@@ -19,7 +19,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .bootstrap import Estimate, Seed, make_rng, percentile_interval
+from .bootstrap import BootstrapSettings, Estimate, Seed, make_rng, percentile_interval
 from .validation import check_confidence, finite_array
 
 DEFAULT_MAX_UNITS = 400
@@ -36,19 +36,10 @@ def phi_coefficient(k1: float, n1: float, k2: float, n2: float) -> float:
     return (a * d - b * c) / denominator if denominator > 0 else math.nan
 
 
-def phi_with_interval(
-    k1: int,
-    n1: int,
-    k2: int,
-    n2: int,
-    *,
-    n_bootstrap: int,
-    seed: Seed,
-    confidence: float = 0.95,
-) -> Estimate:
+def phi_with_interval(k1: int, n1: int, k2: int, n2: int, bootstrap: BootstrapSettings) -> Estimate:
     """φ with a parametric-bootstrap percentile interval (k_i* ~ Binomial(n_i, k_i / n_i))."""
-    check_confidence(confidence)
-    rng = make_rng(seed)
+    confidence = check_confidence(bootstrap.confidence)
+    n_bootstrap, rng = bootstrap.n_bootstrap, make_rng(bootstrap.seed)
     k1_star = rng.binomial(n1, k1 / n1, size=n_bootstrap).astype(np.float64)
     k2_star = rng.binomial(n2, k2 / n2, size=n_bootstrap).astype(np.float64)
     column = k1_star + k2_star
@@ -96,13 +87,11 @@ class CliffsDeltaBootstrap:
         self._n_groups = int(labels.max()) + 1
         self._sizes = np.bincount(labels, minlength=self._n_groups).astype(np.float64)
 
-    def interval(
-        self, a: ArrayLike, *, n_bootstrap: int, seed: Seed, confidence: float = 0.95
-    ) -> Estimate:
+    def interval(self, a: ArrayLike, bootstrap: BootstrapSettings) -> Estimate:
         """Cliff's δ of `a` against b with a percentile-bootstrap interval."""
-        check_confidence(confidence)
+        confidence = check_confidence(bootstrap.confidence)
         first = finite_array(a, "a")
-        rng = make_rng(seed)
+        n_bootstrap, rng = bootstrap.n_bootstrap, make_rng(bootstrap.seed)
         a_labels = _deal(first.size, self._max_units, rng)
         n_a_units = int(a_labels.max()) + 1
         a_sizes = np.bincount(a_labels, minlength=n_a_units).astype(np.float64)

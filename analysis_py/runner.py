@@ -31,6 +31,7 @@ from .marts import (
     load_unit,
     topics,
 )
+from .rows import TopicRows
 from .store import write_results
 
 MAX_WORKERS = 2  # the machines this runs on have 2 cores; more workers only add memory
@@ -107,17 +108,16 @@ def run_analysis(
         raise MartsMissingError("marts.rpt_difficulty has no topic: run `ptmwh build`")
     computed_at = datetime.now(UTC).replace(tzinfo=None)
     settings = Settings(seed, n_bootstrap, computed_at)
-    rows: dict[str, list[dict]] = {"stat_tests": [], "metric_estimates": [], "survival_curves": []}
+    rows = TopicRows()
     input_rows = 0
     for line, n_rows, topic_rows in _analyze_units(db_path, units, settings):
         input_rows += n_rows
         progress(line)
-        for table, table_rows in topic_rows.items():
-            rows[table] += table_rows
+        rows.extend(topic_rows)
     run_id = uuid.uuid4().hex
-    n_tests = len(rows["stat_tests"])
+    n_tests = len(rows.stat_tests)
     runs = [{"run_id": run_id, "computed_at": computed_at, "n_tests": n_tests, "seed": seed}]
-    write_results(db_path, rows | {"runs": runs})
+    write_results(db_path, rows.tables() | {"runs": runs})
     return AnalysisResult(
         run_id=run_id,
         computed_at=computed_at,
@@ -125,8 +125,8 @@ def run_analysis(
         n_bootstrap=n_bootstrap,
         topics=tuple(topic_names),
         n_tests=n_tests,
-        n_estimates=len(rows["metric_estimates"]),
-        n_curve_points=len(rows["survival_curves"]),
+        n_estimates=len(rows.metric_estimates),
+        n_curve_points=len(rows.survival_curves),
         input_rows=input_rows,
         elapsed_seconds=time.perf_counter() - started,
     )
@@ -134,7 +134,7 @@ def run_analysis(
 
 def _analyze_units(
     db_path: Path, units: list[list[str]], settings: Settings
-) -> Iterator[tuple[str, int, dict[str, list[dict]]]]:
+) -> Iterator[tuple[str, int, TopicRows]]:
     """Each topic's progress line, rows read and result rows, unit by unit.
 
     One unit runs in this process; several run in worker processes (spawned, so no DuckDB or
@@ -155,7 +155,7 @@ def _analyze_units(
 
 def _analyze_unit(
     db_path: Path, unit: list[str], settings: Settings
-) -> list[tuple[str, int, dict[str, list[dict]]]]:
+) -> list[tuple[str, int, TopicRows]]:
     with connect_read_only(db_path) as con:
         return [
             (_topic_line(data), data.n_rows, analyze_topic(data, settings))

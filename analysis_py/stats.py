@@ -26,11 +26,10 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from .bootstrap import (
-    DEFAULT_N_BOOTSTRAP,
-    DEFAULT_SEED,
+    DEFAULT_BOOTSTRAP,
     BootstrapDifference,
+    BootstrapSettings,
     Estimate,
-    Seed,
     answers_per_view,
     bootstrap_difference,
     bootstrap_estimate,
@@ -58,6 +57,7 @@ from .validation import (
 __all__ = [
     "HORIZON_MINUTES",
     "BootstrapDifference",
+    "BootstrapSettings",
     "CliffsDelta",
     "Estimate",
     "KappaResult",
@@ -318,36 +318,27 @@ class MannWhitneyReference:
 
 
 def response_time_test(
-    a: ArrayLike,
-    b: ArrayLike,
-    *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
-    confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
+    a: ArrayLike, b: ArrayLike, bootstrap: BootstrapSettings = DEFAULT_BOOTSTRAP
 ) -> ResponseTimeTestResult:
     """Compare minutes to an accepted answer of answered questions in groups a and b.
 
     Two-sided Mann–Whitney U (response times are heavily right-skewed, so no t-test), Cliff's delta
     as the effect size, medians and means with percentile-bootstrap intervals, and the bootstrap
-    difference of medians. One Generator seeded from `seed` drives all resampling.
+    difference of medians. One Generator seeded from `bootstrap.seed` drives all resampling.
 
     Raises:
         ValueError: On an empty group, NaN/inf or negative minutes.
     """
     first = finite_array(a, "a (response minutes)", non_negative=True)
     second = finite_array(b, "b (response minutes)", non_negative=True)
-    check_confidence(confidence)
-    rng = make_rng(seed)
+    check_confidence(bootstrap.confidence)
+    shared = bootstrap.with_seed(make_rng(bootstrap.seed))
     mwu = mann_whitney_test(first, second)
     (median_a, reps_a), (median_b, reps_b) = (
-        bootstrap_estimate(
-            values, "median", n_bootstrap=n_bootstrap, confidence=confidence, seed=rng
-        )
-        for values in (first, second)
+        bootstrap_estimate(values, "median", shared) for values in (first, second)
     )
     (mean_a, _), (mean_b, _) = (
-        bootstrap_estimate(values, "mean", n_bootstrap=n_bootstrap, confidence=confidence, seed=rng)
-        for values in (first, second)
+        bootstrap_estimate(values, "mean", shared) for values in (first, second)
     )
     return ResponseTimeTestResult(
         **vars(mwu),
@@ -356,7 +347,7 @@ def response_time_test(
         mean_a=mean_a,
         mean_b=mean_b,
         median_difference=bootstrap_difference(
-            median_a.estimate, reps_a, median_b.estimate, reps_b, confidence=confidence
+            median_a.estimate, reps_a, median_b.estimate, reps_b, confidence=bootstrap.confidence
         ),
     )
 

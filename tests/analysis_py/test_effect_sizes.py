@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
+from analysis_py.bootstrap import BootstrapSettings
 from analysis_py.effect_sizes import CliffsDeltaBootstrap, phi_coefficient, phi_with_interval
 
 
@@ -33,7 +34,7 @@ def test_phi_is_nan_when_a_margin_is_empty() -> None:
 
 def test_phi_interval_matches_the_large_sample_standard_error() -> None:
     k1, n1, k2, n2 = 4357, 5896, 30056, 52000
-    estimate = phi_with_interval(k1, n1, k2, n2, n_bootstrap=4000, seed=1)
+    estimate = phi_with_interval(k1, n1, k2, n2, BootstrapSettings(4000, seed=1))
 
     # Large-sample SE of φ for fixed group sizes: the delta method on φ(p1, p2) (numeric gradient).
     def phi(p1: float, p2: float) -> float:
@@ -56,7 +57,7 @@ def test_cliffs_delta_estimate_equals_its_definition() -> None:
     u = scipy.stats.mannwhitneyu(a, b).statistic
     assert pairs == pytest.approx(2 * u / (a.size * b.size) - 1)
     reference = CliffsDeltaBootstrap(b, seed=0)
-    assert reference.interval(a, n_bootstrap=50, seed=0).estimate == pytest.approx(pairs)
+    assert reference.interval(a, BootstrapSettings(50, seed=0)).estimate == pytest.approx(pairs)
 
 
 def _naive_bootstrap(a: np.ndarray, b: np.ndarray, n: int, seed: int) -> np.ndarray:
@@ -73,7 +74,7 @@ def test_cliffs_delta_interval_matches_a_naive_bootstrap() -> None:
     rng = np.random.default_rng(5)
     a = rng.lognormal(6.0, 1.5, size=150)
     b = rng.lognormal(4.5, 1.5, size=300)
-    ours = CliffsDeltaBootstrap(b, seed=1).interval(a, n_bootstrap=3000, seed=2)
+    ours = CliffsDeltaBootstrap(b, seed=1).interval(a, BootstrapSettings(3000, seed=2))
     naive = np.quantile(_naive_bootstrap(a, b, 1500, 3), [0.025, 0.975])
     assert (ours.ci_low, ours.ci_high) == pytest.approx(tuple(naive), abs=0.02)
 
@@ -83,7 +84,9 @@ def test_cliffs_delta_interval_with_random_groups_keeps_the_spread() -> None:
     rng = np.random.default_rng(8)
     a = rng.lognormal(6.0, 1.5, size=3000)
     b = rng.lognormal(5.5, 1.5, size=20000)
-    grouped = CliffsDeltaBootstrap(b, seed=1, max_units=300).interval(a, n_bootstrap=2000, seed=2)
+    grouped = CliffsDeltaBootstrap(b, seed=1, max_units=300).interval(
+        a, BootstrapSettings(2000, seed=2)
+    )
     # Large-sample SE of δ (two-sample U-statistic variance), computed from placements.
     b_sorted = np.sort(b)
     a_sorted = np.sort(a)

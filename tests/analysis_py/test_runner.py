@@ -710,7 +710,7 @@ def test_the_yates_note_states_this_topics_figures(warehouse: Path) -> None:
     ],
 )
 def test_the_yates_note_says_when_the_correction_changes_the_conclusion(counts, verdict) -> None:
-    from analysis_py.comparisons import yates_note
+    from analysis_py.methods import yates_note
 
     k1, n1, k2, n2 = counts
     table = [[k1, n1 - k1], [k2, n2 - k2]]

@@ -13,6 +13,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint, proportions_chisquare
 
 from analysis_py.stats import (
+    BootstrapSettings,
     MannWhitneyReference,
     answers_per_view,
     bootstrap_estimate,
@@ -166,7 +167,7 @@ def test_cliffs_delta_labels_follow_romano(delta: float, label: str) -> None:
 def test_response_time_test_matches_scipy_and_is_seeded() -> None:
     rng = np.random.default_rng(3)
     a, b = rng.lognormal(6.7, 2, 400), rng.lognormal(4.0, 2, 900)
-    result = response_time_test(a, b, n_bootstrap=500, seed=5)
+    result = response_time_test(a, b, BootstrapSettings(500, seed=5))
     reference = scipy.stats.mannwhitneyu(a, b, alternative="two-sided")
     assert (result.u_statistic, result.p_value) == pytest.approx(
         (reference.statistic, reference.pvalue)
@@ -175,8 +176,8 @@ def test_response_time_test_matches_scipy_and_is_seeded() -> None:
     assert result.mean_b.estimate == pytest.approx(b.mean())
     assert result.median_a.ci_low < np.median(a) < result.median_a.ci_high
     assert result.effect_label == "large" and result.cliffs_delta > 0.474
-    assert response_time_test(a, b, n_bootstrap=500, seed=5) == result
-    assert response_time_test(a, b, n_bootstrap=500, seed=6) != result
+    assert response_time_test(a, b, BootstrapSettings(500, seed=5)) == result
+    assert response_time_test(a, b, BootstrapSettings(500, seed=6)) != result
 
 
 @pytest.mark.parametrize(
@@ -204,7 +205,7 @@ def test_order_statistic_median_bootstrap_matches_plain_resampling(n: int) -> No
 
 def test_bootstrap_median_interval_agrees_with_scipy_bootstrap() -> None:
     values = np.random.default_rng(8).exponential(60, 301)
-    ours, _ = bootstrap_estimate(values, "median", n_bootstrap=9999, seed=1)
+    ours, _ = bootstrap_estimate(values, "median", BootstrapSettings(9999, seed=1))
     reference = scipy.stats.bootstrap(
         (values,), np.median, n_resamples=9999, method="percentile", random_state=2
     ).confidence_interval
@@ -224,7 +225,7 @@ def test_random_groups_keep_the_spread_of_row_resampling() -> None:
 
 
 def test_answers_per_view_is_ratio_of_averages() -> None:
-    estimate = answers_per_view([1, 0, 2, 3], [10, 20, 30, 40], n_bootstrap=300, seed=1)
+    estimate = answers_per_view([1, 0, 2, 3], [10, 20, 30, 40], BootstrapSettings(300, seed=1))
     assert estimate.estimate == pytest.approx((6 / 4) / (100 / 4))
     assert estimate.ci_low <= estimate.estimate <= estimate.ci_high
     with pytest.raises(ValueError, match="sum to 0"):
