@@ -398,7 +398,7 @@ def _ratio_rows(
 ) -> list[MetricEstimateRow]:
     """The PD ratio topic / baseline with a percentile-bootstrap interval.
 
-    Absolute PD values depend on a site's view counts (see the README), so the ratio is the figure
+    Absolute PD values depend on a site's view counts (docs/metrics.md), so the ratio is the figure
     that compares across data sets, such as with the paper's 0.06 / 0.12 = 0.5.
     """
     topic, baseline = per_view.get("topic"), per_view.get("baseline")

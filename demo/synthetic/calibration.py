@@ -2,7 +2,8 @@
 knobs.
 
 Targets quote their section (§) of the paper. Knobs that are not in the paper (view counts, id
-anchors, year profiles) are ours and are marked as such; the README explains each choice."""
+anchors, year profiles) are ours and are marked as such; this package's README explains each
+choice."""
 
 from __future__ import annotations
 
@@ -136,7 +137,8 @@ TABLE_II_ANSWERS_PER_VIEW: dict[str, float] = {
 }
 TOPIC_ANSWERS_PER_VIEW = 0.06
 BASELINE_ANSWERS_PER_VIEW = 0.12
-"""§V: PD = mean answer_count / mean view_count. Only the ratios are reproduced (see the README)."""
+"""§V: PD = mean answer_count / mean view_count. Only the ratios are reproduced (this package's
+README)."""
 
 TOPIC_RESPONSE_MINUTES_MEDIAN = 851.0
 TOPIC_RESPONSE_MINUTES_MEAN = 22_676.0
@@ -187,9 +189,9 @@ LITERATURE_RESPONSE_MINUTES_MEDIAN: dict[str, float] = {
 LITERATURE_ANSWERS_PER_VIEW_RATIO: dict[str, float] = {
     "security": 0.07 / BASELINE_ANSWERS_PER_VIEW,
 }
-"""§V: security's PD, 0.07 [28], relative to the baseline's 0.12. Only the ratio is reproduced (see
-the README on absolute PD); it is taken against the baseline's other questions. The other topics
-keep the baseline's PD."""
+"""§V: security's PD, 0.07 [28], relative to the baseline's 0.12. Only the ratio is reproduced
+(see this package's README on absolute PD); it is taken against the baseline's other questions.
+The other topics keep the baseline's PD."""
 
 # --- RQ3 (§VI-B): scores of the topic questions ---------------------------------------------------
 TOPIC_SCORE_AT_LEAST_1 = 2829
@@ -198,7 +200,7 @@ BASELINE_SCORE_AT_LEAST_1_RATE = 0.42
 BASELINE_SCORE_AT_LEAST_9_RATE = 0.012
 """Ours for the baseline: a typical Stack Overflow score spread."""
 
-# --- View counts (ours: the paper's absolute PD values are not reproducible, see the README) ------
+# --- View counts (ours: the paper's absolute PD values are not reproducible; this package's README)
 MEDIAN_VIEWS_PER_YEAR_OF_AGE = {"topic": 420.0, "baseline": 210.0}
 VIEWS_SIGMA = 1.25
 

@@ -189,8 +189,9 @@ def topic_view_multipliers(
 ) -> np.ndarray:
     """Per-question view multipliers that give Table II tags their PD relative to the whole topic.
 
-    Table II's PD values cannot be matched absolutely with realistic views (see the README), but
-    their ratios to the topic's 0.06 can: a tag twice the topic's PD gets half the views per answer.
+    Table II's PD values cannot be matched absolutely with realistic views (this package's
+    README), but their ratios to the topic's 0.06 can: a tag twice the topic's PD gets half the
+    views per answer.
 
     Args:
         tags: topic tags.

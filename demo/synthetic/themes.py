@@ -1,6 +1,6 @@
 """Planted themes: each question of a topic gets one of its topic's themes and, in its body, two or
 three sentences built from that theme's vocabulary (`vocabulary.PLANTED_THEMES`), so that a topic
-model over the sample's text has themes to recover (README "Planted themes").
+model over the sample's text has themes to recover (this package's README, "Planted themes").
 
 The draws come from random streams of their own, one per topic (`[seed, THEME_STREAM, crc32]` of
 the topic's name), and only add a paragraph to bodies: every other field of the sample, and every

@@ -486,11 +486,12 @@ CLOSED_REASONS = (
     "Not suitable for this site",
 )
 
-# Planted themes (README "Planted themes"): per topic, (theme, weight, vocabulary). A question of
-# the topic gets one theme, drawn with exact counts in proportion to the weights, and two or three
-# sentences built from its vocabulary (`THEME_SENTENCES`), so that a topic model over the bodies has
-# themes to recover. Within a topic the vocabularies are disjoint; every word is lower case, at
-# least three letters and not an English stop word, and no word is in `THEME_SENTENCES`.
+# Planted themes (this package's README, "Planted themes"): per topic, (theme, weight,
+# vocabulary). A question of the topic gets one theme, drawn with exact counts in proportion to
+# the weights, and two or three sentences built from its vocabulary (`THEME_SENTENCES`), so that
+# a topic model over the bodies has themes to recover. Within a topic the vocabularies are
+# disjoint; every word is lower case, at least three letters and not an English stop word, and no
+# word is in `THEME_SENTENCES`.
 # `ptm`'s themes are the sub-categories of the paper's taxonomy (§VI-C, the seed
 # `dbt_project/seeds/taxonomy/taxonomy_codes.csv`), weighted with their published shares; the
 # literature topics' themes are plausible sub-areas with weights of our own.
