@@ -4,10 +4,11 @@ from __future__ import annotations
 
 PIPELINE_NAME = "stackexchange_dump"
 
-# Rows per Arrow batch handed to dlt (Arrow, not dicts: dlt normalises Arrow tables far faster;
-# benchmarks/README.md).
-BATCH_ROWS = 50_000
-# Kept posts per dlt load (one commit): a crash or corrupt file loses at most this many posts.
+# Kept posts per Arrow batch. A parse worker holds one batch as attribute dicts, then as Arrow,
+# then pickled for the parent, so with question bodies this bounds each worker's memory
+# (benchmarks/README.md).
+BATCH_ROWS = 10_000
+# Kept posts per append to the pending tables (one commit): a crash loses at most this many posts.
 SEGMENT_POSTS = 500_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
