@@ -23,11 +23,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from study.defaults import BOOTSTRAP_REPLICATES, STUDY_SEED
+
 from .validation import check_confidence, finite_array, sorted_array
 
-# The study's seed when a caller gives none; `ptmwh` passes its own STUDY_SEED, which equals it.
-DEFAULT_SEED = 20230615
-DEFAULT_N_BOOTSTRAP = 2000
 DEFAULT_MAX_UNITS = 2_000
 _CHUNK_CELLS = 4_000_000
 
@@ -169,9 +168,9 @@ def bootstrap_estimate(
     values: ArrayLike,
     statistic: Statistic,
     *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
+    n_bootstrap: int = BOOTSTRAP_REPLICATES,
     confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
+    seed: Seed = STUDY_SEED,
 ) -> tuple[Estimate, NDArray[np.float64]]:
     """The median or mean of `values` with a percentile-bootstrap interval, and its replicates.
 
@@ -194,9 +193,9 @@ def answers_per_view(
     answer_counts: ArrayLike,
     view_counts: ArrayLike,
     *,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
+    n_bootstrap: int = BOOTSTRAP_REPLICATES,
     confidence: float = 0.95,
-    seed: Seed = DEFAULT_SEED,
+    seed: Seed = STUDY_SEED,
 ) -> Estimate:
     """The paper's PD: average answers / average views per question, with a bootstrap interval.
 

@@ -18,13 +18,14 @@ from datetime import date
 from pathlib import Path
 
 from dlt_pipeline.options import BASELINES as BASELINE_CHOICES
+from study.defaults import BOOTSTRAP_REPLICATES, DEFAULT_TOPIC, STUDY_SEED
+from study.window import Window, WindowError
 
 from .locking import check_duckdb_lock, warehouse_lock
-from .settings import PROJECT_ROOT, STUDY_SEED, warehouse_path
+from .settings import PROJECT_ROOT, warehouse_path
 from .topics import (
     ALL_TOPICS,
     DEFAULT_SITE,
-    DEFAULT_TOPIC,
     Topic,
     TopicError,
     add_topic,
@@ -141,7 +142,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     analyze = verbs.add_parser("analyze", help="run the statistical tests into analysis.*")
     analyze.add_argument("--seed", type=int, default=STUDY_SEED)
-    analyze.add_argument("--bootstrap", type=int, default=2000, help="bootstrap resamples")
+    analyze.add_argument(
+        "--bootstrap", type=int, default=BOOTSTRAP_REPLICATES, help="bootstrap resamples"
+    )
 
     report = verbs.add_parser("report", help="render reports/site/index.html and report.md")
     report.add_argument("--out", type=Path, default=REPORT_DIR)
@@ -156,7 +159,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=REPORT_DIR)
 
     sample = verbs.add_parser("sample", help="draw the RQ3 annotation sample into annotation/")
-    sample.add_argument("--topic", default="ptm")
+    sample.add_argument("--topic", default=DEFAULT_TOPIC)
     sample.add_argument("--seed", type=int, default=STUDY_SEED)
     sample.add_argument("--out", type=Path, default=ANNOTATION_DIR)
 
@@ -206,7 +209,7 @@ def _topics(db_path: Path, args: argparse.Namespace) -> str:
     for topic in topics:
         held = "no warehouse yet" if loaded is None else f"{loaded[topic.name]} questions loaded"
         print(
-            f"{topic.name}: {topic.site} {topic.window_start}..{topic.window_end}, "
+            f"{topic.name}: {topic.site} {topic.window}, "
             f"{len(topic.tags)} tags ({', '.join(topic.tags)}); {held}"
         )
     return f"{len(topics)} topics (dbt_project/seeds/topics.csv, topic_tags.csv)"
@@ -218,14 +221,13 @@ def _topic(db_path: Path, args: argparse.Namespace) -> str:
     topic = add_topic(
         args.name,
         tags=args.tags,
-        window_start=args.from_date,
-        window_end=args.to_date,
+        window=args.window,
         site=args.site,
         title=args.title,
     )
     return (
         f"topic {topic.name} added: {len(topic.tags)} tags on {topic.site}, "
-        f"{topic.window_start}..{topic.window_end}; load it with `ptmwh load --topic {topic.name}`"
+        f"{topic.window}; load it with `ptmwh load --topic {topic.name}`"
     )
 
 
@@ -276,7 +278,7 @@ def _load(db_path: Path, args: argparse.Namespace) -> str:
                 result = run_api_load(
                     db_path,
                     site=site,
-                    topics=[topic.tag_window for topic in site_topics],
+                    topics=[topic.tag_set for topic in site_topics],
                     base_url=sample_url or args.base_url,
                     refresh=args.refresh,
                     baseline=args.baseline,
@@ -323,10 +325,7 @@ def _load_dump(db_path: Path, args: argparse.Namespace) -> str:
     from .progress import DumpProgress
 
     site = dump_site(args.path, args.site)
-    if args.from_date and args.to_date:
-        windows = [(args.from_date, args.to_date)]
-    else:
-        windows = site_windows(site)
+    windows = [args.window] if args.window else site_windows(site)
     if not windows:
         raise TopicError(
             f"no topic on {site}: define one (ptmwh topic add NAME --site {site} ...) "
@@ -386,7 +385,7 @@ def _analyze(db_path: Path, args: argparse.Namespace) -> str:
     from analysis_py.theme_statistics import analyze_themes
 
     seed = getattr(args, "seed", STUDY_SEED)
-    n_bootstrap = getattr(args, "bootstrap", 2000)
+    n_bootstrap = getattr(args, "bootstrap", BOOTSTRAP_REPLICATES)
     summary = run_analysis(
         db_path, seed=seed, n_bootstrap=n_bootstrap, progress=_progress
     ).summary_line()
@@ -491,10 +490,13 @@ def main(argv: list[str] | None = None) -> int:
         if refusal is not None:
             parser.error(refusal)
     from_date, to_date = getattr(args, "from_date", None), getattr(args, "to_date", None)
-    if args.verb in ("load-dump", "topic") and from_date and to_date and from_date > to_date:
-        parser.error(f"--from {from_date} is after --to {to_date}: swap them")
     if args.verb == "load-dump" and bool(from_date) != bool(to_date):
         parser.error("--from and --to go together: give both, or neither for the topic windows")
+    if args.verb in ("load-dump", "topic"):
+        try:
+            args.window = Window(from_date, to_date) if from_date and to_date else None
+        except WindowError as exc:
+            parser.error(str(exc))
     db_path = warehouse_path()
     command = f"ptmwh {args.verb}"
     try:

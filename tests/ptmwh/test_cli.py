@@ -168,10 +168,8 @@ def test_failing_step_prints_one_line(tmp_path, monkeypatch, capsys):
     )
 
 
-def test_cli_seed_is_the_analysis_default():
-    """`ptmwh` passes its seed down; a notebook calling analysis_py without one gets the same."""
-    from analysis_py.bootstrap import DEFAULT_SEED
-    from ptmwh.settings import STUDY_SEED
-
-    assert STUDY_SEED == DEFAULT_SEED
-    assert cli._build_parser().parse_args(["analyze"]).seed == STUDY_SEED
+def test_cli_defaults_are_the_studys():
+    """The study's seed and bootstrap replicates, as a notebook calling analysis_py gets them."""
+    parsed = cli._build_parser().parse_args(["analyze"])
+    assert (parsed.seed, parsed.bootstrap) == (20230615, 2000)
+    assert cli._build_parser().parse_args(["sample"]).topic == "ptm"
