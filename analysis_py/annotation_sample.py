@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
-from .bootstrap import DEFAULT_SEED
-from .stats import cochran_sample_size
+from study.defaults import DEFAULT_TOPIC, STUDY_SEED
+from study.sample_size import cochran_sample_size
 
 HIGH_SCORE_MIN_SCORE = 9
 EXCERPT_CHARS = 300
@@ -113,8 +113,8 @@ def draw_annotation_sample(
     db_path: Path,
     out_dir: Path,
     *,
-    topic: str = "ptm",
-    seed: int = DEFAULT_SEED,
+    topic: str = DEFAULT_TOPIC,
+    seed: int = STUDY_SEED,
     sample_date: date | None = None,
 ) -> SampleResult:
     """Draw the annotation sample as the paper does, write `out_dir/sample-<date>.csv`, record it.

@@ -25,11 +25,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from study.defaults import BOOTSTRAP_REPLICATES, STUDY_SEED
+
 from .validation import check_confidence, finite_array, sorted_array
 
-# The study's seed when a caller gives none; `ptmwh` passes its own STUDY_SEED, which equals it.
-DEFAULT_SEED = 20230615
-DEFAULT_N_BOOTSTRAP = 2000
 DEFAULT_MAX_UNITS = 2_000
 _CHUNK_CELLS = 4_000_000
 
@@ -88,8 +87,8 @@ class BootstrapSettings:
         confidence: Level of the percentile interval, e.g. 0.95.
     """
 
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP
-    seed: Seed = DEFAULT_SEED
+    n_bootstrap: int = BOOTSTRAP_REPLICATES
+    seed: Seed = STUDY_SEED
     confidence: float = 0.95
 
     def with_seed(self, seed: Seed) -> BootstrapSettings:

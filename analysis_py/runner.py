@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .bootstrap import DEFAULT_N_BOOTSTRAP, DEFAULT_SEED
+from study.defaults import BOOTSTRAP_REPLICATES, STUDY_SEED
+
 from .comparisons import Settings, analyze_topic
 from .marts import (
     MartsMissingError,
@@ -78,8 +79,8 @@ class AnalysisResult:
 def run_analysis(
     db_path: Path,
     *,
-    seed: int = DEFAULT_SEED,
-    n_bootstrap: int = DEFAULT_N_BOOTSTRAP,
+    seed: int = STUDY_SEED,
+    n_bootstrap: int = BOOTSTRAP_REPLICATES,
     progress: Callable[[str], None] = print,
 ) -> AnalysisResult:
     """Run every RQ2 test for each topic of `marts.rpt_difficulty`; replace `analysis.*`.

@@ -25,6 +25,8 @@ from statsmodels.stats.inter_rater import cohens_kappa as _statsmodels_cohens_ka
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from study.sample_size import cochran_sample_size
+
 from .bootstrap import (
     DEFAULT_BOOTSTRAP,
     BootstrapDifference,
@@ -48,7 +50,6 @@ from .survival import (
 )
 from .validation import (
     check_confidence,
-    check_count,
     check_successes,
     finite_array,
     sorted_array,
@@ -367,37 +368,6 @@ def holm_adjust(p_values: Sequence[float]) -> NDArray[np.float64]:
     if finite.any():
         adjusted[finite] = multipletests(array[finite], method="holm")[1]
     return adjusted
-
-
-def cochran_sample_size(
-    population: int | None,
-    confidence: float = 0.95,
-    margin: float = 0.05,
-    p: float = 0.5,
-) -> int:
-    """Cochran's sample size for estimating a proportion, with the finite-population correction.
-
-    n0 = z^2 p (1 - p) / margin^2, then n = n0 / (1 + (n0 - 1) / population), rounded up. The
-    paper's 2,829 high-quality questions at 95% confidence and a 5% margin give 339.
-
-    Args:
-        population: Size of the population sampled from; None for an infinite population.
-        confidence: Confidence level, e.g. 0.95.
-        margin: Half-width of the interval as a fraction, e.g. 0.05 for +-5 percentage points.
-        p: Anticipated proportion; 0.5 is the most conservative.
-    """
-    z = scipy.stats.norm.ppf(1.0 - (1.0 - check_confidence(confidence)) / 2.0)
-    if not 0.0 < margin < 1.0:
-        raise ValueError(f"margin must lie strictly between 0 and 1, got {margin}")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must lie in [0, 1], got {p}")
-    n0 = z * z * p * (1.0 - p) / (margin * margin)
-    if population is None:
-        return math.ceil(n0)
-    population = check_count(population, "population")
-    if population == 0:
-        raise ValueError("population is 0: there is nothing to sample")
-    return min(population, math.ceil(n0 / (1.0 + (n0 - 1.0) / population)))
 
 
 def cohen_kappa(

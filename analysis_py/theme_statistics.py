@@ -18,7 +18,9 @@ import duckdb
 import numpy as np
 from scipy.stats import kendalltau
 
-from .bootstrap import DEFAULT_N_BOOTSTRAP, DEFAULT_SEED, derive_rng, percentile_interval
+from study.defaults import BOOTSTRAP_REPLICATES, STUDY_SEED
+
+from .bootstrap import derive_rng, percentile_interval
 
 RANK_PAIRS: tuple[tuple[str, str], ...] = (
     ("mean_view_count", "no_accepted_answer_rate"),
@@ -169,7 +171,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 
 
 def analyze_themes(
-    db_path: Path, seed: int = DEFAULT_SEED, n_bootstrap: int = DEFAULT_N_BOOTSTRAP
+    db_path: Path, seed: int = STUDY_SEED, n_bootstrap: int = BOOTSTRAP_REPLICATES
 ) -> str:
     """Write `analysis.theme_rank_correlations` and `analysis.theme_taxonomy_agreement`."""
     with duckdb.connect(str(db_path), read_only=True) as con:

@@ -88,8 +88,9 @@ def measure_load(dump: Path, db_path: Path, *, include_bodies: bool = True) -> d
         MB (this process plus its workers, sampled), rows loaded.
     """
     from dlt_pipeline.dump_runner import run_dump_load
+    from study.window import Window
 
-    window = (WINDOW_START.date(), WINDOW_END.date())  # the generated posts' window
+    window = Window(WINDOW_START.date(), WINDOW_END.date())  # the generated posts' window
     started_wall, started_cpu = time.perf_counter(), _cpu_seconds()
     with _TreeMemory() as memory:
         result = run_dump_load(

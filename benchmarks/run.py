@@ -366,8 +366,9 @@ def _internal_api_load(size: int) -> None:
     from demo.synthetic import SYNTHETIC_SITE, build_synthetic_dataset
     from demo.synthetic import calibration as cal
     from dlt_pipeline.api_runner import run_api_load
-    from dlt_pipeline.options import TagWindow
+    from dlt_pipeline.options import TagSet
     from ptmwh.settings import warehouse_path
+    from study.window import Window
 
     dataset = build_synthetic_dataset(n_baseline=max(size - SYNTHETIC_TOPIC_QUESTIONS, 0))
     counts: dict[str, int] = {}
@@ -381,7 +382,7 @@ def _internal_api_load(size: int) -> None:
         result = run_api_load(
             warehouse_path(),
             site=SYNTHETIC_SITE,
-            topics=[TagWindow(tuple(tags), _day(cal.WINDOW_START), _day(cal.WINDOW_END))],
+            topics=[TagSet(tuple(tags), Window(_day(cal.WINDOW_START), _day(cal.WINDOW_END)))],
             base_url=url,
             baseline="none",
             is_synthetic=True,

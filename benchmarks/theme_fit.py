@@ -23,15 +23,15 @@ from analysis_py.themes.fit import TOP_TERMS, filter_vocabulary, fit_themes, the
 from analysis_py.themes.fits_table import theme_fits
 from analysis_py.themes.settings import ThemeSettings
 from analysis_py.themes.text import question_tokens
+from study.defaults import STUDY_SEED
 
-SEED = 20230615
 ITERATIONS = 100
 """As the seed topics' theme_models rows: on these corpora 100 sweeps reach the coherence of 200."""
 BACKGROUND_WORDS = 3_000
 THEME_WORDS = 60
 
 
-def planted_texts(n_questions: int, n_themes: int, seed: int = SEED) -> list[tuple[str, str]]:
+def planted_texts(n_questions: int, n_themes: int, seed: int = STUDY_SEED) -> list[tuple[str, str]]:
     """(title, HTML body) pairs: ~45 words of a planted theme, ~10 of a second theme and ~25
     background words (Zipf-like), wrapped in markup and a code block the cleaning drops."""
     rng = np.random.default_rng(seed)
@@ -72,7 +72,7 @@ def fit_once(
     documents = [list(d) for d in _tokens(n_questions, n_themes)]
     started = time.perf_counter()
     if library == "tomotopy":
-        settings = ThemeSettings(str(n_themes), SEED, 5, 0.5, iterations)
+        settings = ThemeSettings(str(n_themes), STUDY_SEED, 5, 0.5, iterations)
         vocabulary = filter_vocabulary(documents, 5, 0.5)
         fit = fit_themes(vocabulary, n_themes, settings)
         seconds = time.perf_counter() - started
@@ -87,7 +87,7 @@ def fit_once(
         # (100 online updates) approach the Gibbs sampler's coherence (benchmarks/README.md).
         model = LdaMulticore(
             bows, num_topics=n_themes, id2word=dictionary, workers=1, passes=passes,
-            iterations=50, random_state=SEED, chunksize=2000,
+            iterations=50, random_state=STUDY_SEED, chunksize=2000,
         )  # fmt: skip
         seconds = time.perf_counter() - started
         top = [[word for word, _ in model.show_topic(k, TOP_TERMS)] for k in range(n_themes)]
@@ -117,7 +117,7 @@ def sweep(n_questions: int) -> dict[str, object]:
             for i, (t, b) in enumerate(texts)
         ]
     )
-    model = {"topic": "bench", "n_themes": "5-40:5", "seed": SEED, "min_df": 5,
+    model = {"topic": "bench", "n_themes": "5-40:5", "seed": STUDY_SEED, "min_df": 5,
              "max_df_share": 0.5, "iterations": ITERATIONS, "bigrams": False}  # fmt: skip
     started = time.perf_counter()
     rows = theme_fits([model], corpus).to_pylist()

@@ -12,11 +12,13 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .options import BASELINES, TagWindow
+from study.defaults import STUDY_SEED
+from study.names import clean_tags, site_domain
+
+from .options import BASELINES, TagSet
 from .raw_contract import DATASET, RAW_TABLES
 from .results import LoadError, LoadResult
 from .runs import record_run, row_counts, run_load, source_config, warehouse_pipeline
-from .sites import site_domain
 from .stackexchange import settings, stackexchange
 from .stackexchange.client import (
     ApiFailure,
@@ -40,7 +42,7 @@ _WITHOUT_KEY = (
 class _Settings:
     """One load's resolved settings: arguments first, then dlt config; the key only from secrets."""
 
-    topics: list[TagWindow]
+    topics: list[TagSet]
     site: str
     base_url: str
     is_synthetic: bool
@@ -56,28 +58,24 @@ class _Settings:
     @property
     def start(self) -> date:
         """The first day of any topic window."""
-        return min(topic.from_date for topic in self.topics)
+        return min(topic.window.first_day for topic in self.topics)
 
     @property
     def end(self) -> date:
         """The last day of any topic window."""
-        return max(topic.to_date for topic in self.topics)
+        return max(topic.window.last_day for topic in self.topics)
 
 
-def _clean_topics(topics: Sequence[TagWindow]) -> list[TagWindow]:
-    """The topics with tags trimmed, lower-cased and each once; refuses an empty or reversed one."""
+def _clean_topics(topics: Sequence[TagSet]) -> list[TagSet]:
+    """The topics with tags trimmed, lower-cased and each once; refuses an empty one."""
     if not topics:
         raise LoadError("nothing to load: pass at least one topic (ptmwh load --topic NAME)")
     cleaned = []
     for topic in topics:
-        tags = tuple(dict.fromkeys(t.strip().lower() for t in topic.tags if t.strip()))
+        tags = clean_tags(topic.tags)
         if not tags:
             raise LoadError("a topic's tag list is empty; give it tags (ptmwh topic add --tags)")
-        if topic.from_date > topic.to_date:
-            raise LoadError(
-                f"from date {topic.from_date} is after to date {topic.to_date}; swap them"
-            )
-        cleaned.append(TagWindow(tags, topic.from_date, topic.to_date))
+        cleaned.append(TagSet(tags, topic.window))
     return cleaned
 
 
@@ -109,7 +107,7 @@ def run_api_load(
     db_path: Path,
     *,
     site: str,
-    topics: Sequence[TagWindow],
+    topics: Sequence[TagSet],
     base_url: str | None = None,
     refresh: bool = False,
     baseline: str = "both",
@@ -178,7 +176,7 @@ def run_api_load(
 
 
 def _settings(
-    topics: Sequence[TagWindow],
+    topics: Sequence[TagSet],
     site: str,
     base_url: str | None,
     baseline: str,
@@ -198,7 +196,7 @@ def _settings(
         is_synthetic=bool(source_config("is_synthetic", is_synthetic, bool) or False),
         key=dlt.secrets.get("sources.stackexchange.key", str) or None,
         sample_size=source_config("sample_size", expected=int),
-        sample_seed=settings.DEFAULT_SAMPLE_SEED if sample_seed is None else sample_seed,
+        sample_seed=STUDY_SEED if sample_seed is None else sample_seed,
     )
 
 

@@ -11,11 +11,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from datetime import time as day_time
 from pathlib import Path
 
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
+
+from study.window import Window, day_start_epoch
 
 from .dump_snapshot import (
     Deleted,
@@ -38,7 +39,6 @@ from .sites import dump_site
 from .stackexchange_dump import append_pending, raw_tables
 from .stackexchange_dump.helpers import (
     DumpParseError,
-    DumpWindow,
     PostBatch,
     ProgressReporter,
     dump_file,
@@ -65,7 +65,7 @@ def run_dump_load(
     db_path: Path,
     path: Path,
     *,
-    windows: Sequence[tuple[date, date]],
+    windows: Sequence[Window],
     site: str | None = None,
     dump_date: date | None = None,
     force: bool = False,
@@ -92,7 +92,7 @@ def run_dump_load(
         db_path: the warehouse DuckDB file.
         path: `Posts.xml`, `Posts.xml.gz`, a `.7z` dump archive (via 7-Zip: `7zz` or `7z`), or
             a folder holding `Posts.xml` (or `Posts.xml.gz`).
-        windows: (first day, last day) pairs, both inclusive; the union is kept.
+        windows: the days whose questions are kept (their union).
         site: the dump's site (domain or short name); default: the domain the path is named
             after (`beer.stackexchange.com.7z`, `stackoverflow.com-Posts.7z`).
         dump_date: the day the dump was taken; default the newest post date in the file. A
@@ -117,9 +117,8 @@ def run_dump_load(
         What was loaded: items per table in this run, rows per raw table after it.
 
     Raises:
-        LoadError: no window, a window ending before it starts, no site, an older dump, a dump
-            holding fewer than half the site's loaded questions (another site's), a `dump_date`
-            before the file's newest post, a file
+        LoadError: no window, no site, an older dump, a dump holding fewer than half the site's
+            loaded questions (another site's), a `dump_date` before the file's newest post, a file
             that is not a Posts.xml (these change nothing), or a missing or corrupt file (the
             posts before the error are merged, nothing is marked deleted).
     """
@@ -139,7 +138,7 @@ def run_dump_load(
             _ParseOptions(
                 windows=tuple(spans),
                 site=site,
-                collected_at=None if dump_date is None else _epoch(dump_date),
+                collected_at=None if dump_date is None else day_start_epoch(dump_date),
                 include_bodies=include_bodies,
                 batch_rows=batch_rows,
             ),
@@ -161,7 +160,7 @@ def run_dump_load(
             refuse_older_dump(site, file_date, newest_loaded, force)
         day = dump_date or file_date
         if parsed.error is None and day is not None:
-            created_before = _epoch(day + timedelta(days=1))
+            created_before = day_start_epoch(day + timedelta(days=1))
             refuse_other_site(site, site_overlap(db_path, site, spans, created_before), force)
     except LoadError:
         clear_pending(db_path)  # nothing reached the raw tables
@@ -205,7 +204,7 @@ def _finish(
     db_path: Path,
     parsed: _Parsed,
     site: str,
-    spans: Sequence[DumpWindow],
+    spans: Sequence[Window],
     *,
     started: float,
     started_at: datetime,
@@ -216,7 +215,7 @@ def _finish(
     """Merge the parsed file into the raw tables, mark what it no longer holds, record the run."""
     last = parsed.last
     day = dump_date or file_date
-    observed = _epoch(dump_date) if dump_date else _newest_epoch(last)
+    observed = day_start_epoch(dump_date) if dump_date else _newest_epoch(last)
     outliers = {
         "questions": id_outliers(last.top_ids[QUESTION_POST_TYPE]),
         "answers": id_outliers(last.top_ids[ANSWER_POST_TYPE]),
@@ -229,7 +228,9 @@ def _finish(
     counts = _merge(pipeline, db_path, site, spans)
     deleted = Deleted(0, 0)
     if had_posts and parsed.error is None and day is not None and observed is not None:
-        deleted = mark_deleted(db_path, site, spans, observed, _epoch(day + timedelta(days=1)))
+        deleted = mark_deleted(
+            db_path, site, spans, observed, day_start_epoch(day + timedelta(days=1))
+        )
     clear_pending(db_path)
     message = (
         str(parsed.error)
@@ -259,7 +260,7 @@ def _finish(
 def _record(
     pipeline: dlt.Pipeline,
     site: str,
-    spans: Sequence[DumpWindow],
+    spans: Sequence[Window],
     *,
     started_at: datetime,
     status: str,
@@ -279,8 +280,8 @@ def _record(
         site=site,
         base_url=None,
         tags=None,
-        from_date=min(window.from_date for window in spans),
-        to_date=max(window.to_date for window in spans),
+        from_date=min(window.first_day for window in spans),
+        to_date=max(window.last_day for window in spans),
         dump_date=dump_date,
         requests_made=0,
         items_loaded=items_loaded or dict.fromkeys(_RAW_TABLES, 0),
@@ -334,7 +335,7 @@ class _Parsed:
 class _ParseOptions:
     """The parser's arguments shared by the one-process and the worker-process parse."""
 
-    windows: tuple[DumpWindow, ...]
+    windows: tuple[Window, ...]
     site: str
     collected_at: int | None
     include_bodies: bool
@@ -421,7 +422,7 @@ def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: i
 
 
 def _merge(
-    pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[DumpWindow]
+    pipeline: dlt.Pipeline, db_path: Path, site: str, windows: Sequence[Window]
 ) -> dict[str, int]:
     """Merge the pending posts into the raw tables; return the rows merged per table.
 
@@ -435,13 +436,13 @@ def _merge(
 def _summary(
     last: PostBatch,
     elapsed: float,
-    windows: Sequence[DumpWindow],
+    windows: Sequence[Window],
     deleted: Deleted,
     day: date | None,
 ) -> str:
     """The one line a finished load reports: posts parsed, time, rate, windows, deletions."""
     elapsed = max(elapsed, 1e-9)
-    spans = ", ".join(f"{window.from_date}..{window.to_date}" for window in windows)
+    spans = ", ".join(str(window) for window in windows)
     line = (
         f"parsed {last.posts_seen:,} posts in {elapsed:,.1f} s "
         f"({last.posts_seen / elapsed:,.0f} posts/s), window {spans}"
@@ -507,21 +508,12 @@ def _pipeline(db_path: Path) -> dlt.Pipeline:
     return pipeline
 
 
-def _windows(windows: Sequence[tuple[date, date]]) -> list[DumpWindow]:
+def _windows(windows: Sequence[Window]) -> list[Window]:
     """The load's windows, checked before the file is opened (bad input fails fast)."""
     if not windows:
         raise LoadError("no window to load: define a topic on this site or pass --from and --to")
     # Topics of one site often share a window: each distinct window once, in the given order.
-    spans = [DumpWindow(start, end) for start, end in dict.fromkeys(windows)]
-    for window in spans:
-        if window.from_date > window.to_date:
-            raise LoadError(f"--from {window.from_date} is after --to {window.to_date}; swap them")
-    return spans
-
-
-def _epoch(day: date) -> int:
-    """Epoch seconds of 00:00 UTC of `day`."""
-    return int(datetime.combine(day, day_time.min, UTC).timestamp())
+    return list(dict.fromkeys(windows))
 
 
 def _newest_epoch(last: PostBatch) -> int | None:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import duckdb
 
+from study.window import Window
+
 from .raw_contract import ANSWERS_SCHEMA, DATASET, RAW_TABLES
 from .results import LoadError
 from .stackexchange_dump import window_condition
-from .stackexchange_dump.helpers import DumpWindow
 from .stackexchange_dump.settings import (
     PENDING_ANSWERS_TABLE,
     PENDING_QUESTION_TAGS_TABLE,
@@ -100,7 +101,7 @@ class SiteOverlap:
 
 
 def site_overlap(
-    db_path: Path, site: str, windows: Sequence[DumpWindow], created_before: int
+    db_path: Path, site: str, windows: Sequence[Window], created_before: int
 ) -> SiteOverlap:
     """Compare the pending questions with the site's live ones in `windows` (read before merging).
 
@@ -208,7 +209,7 @@ def pending_answers(db_path: Path, site: str) -> int:
 
 
 def merge_pending(
-    db_path: Path, site: str, windows: Sequence[DumpWindow], load_id: str
+    db_path: Path, site: str, windows: Sequence[Window], load_id: str
 ) -> dict[str, int]:
     """Merge the pending posts of `site` into the raw tables, as dlt's delete-insert would.
 
@@ -310,7 +311,7 @@ def site_has_posts(db_path: Path, site: str) -> bool:
 def mark_deleted(
     db_path: Path,
     site: str,
-    windows: Sequence[DumpWindow],
+    windows: Sequence[Window],
     deleted_at: int,
     created_before: int,
 ) -> Deleted:

@@ -8,9 +8,6 @@ from pathlib import Path
 DEFAULT_DB = Path("data") / "warehouse.duckdb"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-# Seed of every random draw the CLI asks for (bootstrap, annotation sample): the parts take it as an
-# argument rather than importing each other, so a run is reproduced by this one number.
-STUDY_SEED = 20230615
 
 
 def dbt_project_dir() -> Path:

@@ -22,14 +22,15 @@ from pathlib import Path
 
 import duckdb
 
+from study.defaults import TAG_KINDS
+from study.names import TagError, checked_tags
+
 from . import topics as topic_seeds
 
 DECISIONS_CSV = "topic_tag_decisions.csv"
 """The decisions seed, next to `topic_tags.csv` in `ptmwh.topics.SEEDS_DIR`."""
 SELECTION_SELECTOR = "+path:models/marts/selection"
 """What `ptmwh snowball` builds: the selection marts and everything upstream of them."""
-TAG_KINDS = ("model", "provider", "vendor", "other", "framework", "platform", "concept")
-"""The `topic_tags.tag_kind` values the seed's tests accept."""
 DEFAULT_LIMIT = 30
 """Candidates printed per round (most co-occurring first); the mart holds all of them."""
 
@@ -116,7 +117,7 @@ def run_snowball(
     accept: list[str] | None = None,
     reject: list[str] | None = None,
     reason: str | None = None,
-    tag_kind: str = "other",
+    tag_kind: str = topic_seeds.ADDED_TAG_KIND,
     limit: int = DEFAULT_LIMIT,
     build: Callable[[Path], None] | None = None,
     seeds_dir: Path | None = None,
@@ -149,9 +150,9 @@ def run_snowball(
     """
     seeds = seeds_dir or topic_seeds.SEEDS_DIR
     try:
-        accepts = topic_seeds.clean_tags(accept or [])
-        rejects = topic_seeds.clean_tags(reject or [])
-    except topic_seeds.TopicError as exc:
+        accepts = checked_tags(accept or [])
+        rejects = checked_tags(reject or [])
+    except TagError as exc:
         raise SnowballError(str(exc)) from None
     known = topic_seeds.read_topics(seeds)
     if topic not in known:

@@ -14,15 +14,16 @@ from analysis_py.annotation_sample import draw_annotation_sample
 from demo.synthetic.annotations import write_synthetic_annotations
 from dlt_pipeline.annotation_runner import import_annotations
 from dlt_pipeline.annotations.settings import TAXONOMY_CODES_CSV
+from study.defaults import DEFAULT_TOPIC, STUDY_SEED
 
 from .build import run_dbt
-from .topics import DEFAULT_TOPIC, read_topics
+from .topics import read_topics
 
 ANNOTATION_NODES = ("stg_annotations__labels+", "taxonomy_codes+")
 """dbt selection of the labels' staging, the taxonomy seed and everything built on them."""
 
 
-def run_synthetic_annotation_round(db_path: Path, *, seed: int = 20230615) -> str:
+def run_synthetic_annotation_round(db_path: Path, *, seed: int = STUDY_SEED) -> str:
     """Draw the sample, generate and import the synthetic labels, rebuild; return one line.
 
     The CSVs go to `synthetic-annotation/` beside the warehouse file, where a reader can open them

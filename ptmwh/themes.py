@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from study.defaults import DEFAULT_TOPIC, STUDY_SEED
+
 from . import topics as topic_seeds
 
 THEME_MODELS_CSV = "theme_models.csv"
@@ -94,7 +96,7 @@ def run_themes(
 
     Args:
         db_path: the warehouse, opened read-only.
-        topic: a topic of the seeds (default `ptmwh.topics.DEFAULT_TOPIC`).
+        topic: a topic of the seeds (default `study.defaults.DEFAULT_TOPIC`).
         seeds_dir: the seeds folder (tests use a copy).
         echo: where the listing goes.
 
@@ -106,7 +108,7 @@ def run_themes(
         ThemesError: the warehouse, its theme marts or the topic's themes are missing (the text
             says which seed row to add or which command to run).
     """
-    name = topic_seeds.select_topics([topic or topic_seeds.DEFAULT_TOPIC], seeds_dir)[0].name
+    name = topic_seeds.select_topics([topic or DEFAULT_TOPIC], seeds_dir)[0].name
     view = read_topic_themes(db_path, name, seeds_dir=seeds_dir)
     echo(format_topic_themes(view))
     labelled = sum(theme.label_source == "researcher" for theme in view.themes)
@@ -274,7 +276,7 @@ def _no_themes_fix(topic: str, seeds_dir: Path | None) -> str:
         )
     return (
         f"topic {topic} has no theme model: add a row to dbt_project/seeds/{THEME_MODELS_CSV} "
-        f"(e.g. `{topic},5-40:5,20230615,5,0.5,200,false`) and run `ptmwh build`"
+        f"(e.g. `{topic},5-40:5,{STUDY_SEED},5,0.5,200,false`) and run `ptmwh build`"
     )
 
 

@@ -17,23 +17,22 @@ from pathlib import Path
 
 import duckdb
 
-from dlt_pipeline.options import TagWindow
-from dlt_pipeline.sites import site_domain
+from dlt_pipeline.options import TagSet
+from study.defaults import DEFAULT_TOPIC
+from study.names import checked_tags, site_domain
+from study.window import Window
 
 from .settings import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 """Where the two seeds live (tests point it at a copy)."""
-DEFAULT_TOPIC = "ptm"
-"""The paper's topic, what `ptmwh load` loads when no `--topic` is given."""
 ALL_TOPICS = "all"
 """`--topic all`: every topic of the seeds."""
 DEFAULT_SITE = "stackoverflow.com"
 """The site of a topic added without `--site` (the paper's)."""
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
-_TAG = re.compile(r"[a-z0-9][a-z0-9.#+_-]{0,34}")
-_ADDED_TAG_KIND = "other"
+ADDED_TAG_KIND = "other"
 """`tag_kind` of the tags of a topic added on the command line (its tags are not classified)."""
 
 
@@ -53,22 +52,20 @@ class Topic:
         name: the seed key (`ptm`).
         title: a human title.
         site: the site's domain.
-        window_start: first day (inclusive).
-        window_end: last day (inclusive).
+        window: its days (the seed's `window_start` to `window_end`).
         tags: its tags, in seed order.
     """
 
     name: str
     title: str
     site: str
-    window_start: date
-    window_end: date
+    window: Window
     tags: tuple[str, ...]
 
     @property
-    def tag_window(self) -> TagWindow:
+    def tag_set(self) -> TagSet:
         """The topic as the API loader takes it: tags over the window."""
-        return TagWindow(self.tags, self.window_start, self.window_end)
+        return TagSet(self.tags, self.window)
 
 
 def read_topics(seeds_dir: Path | None = None) -> dict[str, Topic]:
@@ -82,8 +79,9 @@ def read_topics(seeds_dir: Path | None = None) -> dict[str, Topic]:
             name=row["topic"],
             title=row["title"],
             site=row["site"],
-            window_start=date.fromisoformat(row["window_start"]),
-            window_end=date.fromisoformat(row["window_end"]),
+            window=Window(
+                date.fromisoformat(row["window_start"]), date.fromisoformat(row["window_end"])
+            ),
             tags=tuple(tags.get(row["topic"], ())),
         )
         for row in _rows(seeds / "topics.csv")
@@ -117,21 +115,16 @@ def by_site(topics: list[Topic]) -> dict[str, list[Topic]]:
     return grouped
 
 
-def site_windows(site: str, seeds_dir: Path | None = None) -> list[tuple[date, date]]:
+def site_windows(site: str, seeds_dir: Path | None = None) -> list[Window]:
     """The windows of every topic on `site` (a dump of the site keeps their union)."""
-    return [
-        (topic.window_start, topic.window_end)
-        for topic in read_topics(seeds_dir).values()
-        if topic.site == site
-    ]
+    return [topic.window for topic in read_topics(seeds_dir).values() if topic.site == site]
 
 
 def add_topic(
     name: str,
     *,
     tags: list[str],
-    window_start: date,
-    window_end: date,
+    window: Window,
     site: str = DEFAULT_SITE,
     title: str | None = None,
     seeds_dir: Path | None = None,
@@ -139,8 +132,9 @@ def add_topic(
     """Append a topic to both seeds (dbt builds it on the next `ptmwh build`).
 
     Raises:
-        TopicError: the name is taken or malformed, the tag list is empty or has a malformed tag,
-            the window ends before it starts, or the title is empty or spans lines.
+        TopicError: the name is taken or malformed, the tag list is empty, or the title is empty
+            or spans lines.
+        TagError: a tag is malformed.
         SiteError: the site is neither a Stack Exchange domain nor a short name.
     """
     seeds = seeds_dir or SEEDS_DIR
@@ -150,19 +144,14 @@ def add_topic(
         )
     if name == ALL_TOPICS or name in read_topics(seeds):
         raise TopicError(f"topic {name!r} exists already; choose another name")
-    clean = list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
+    clean = checked_tags(tags)
     if not clean:
         raise TopicError("the tag list is empty: give tags as --tags a,b,c")
-    bad = next((tag for tag in clean if not _TAG.fullmatch(tag)), None)
-    if bad is not None:
-        raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
-    if window_start > window_end:
-        raise TopicError(f"--from {window_start} is after --to {window_end}: swap them")
     if title is not None and (not title.strip() or any(not c.isprintable() for c in title)):
         raise TopicError(
             f"bad title {title!r}: give it on one line, without tabs or control characters"
         )
-    topic = Topic(name, title or name, site_domain(site), window_start, window_end, tuple(clean))
+    topic = Topic(name, title or name, site_domain(site), window, clean)
     append_rows(
         seeds / "topics.csv",
         [
@@ -170,14 +159,14 @@ def add_topic(
                 topic.name,
                 topic.title,
                 topic.site,
-                window_start.isoformat(),
-                window_end.isoformat(),
+                window.first_day.isoformat(),
+                window.last_day.isoformat(),
                 f"Added with `ptmwh topic add`: questions tagged {', '.join(clean)}.",
                 _ADDED_REFERENCE,
             ]
         ],
     )
-    append_rows(seeds / "topic_tags.csv", [[name, tag, _ADDED_TAG_KIND, "true"] for tag in clean])
+    append_rows(seeds / "topic_tags.csv", [[name, tag, ADDED_TAG_KIND, "true"] for tag in clean])
     return topic
 
 
@@ -262,9 +251,8 @@ def loaded_questions(db_path: Path, topics: list[Topic]) -> dict[str, int] | Non
                 "inner join raw_stackexchange.question_tags as t "
                 "on t.site = q.site and t.question_id = q.question_id "
                 "where q.site = ? and list_contains(?, t.tag) "
-                "and q.creation_date >= epoch(?::date) "
-                "and q.creation_date < epoch(?::date + interval 1 day)",
-                [topic.site, list(topic.tags), topic.window_start, topic.window_end],
+                "and q.creation_date >= ? and q.creation_date < ?",
+                [topic.site, list(topic.tags), topic.window.start_epoch, topic.window.end_epoch],
             ).fetchone()
             counts[topic.name] = int(row[0]) if row else 0
         return counts
@@ -287,7 +275,7 @@ def append_rows(path: Path, rows: list[list[object]]) -> None:
 
 
 def add_topic_tags(
-    name: str, tags: list[str], *, tag_kind: str = _ADDED_TAG_KIND, seeds_dir: Path | None = None
+    name: str, tags: list[str], *, tag_kind: str = ADDED_TAG_KIND, seeds_dir: Path | None = None
 ) -> list[str]:
     """Append tags a snowball round accepted to an existing topic's `topic_tags` rows.
 
@@ -298,25 +286,13 @@ def add_topic_tags(
         The tags appended, lower case, in the order given.
 
     Raises:
-        TopicError: the topic is unknown or a tag is malformed.
+        TopicError: the topic is unknown.
+        TagError: a tag is malformed.
     """
     seeds = seeds_dir or SEEDS_DIR
     topics = read_topics(seeds)
     if name not in topics:
         raise TopicError(f"unknown topic {name!r}: `ptmwh topics` lists them")
-    added = [tag for tag in clean_tags(tags) if tag not in topics[name].tags]
+    added = [tag for tag in checked_tags(tags) if tag not in topics[name].tags]
     append_rows(seeds / "topic_tags.csv", [[name, tag, tag_kind, "false"] for tag in added])
     return added
-
-
-def clean_tags(tags: list[str]) -> list[str]:
-    """Tags lower-cased, stripped and each once, in order: seed rows spell tags as the site does.
-
-    Raises:
-        TopicError: a tag is malformed.
-    """
-    clean = list(dict.fromkeys(tag.strip().lower() for tag in tags if tag.strip()))
-    bad = next((tag for tag in clean if not _TAG.fullmatch(tag)), None)
-    if bad is not None:
-        raise TopicError(f"bad tag {bad!r}: Stack Exchange tags are lower-case, e.g. apache-spark")
-    return clean

@@ -16,7 +16,7 @@ from setuptools import find_namespace_packages, find_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
-INSTALLED = {"dlt_pipeline", "analysis_py", "reports", "demo", "ptmwh"}
+INSTALLED = {"study", "dlt_pipeline", "analysis_py", "reports", "demo", "ptmwh"}
 """The top-level packages a wheel carries; tests and benchmarks never ship."""
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from study.defaults import STUDY_SEED
+
 PAPER_KAPPA = 0.83
 """Cohen's κ of the independent phase (§VI-B)."""
 PAPER_FALSE_POSITIVE_RATE = 0.0581
@@ -63,7 +65,7 @@ def write_synthetic_annotations(
     taxonomy_csv: Path,
     out_dir: Path,
     *,
-    seed: int = 20230615,
+    seed: int = STUDY_SEED,
     n_pilot: int = PAPER_PILOT_SIZE,
     kappa: float = PAPER_KAPPA,
     false_positive_rate: float = PAPER_FALSE_POSITIVE_RATE,

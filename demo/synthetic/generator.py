@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from study.defaults import DEFAULT_TOPIC, STUDY_SEED
+
 from ..replay_api.dataset import ApiDataset, Item
 from . import calibration as cal
 from . import outcomes
@@ -29,7 +31,7 @@ SYNTHETIC_SITE = "stackoverflow.com"
 
 
 def build_synthetic_dataset(
-    seed: int = 20230615, n_baseline: int = 52_000, topic_tags: Sequence[str] | None = None
+    seed: int = STUDY_SEED, n_baseline: int = 52_000, topic_tags: Sequence[str] | None = None
 ) -> ApiDataset:
     """Generate the calibrated synthetic sample (topic questions, baseline questions, answers,
     tags).
@@ -71,7 +73,7 @@ def build_synthetic_dataset(
     baseline = baseline_population(rng, n_baseline, tags)
     questions, answers = _posts(rng, tags, topic, baseline)
     described = tags
-    themed: dict[str, tuple[str, ...]] = {"ptm": tags}
+    themed: dict[str, tuple[str, ...]] = {DEFAULT_TOPIC: tags}
     if topic_tags is None:
         literature = literature_topic_tags()
         # A stream of its own: the main sample's draws stay what they were without these topics.

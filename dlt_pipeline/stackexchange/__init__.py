@@ -19,8 +19,9 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from study.defaults import STUDY_SEED
+
 from ..raw_contract import FROZEN_CONTRACT
-from . import settings
 from .baseline import SampleFrame, baseline_sample, baseline_totals
 from .client import ApiRun, StackExchangeClient
 from .questions import questions
@@ -37,14 +38,14 @@ def stackexchange(
     refresh: bool = False,
     baseline: str = "both",
     sample_size: int | None = None,
-    sample_seed: int = settings.DEFAULT_SAMPLE_SEED,
+    sample_seed: int = STUDY_SEED,
     is_synthetic: bool = False,
     run: Any = None,
 ) -> list[DltResource]:
     """Stack Exchange API data of one site: its topics' tags over their windows, and the baseline.
 
     Args:
-        topics: `TagWindow`s (tags and window) of the topics on this site; each tag is one request
+        topics: `TagSet`s (tags and window) of the topics on this site; each tag is one request
             chain over the union of the windows of the topics that carry it.
         site: the site's domain, the API's `site` parameter (`stackoverflow.com`).
         base_url: API root including the version, e.g. `https://api.stackexchange.com/2.3`.
@@ -60,7 +61,7 @@ def stackexchange(
     """
     api_run = run if run is not None else ApiRun()
     client = StackExchangeClient(base_url, site, key, api_run)
-    windows = [(tuple(t.tags), window_epochs(t.from_date, t.to_date)) for t in topics]
+    windows = [(tuple(t.tags), window_epochs(t.window)) for t in topics]
     tag_windows = _tag_windows(windows)
     tags = list(tag_windows)
     resources = [

@@ -16,7 +16,7 @@ from . import settings
 from .buffers import Buffers
 from .client import ApiBody, ApiRun, ApiStop, encode_path_list
 from .rows import answer_row, as_int, question_rows
-from .sampling import cochran_sample_size, random_id_batches
+from .sampling import baseline_sample_size, random_id_batches
 from .windows import year_windows
 
 
@@ -163,7 +163,7 @@ def baseline_sample(
         if entry is None:
             target = sample_size
             if target is None:
-                target = cochran_sample_size(sum(_total(client, a, b) for a, b in frame.windows))
+                target = baseline_sample_size(sum(_total(client, a, b) for a, b in frame.windows))
             id_min = _window_end_question_id(client, lo, hi, "asc")
             id_max = _window_end_question_id(client, lo, hi, "desc")
             entry = samples[sample_run_id] = {

@@ -1,27 +1,25 @@
-"""The baseline sample's size (Cochran) and its reproducible random post ids.
-
-`cochran_sample_size` copies `analysis_py`'s formula (the loader may not import the analysis);
-a test keeps the two equal.
-"""
+"""The baseline sample's size (Cochran's, `study.sample_size`) and its random post ids."""
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterator
+
+from study.sample_size import cochran_sample_size
 
 from . import settings
 
 
-def cochran_sample_size(population: int | None) -> int:
+def baseline_sample_size(population: int) -> int:
     """Sample size for a rate within ±1 pp at 95% (p = 0.5), with finite-population correction.
 
-    n0 = z² p (1 - p) / e² (9,604 for e = 0.01); n = n0 / (1 + (n0 - 1) / N) when N is known.
+    A window without questions (a population of 0) gets the infinite population's size, 9,604.
     """
-    n0 = settings.SAMPLE_CONFIDENCE_Z**2 * 0.25 / settings.SAMPLE_MARGIN_OF_ERROR**2
-    if not population:
-        return math.ceil(n0)
-    return min(population, math.ceil(n0 / (1 + (n0 - 1) / population)))
+    return cochran_sample_size(
+        population or None,
+        confidence=settings.SAMPLE_CONFIDENCE,
+        margin=settings.SAMPLE_MARGIN_OF_ERROR,
+    )
 
 
 def random_id_batches(seed: int, id_min: int, id_max: int) -> Iterator[list[int]]:

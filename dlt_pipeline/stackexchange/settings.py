@@ -34,8 +34,7 @@ DATA_SOURCE = "api"
 COLLECTED_BY_TAG_QUERY = "tag_query"
 COLLECTED_BY_RANDOM_SAMPLE = "random_sample"
 
-DEFAULT_SAMPLE_SEED = 20230615
-"""Default seed of the baseline random sample, so a re-run draws the same ids (same warehouse)."""
 SAMPLE_MARGIN_OF_ERROR = 0.01
 """Half-width of the 95% interval of a rate the default baseline sample size aims for (±1 pp)."""
-SAMPLE_CONFIDENCE_Z = 1.959963984540054
+SAMPLE_CONFIDENCE = 0.95
+"""Confidence of that interval."""

@@ -22,9 +22,11 @@ import dlt
 import pyarrow as pa
 from dlt.extract import DltResource
 
+from study.window import Window
+
 from ..raw_contract import DATASET, MERGE, RAW_TABLES
 from ..warehouse import connect
-from .helpers import DumpWindow, PostBatch
+from .helpers import PostBatch
 from .settings import (
     PENDING_ANSWERS_TABLE,
     PENDING_QUESTION_TAGS_TABLE,
@@ -61,12 +63,12 @@ def append_pending(db_path: Path, batches: Sequence[PostBatch]) -> None:
             connection.unregister("segment_rows")
 
 
-def window_condition(column: str, windows: Sequence[DumpWindow]) -> tuple[str, list[object]]:
+def window_condition(column: str, windows: Sequence[Window]) -> tuple[str, list[object]]:
     """SQL that `column` (epoch seconds) lies in one of the windows, and its parameters."""
     condition = " or ".join([f"({column} >= ? and {column} < ?)"] * len(windows))
     parameters: list[object] = []
     for window in windows:
-        parameters += [window.from_epoch, window.end_epoch]
+        parameters += [window.start_epoch, window.end_epoch]
     return condition, parameters
 
 

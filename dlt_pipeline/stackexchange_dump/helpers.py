@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
@@ -29,6 +28,8 @@ from xml.parsers import expat
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from study.window import Window
 
 from ..raw_contract import ANSWERS_SCHEMA, QUESTION_TAGS_SCHEMA, QUESTIONS_SCHEMA
 from ..results import LoadError
@@ -61,40 +62,6 @@ _PIPE_BYTES = 1024 * 1024
 
 class DumpParseError(LoadError):
     """The dump is not well-formed XML (corrupt or truncated); posts before the error are loaded."""
-
-
-@dataclass(frozen=True)
-class DumpWindow:
-    """The creation-date window of questions to keep, inclusive of both days, in UTC.
-
-    Attributes:
-        from_date: first day kept.
-        to_date: last day kept.
-    """
-
-    from_date: date
-    to_date: date
-
-    @property
-    def from_iso(self) -> str:
-        """Lowest `CreationDate` string kept (dump dates are ISO 8601 without zone, in UTC)."""
-        return self.from_date.isoformat()
-
-    @property
-    def end_iso(self) -> str:
-        """First `CreationDate` string past the window (the day after `to_date`)."""
-        return (self.to_date + timedelta(days=1)).isoformat()
-
-    @property
-    def from_epoch(self) -> int:
-        """Start of the window in epoch seconds."""
-        return int(datetime.combine(self.from_date, datetime.min.time(), UTC).timestamp())
-
-    @property
-    def end_epoch(self) -> int:
-        """First epoch second past the window."""
-        day_after = self.to_date + timedelta(days=1)
-        return int(datetime.combine(day_after, datetime.min.time(), UTC).timestamp())
 
 
 @dataclass
@@ -284,7 +251,7 @@ class _PostCollector:
     runner can drop id outliers once the whole file has been seen.
     """
 
-    def __init__(self, windows: Sequence[DumpWindow]) -> None:
+    def __init__(self, windows: Sequence[Window]) -> None:
         self.questions: list[dict[str, str]] = []
         self.answers: list[dict[str, str]] = []
         self.posts_seen = 0
@@ -297,8 +264,9 @@ class _PostCollector:
             QUESTION_POST_TYPE: [0] * TOP_IDS_TRACKED,
             ANSWER_POST_TYPE: [0] * TOP_IDS_TRACKED,
         }
-        self._spans = [(window.from_iso, window.end_iso) for window in windows]
-        self._first_iso = min(window.from_iso for window in windows)
+        # Dump dates are ISO 8601 without zone, in UTC: a day's ISO text bounds its rows' dates.
+        self._spans = [(w.first_day.isoformat(), w.end_day.isoformat()) for w in windows]
+        self._first_iso = min(start for start, _ in self._spans)
 
     def start_element(self, name: str, attributes: dict[str, str]) -> None:
         if name != "row":
@@ -360,7 +328,7 @@ def id_outliers(top_ids: Sequence[int]) -> list[int]:
 
 def iter_post_batches(
     stream: DumpStream,
-    windows: DumpWindow | Sequence[DumpWindow],
+    windows: Window | Sequence[Window],
     *,
     site: str,
     collected_at: int | None = None,
@@ -396,7 +364,7 @@ def iter_post_batches(
         DumpParseError: the XML is corrupt or truncated.
         NotAPostsFileError: a row lacks `PostTypeId` or `CreationDate` (raised at once).
     """
-    collector = _PostCollector([windows] if isinstance(windows, DumpWindow) else windows)
+    collector = _PostCollector([windows] if isinstance(windows, Window) else windows)
     parser = expat.ParserCreate()
     parser.StartElementHandler = collector.start_element
     post = _PostContext(site, f"https://{site}/q/", collected_at, include_bodies)

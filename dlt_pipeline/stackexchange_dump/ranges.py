@@ -36,7 +36,9 @@ from multiprocessing import shared_memory
 from pathlib import Path
 from typing import IO, Any
 
-from .helpers import DumpStream, DumpWindow, PostBatch, iter_post_batches
+from study.window import Window
+
+from .helpers import DumpStream, PostBatch, iter_post_batches
 from .settings import BATCH_ROWS, READ_CHUNK_BYTES, TOP_IDS_TRACKED
 
 # Messages each worker may have in flight: bounds the parent's memory to a few batches.
@@ -103,7 +105,7 @@ class _RangeReader:
 class _Parse:
     """How every worker parses (picklable: it crosses into a new process)."""
 
-    windows: tuple[DumpWindow, ...]
+    windows: tuple[Window, ...]
     site: str
     collected_at: int | None
     include_bodies: bool
@@ -247,7 +249,7 @@ def merge_counters(batch: PostBatch, others: Sequence[PostBatch]) -> PostBatch:
 
 def iter_range_batches(
     path: Path,
-    windows: Sequence[DumpWindow],
+    windows: Sequence[Window],
     *,
     workers: int,
     site: str,
@@ -278,7 +280,7 @@ def iter_range_batches(
 
 def iter_stream_batches(
     stream: DumpStream,
-    windows: Sequence[DumpWindow],
+    windows: Sequence[Window],
     *,
     workers: int,
     site: str,

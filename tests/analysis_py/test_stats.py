@@ -20,7 +20,6 @@ from analysis_py.stats import (
     censor_at_collection,
     cliffs_delta,
     cliffs_delta_label,
-    cochran_sample_size,
     cohen_kappa,
     holm_adjust,
     kaplan_meier,
@@ -290,18 +289,6 @@ def test_holm_matches_statsmodels_and_skips_nan() -> None:
     expected = multipletests([0.01, 0.04, 0.03, 0.2], method="holm")[1]
     assert list(adjusted[[0, 1, 3, 4]]) == pytest.approx(list(expected))
     assert math.isnan(adjusted[2])
-
-
-def test_cochran_sample_size() -> None:
-    assert cochran_sample_size(2829) == 339  # the paper's high-quality questions (section VI-B)
-    assert cochran_sample_size(None) == 385
-    assert cochran_sample_size(None, margin=0.01) == 9604  # the loader's +-1 point baseline sample
-    assert cochran_sample_size(50) == 45
-    for bad, message in ((-1, "negative"), (0, "nothing to sample")):
-        with pytest.raises(ValueError, match=message):
-            cochran_sample_size(bad)
-    with pytest.raises(ValueError, match="margin"):
-        cochran_sample_size(100, margin=5)
 
 
 def _labels_from_table(table: np.ndarray) -> tuple[list[str], list[str]]:

@@ -13,7 +13,7 @@ from dlt_pipeline.stackexchange.client import (
     method_of,
     redact_url,
 )
-from dlt_pipeline.stackexchange.sampling import cochran_sample_size
+from dlt_pipeline.stackexchange.sampling import baseline_sample_size
 from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 DATASET = make_dataset({"c#": 250, "c++": 40, ".net": 15}, shared=5)
@@ -126,7 +126,7 @@ def test_url_helpers():
     assert method_of("http://h/2.3/tags/c%23/info") == "/tags/{tags}/info"
 
 
-def test_cochran_sample_size():
-    assert cochran_sample_size(None) == 9604
-    assert cochran_sample_size(50_000) == 8057
-    assert cochran_sample_size(100) == 99
+def test_baseline_sample_size_is_cochrans_for_one_point_at_95_percent():
+    assert baseline_sample_size(0) == 9604  # a window without questions: the infinite size
+    assert baseline_sample_size(50_000) == 8057
+    assert baseline_sample_size(100) == 99

@@ -11,9 +11,10 @@ import pytest
 
 from demo.replay_api import ApiDataset, serve
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.options import TagWindow
+from dlt_pipeline.options import TagSet
 from dlt_pipeline.stackexchange.client import ApiFailure, ApiRun, ApiSession, QuotaExhausted
 from dlt_pipeline.stackexchange.rows import answer_row, question_rows, tag_row
+from study.window import Window
 from tests.fakes import ManualClock
 
 REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real"
@@ -35,7 +36,7 @@ def test_real_questions_page_loads_end_to_end(tmp_path, monkeypatch):
     with serve(dataset) as url:
         result = run_api_load(
             db,
-            topics=[TagWindow(("python",), date(2023, 1, 8), date(2023, 1, 8))],
+            topics=[TagSet(("python",), Window(date(2023, 1, 8), date(2023, 1, 8)))],
             site="stackoverflow.com",
             base_url=url,
             baseline="none",

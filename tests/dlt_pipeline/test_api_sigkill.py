@@ -12,7 +12,8 @@ from datetime import date
 import duckdb
 
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.options import TagWindow
+from dlt_pipeline.options import TagSet
+from study.window import Window
 from tests.fakes import FaultPlan, ManualClock, make_dataset, serve
 
 TAGS = ["c#", "c++", ".net"]
@@ -21,8 +22,10 @@ import sys
 from datetime import date
 from pathlib import Path
 from dlt_pipeline.api_runner import run_api_load
-from dlt_pipeline.options import TagWindow
-run_api_load(Path(sys.argv[1]), topics=[TagWindow({tags!r}, date(2020, 1, 1), date(2022, 12, 31))],
+from dlt_pipeline.options import TagSet
+from study.window import Window
+window = Window(date(2020, 1, 1), date(2022, 12, 31))
+run_api_load(Path(sys.argv[1]), topics=[TagSet({tags!r}, window)],
              site="stackoverflow.com", base_url=sys.argv[2],
              baseline="sample", progress=lambda line: None)
 """
@@ -31,7 +34,7 @@ run_api_load(Path(sys.argv[1]), topics=[TagWindow({tags!r}, date(2020, 1, 1), da
 def _load(db, url):
     return run_api_load(
         db,
-        topics=[TagWindow(tuple(TAGS), date(2020, 1, 1), date(2022, 12, 31))],
+        topics=[TagSet(tuple(TAGS), Window(date(2020, 1, 1), date(2022, 12, 31)))],
         site="stackoverflow.com",
         base_url=url,
         baseline="sample",

@@ -11,15 +11,15 @@ import pytest
 from dlt_pipeline.results import LoadError
 from dlt_pipeline.stackexchange_dump.helpers import (
     DumpParseError,
-    DumpWindow,
     PostBatch,
     ProgressReporter,
     _strip_non_question_bodies,
     iter_post_batches,
     open_dump,
 )
+from study.window import Window
 
-WINDOW = DumpWindow(date(2020, 1, 1), date(2020, 12, 31))
+WINDOW = Window(date(2020, 1, 1), date(2020, 12, 31))
 
 
 def question_row(post_id: int, created: str, tags: str, title: str = "T", extra: str = "") -> str:
@@ -45,7 +45,7 @@ def write_dump(path: Path, rows: list[str], *, close: bool = True) -> Path:
     return path
 
 
-def _parse(path: Path, window: DumpWindow = WINDOW, **options: object) -> list[PostBatch]:
+def _parse(path: Path, window: Window = WINDOW, **options: object) -> list[PostBatch]:
     with open_dump(path) as stream:
         return list(iter_post_batches(stream, window, site="stackoverflow.com", **options))  # type: ignore[arg-type]
 

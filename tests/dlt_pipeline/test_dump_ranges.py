@@ -13,17 +13,18 @@ import pyarrow as pa
 import pytest
 
 from dlt_pipeline.dump_runner import run_dump_load
-from dlt_pipeline.stackexchange_dump.helpers import DumpWindow, PostBatch, open_dump
+from dlt_pipeline.stackexchange_dump.helpers import PostBatch, open_dump
 from dlt_pipeline.stackexchange_dump.ranges import (
     RangesFailed,
     iter_range_batches,
     iter_stream_batches,
     split_ranges,
 )
+from study.window import Window
 from tests.dlt_pipeline.test_dump_parser import _parse, answer_row, question_row, write_dump
 
 REAL_POSTS = Path(__file__).parents[1] / "fixtures" / "real" / "se-dump-beer" / "Posts.xml"
-ALL_TIME = DumpWindow(date(2000, 1, 1), date(2030, 12, 31))
+ALL_TIME = Window(date(2000, 1, 1), date(2030, 12, 31))
 
 
 def _rows_by_id(batches: list[PostBatch], table: str, key: str) -> list[dict[str, object]]:
@@ -140,7 +141,7 @@ def test_a_load_in_two_workers_equals_a_load_in_one(tmp_path: Path) -> None:
     results = {}
     for workers in (1, 2):
         db = tmp_path / f"w{workers}.duckdb"
-        window = [(date(2000, 1, 1), date(2030, 12, 31))]
+        window = [Window(date(2000, 1, 1), date(2030, 12, 31))]
         result = run_dump_load(
             db,
             REAL_POSTS,
@@ -164,7 +165,7 @@ def test_a_corrupt_file_loaded_in_workers_reports_what_one_process_reports(
             run_dump_load(
                 tmp_path / f"w{workers}.duckdb",
                 path,
-                windows=[(date(2020, 1, 1), date(2020, 12, 31))],
+                windows=[Window(date(2020, 1, 1), date(2020, 12, 31))],
                 site="beer",
                 progress=lambda _: None,
                 parse_workers=workers,

@@ -16,9 +16,10 @@ import pytest
 
 from dlt_pipeline.dump_runner import run_dump_load
 from dlt_pipeline.results import LoadError
+from study.window import Window
 
 BEER = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "se-dump-beer"
-WINDOWS = [(date(2014, 1, 1), date(2014, 12, 31))]
+WINDOWS = [Window(date(2014, 1, 1), date(2014, 12, 31))]
 PROGRAM = next((p for p in map(shutil.which, ("7zz", "7z")) if p), None)
 pytestmark = pytest.mark.skipif(PROGRAM is None, reason="no 7-Zip program (apt-get install 7zip)")
 

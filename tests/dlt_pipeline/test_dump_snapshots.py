@@ -15,9 +15,10 @@ import pytest
 
 from dlt_pipeline.dump_runner import run_dump_load
 from dlt_pipeline.results import LoadError
+from study.window import Window
 from tests.fakes.dump_versions import BEER_POSTS, successive_dumps
 
-WINDOWS = [(date(2014, 1, 1), date(2014, 12, 31))]
+WINDOWS = [Window(date(2014, 1, 1), date(2014, 12, 31))]
 SITE = "beer.stackexchange.com"
 
 

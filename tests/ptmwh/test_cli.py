@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -161,17 +162,46 @@ def test_failing_step_prints_one_line(tmp_path, monkeypatch, capsys):
     def boom(db_path: Path, args) -> str:
         raise RuntimeError("marts.fct_questions missing:\n run `ptmwh build` first")
 
-    monkeypatch.setitem(cli._VERBS, "analyze", boom)
+    monkeypatch.setitem(cli._VERBS, "analyze", replace(cli._VERBS["analyze"], run=boom))
     assert cli.main(["analyze"]) == 1
     assert capsys.readouterr().err == (
         "ptmwh analyze: error: marts.fct_questions missing: run `ptmwh build` first\n"
     )
 
 
-def test_cli_seed_is_the_analysis_default():
-    """`ptmwh` passes its seed down; a notebook calling analysis_py without one gets the same."""
-    from analysis_py.bootstrap import DEFAULT_SEED
-    from ptmwh.settings import STUDY_SEED
+def test_cli_defaults_are_the_studys():
+    """The study's seed and bootstrap replicates, as a notebook calling analysis_py gets them."""
+    parsed = cli._build_parser().parse_args(["analyze"])
+    assert (parsed.seed, parsed.bootstrap) == (20230615, 2000)
+    assert cli._build_parser().parse_args(["sample"]).topic == "ptm"
 
-    assert STUDY_SEED == DEFAULT_SEED
-    assert cli._build_parser().parse_args(["analyze"]).seed == STUDY_SEED
+
+def test_run_gives_each_step_the_arguments_its_own_verb_takes(tmp_path, monkeypatch, capsys):
+    from ptmwh.commands import run as run_verb
+
+    monkeypatch.setenv("PTMWH_DB", str(tmp_path / "w.duckdb"))
+    seen: dict[str, dict] = {}
+
+    def recorder(name: str):
+        def step(db_path: Path, args) -> str:
+            seen[name] = vars(args)
+            return f"{name} done"
+
+        return step
+
+    monkeypatch.setattr(run_verb, "load", recorder("load"))
+    for attr in ("BUILD", "ANALYZE", "REPORT"):
+        verb = getattr(run_verb, attr)
+        monkeypatch.setattr(run_verb, attr, replace(verb, run=recorder(verb.name)))
+    assert cli.main(["run", "--topic", "ptm", "--out", str(tmp_path / "site")]) == 0
+    assert seen["load"]["topics"] == ["ptm"]
+    assert seen["build"] == {"engine": "duckdb"}
+    assert seen["analyze"] == {"seed": 20230615, "bootstrap": 2000}
+    assert seen["report"] == {"out": tmp_path / "site", "allow_stale": False}
+    out = capsys.readouterr().out
+    assert [line.split(" (")[0] for line in out.splitlines()[:4]] == [
+        "[load] load done",
+        "[build] build done",
+        "[analyze] analyze done",
+        "[report] report done",
+    ]

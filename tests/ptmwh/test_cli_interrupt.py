@@ -19,6 +19,7 @@ import duckdb
 
 from dlt_pipeline.dump_runner import run_dump_load
 from ptmwh import cli
+from study.window import Window
 
 ROOT = Path(__file__).resolve().parents[2]
 BEER = ROOT / "tests" / "fixtures" / "real" / "se-dump-beer" / "Posts.xml"
@@ -109,7 +110,7 @@ def test_ctrl_c_during_load_dump_is_one_line_exit_130_recorded_and_rerun_is_a_cl
     run_dump_load(
         clean,
         BEER,
-        windows=[(date(2014, 1, 1), date(2014, 12, 31))],
+        windows=[Window(date(2014, 1, 1), date(2014, 12, 31))],
         site="beer",
         progress=lambda _line: None,
     )
