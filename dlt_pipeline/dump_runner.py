@@ -37,15 +37,10 @@ from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
 from .stackexchange_dump import append_pending, raw_tables
-from .stackexchange_dump.helpers import (
-    DumpParseError,
-    PostBatch,
-    ProgressReporter,
-    dump_file,
-    id_outliers,
-    iter_post_batches,
-    open_dump,
-)
+from .stackexchange_dump.batches import PostBatch
+from .stackexchange_dump.files import dump_file, open_dump
+from .stackexchange_dump.filters import id_outliers
+from .stackexchange_dump.parse import DumpParseError, ParseOptions, iter_post_batches
 from .stackexchange_dump.ranges import RangesFailed, iter_range_batches, iter_stream_batches
 from .stackexchange_dump.settings import (
     ANSWER_POST_TYPE,
@@ -99,14 +94,14 @@ def run_dump_load(
             day before the file's newest post is refused.
         force: load a dump older than the newest one loaded of its site, or one that holds
             fewer than half of the site's live questions in the windows.
-        progress: receives the final line and, without `meter`, progress lines (bytes read,
-            posts/s, ETA) every few seconds.
+        progress: receives the final line.
         meter: given the file's size in bytes (None when unknown), returns the callback for
-            (bytes read, posts seen, posts kept) after each chunk; the CLI draws a bar with it.
+            (bytes read, posts seen, posts kept) after each chunk; the CLI shows a bar or lines
+            with it (`ptmwh/progress.py`); without it nothing is shown per chunk.
         include_bodies: load each question's HTML body into `questions.body` (answers' bodies
             are never parsed); False cuts every body before the parser (faster, less disk).
-        clock: monotonic seconds, injectable for tests.
-        segment_posts: kept posts per committed dlt load into the pending tables.
+        clock: monotonic seconds (the run's duration), injectable for tests.
+        segment_posts: kept posts per committed append to the pending tables.
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
         parse_workers: processes parsing a plain `Posts.xml` or a `.7z`'s (1: in this process);
             default one per CPU (at most `MAX_PARSE_WORKERS`) for a plain file of
@@ -135,7 +130,7 @@ def run_dump_load(
         parsed = _parse_file(
             db_path,
             path,
-            _ParseOptions(
+            ParseOptions(
                 windows=tuple(spans),
                 site=site,
                 collected_at=None if dump_date is None else day_start_epoch(dump_date),
@@ -144,7 +139,7 @@ def run_dump_load(
             ),
             workers=_parse_workers(path, parse_workers),
             segment_posts=segment_posts,
-            meter=meter or (lambda total: ProgressReporter(progress, total, clock).update),
+            meter=meter or _no_meter,
         )
         last = parsed.last
         file_date = _newest_day(last)
@@ -331,15 +326,9 @@ class _Parsed:
     error: DumpParseError | None = None
 
 
-@dataclass(frozen=True)
-class _ParseOptions:
-    """The parser's arguments shared by the one-process and the worker-process parse."""
-
-    windows: tuple[Window, ...]
-    site: str
-    collected_at: int | None
-    include_bodies: bool
-    batch_rows: int
+def _no_meter(_total_bytes: int | None) -> Callable[[int, int, int], None]:
+    """No progress per chunk: the caller passed no `meter` (ptmwh passes its bar or lines)."""
+    return lambda _read, _seen, _kept: None
 
 
 def _parse_workers(path: Path, requested: int | None) -> int:
@@ -363,7 +352,7 @@ def _parse_workers(path: Path, requested: int | None) -> int:
 def _parse_file(
     db_path: Path,
     path: Path,
-    options: _ParseOptions,
+    options: ParseOptions,
     *,
     workers: int,
     segment_posts: int,
@@ -375,7 +364,6 @@ def _parse_file(
     appended is dropped and the file is parsed again in this process, whose error names the line
     and byte offset in the whole file, and which loads the posts before it, as always.
     """
-    fields = vars(options)
     on_chunk = None
     if workers > 1:
         try:
@@ -383,19 +371,19 @@ def _parse_file(
                 with open_dump(path) as stream:
                     on_chunk = meter(stream.total_bytes)
                     batches = iter_stream_batches(
-                        stream, workers=workers, on_chunk=on_chunk, **fields
+                        stream, options, workers=workers, on_chunk=on_chunk
                     )
                     with closing(batches):
                         return _load_segments(db_path, batches, segment_posts)
             on_chunk = meter(path.stat().st_size)
-            ranges = iter_range_batches(path, workers=workers, on_chunk=on_chunk, **fields)
+            ranges = iter_range_batches(path, options, workers=workers, on_chunk=on_chunk)
             with closing(ranges):
                 return _load_segments(db_path, ranges, segment_posts)
         except RangesFailed:
             clear_pending(db_path)
     with open_dump(path) as stream:
         on_chunk = on_chunk or meter(stream.total_bytes)
-        batches = iter_post_batches(stream, on_chunk=on_chunk, **fields)
+        batches = iter_post_batches(stream, options, on_chunk=on_chunk)
         return _load_segments(db_path, batches, segment_posts)
 
 

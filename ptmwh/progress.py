@@ -23,11 +23,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from dlt_pipeline.stackexchange_dump.helpers import ProgressReporter
-from dlt_pipeline.stackexchange_dump.settings import PROGRESS_INTERVAL_SECONDS
-
-PLAIN_INTERVAL_SECONDS = PROGRESS_INTERVAL_SECONDS
-"""Seconds between two plain progress lines when stderr is not a terminal."""
+PLAIN_INTERVAL_SECONDS = 5.0
+"""Seconds between two plain progress lines when stderr is not a terminal (a log, not a flood)."""
 
 _REDRAW_SECONDS = 0.2
 _API_STEP_MARK = ", quota left "
@@ -39,8 +36,85 @@ def is_terminal(stream: TextIO) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-class DumpProgress:
-    """Progress of one dump load: a rich bar on a terminal, else `ProgressReporter` lines.
+class DumpProgressLines:
+    """A dump load's progress as plain lines: bytes read, posts/s, ETA; at most one per interval.
+
+    Args:
+        report: where lines go (the CLI passes `print`).
+        total_bytes: size of the file on disk, or None when unknown (no ETA then).
+        clock: seconds, monotonic (tests pass a fake).
+        interval: minimum seconds between two lines.
+    """
+
+    def __init__(
+        self,
+        report: Callable[[str], None],
+        total_bytes: int | None,
+        clock: Callable[[], float],
+        interval: float = PLAIN_INTERVAL_SECONDS,
+    ) -> None:
+        self._report = report
+        self._total = total_bytes
+        self._clock = clock
+        self._interval = interval
+        self._started = clock()
+        self._last: float | None = None
+
+    def update(self, bytes_read: int, posts_seen: int, posts_kept: int) -> None:
+        """Emit a progress line if the interval has passed since the last one."""
+        now = self._clock()
+        if self._last is not None and now - self._last < self._interval:
+            return
+        if self._last is None and now - self._started < self._interval:
+            return
+        self._last = now
+        self._report(self.line(bytes_read, posts_seen, posts_kept, now - self._started))
+
+    def line(self, bytes_read: int, posts_seen: int, posts_kept: int, elapsed: float) -> str:
+        """Format one progress line: MB read (and %), posts/s, posts kept, ETA."""
+        rate = posts_seen / elapsed if elapsed > 0 else 0.0
+        text = f"read {bytes_read / 1e6:,.1f} MB"
+        eta = ""
+        if self._total:
+            share = min(bytes_read / self._total, 1.0)
+            text += f" of {self._total / 1e6:,.1f} MB ({share:.0%})"
+            if 0 < share < 1 and elapsed > 0:
+                eta = f", ETA {elapsed * (1 - share) / share:,.0f} s"
+        return f"{text}, {rate:,.0f} posts/s, {posts_kept:,} posts kept{eta}"
+
+
+class _Shown:
+    """Where and how often progress is shown: what a dump's and the API's progress share.
+
+    Args:
+        stream: where progress goes (default: stderr as it is when constructed).
+        clock: monotonic seconds (tests pass a fake).
+        terminal: draw in place; default: whether `stream` is a terminal.
+        interval: seconds between plain lines.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        terminal: bool | None = None,
+        interval: float = PLAIN_INTERVAL_SECONDS,
+    ) -> None:
+        self._stream = sys.stderr if stream is None else stream
+        self._clock = clock
+        self._terminal = is_terminal(self._stream) if terminal is None else terminal
+        self._interval = interval
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+        self._begin()
+
+    def _begin(self) -> None:
+        """Set up what the kind of progress keeps (called once the shared fields are set)."""
+        raise NotImplementedError
+
+
+class DumpProgress(_Shown):
+    """Progress of one dump load: a rich bar on a terminal, else `DumpProgressLines`.
 
     Use as a context manager; pass `meter` to `run_dump_load`, which calls it with the file's size
     once opened and then calls the returned function after each chunk.
@@ -52,20 +126,7 @@ class DumpProgress:
         interval: seconds between plain lines.
     """
 
-    def __init__(
-        self,
-        stream: TextIO | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        terminal: bool | None = None,
-        interval: float = PLAIN_INTERVAL_SECONDS,
-    ) -> None:
-        stream = sys.stderr if stream is None else stream
-        self._stream = stream
-        self._clock = clock
-        self._terminal = is_terminal(stream) if terminal is None else terminal
-        self._interval = interval
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
+    def _begin(self) -> None:
         self._started = 0.0
         self._drawn = float("-inf")
 
@@ -80,7 +141,7 @@ class DumpProgress:
     def meter(self, total_bytes: int | None) -> Callable[[int, int, int], None]:
         """The per-chunk callback for a file of `total_bytes` (None: unknown, no ETA)."""
         if not self._terminal:
-            lines = ProgressReporter(self._line, total_bytes, self._clock, self._interval)
+            lines = DumpProgressLines(self._line, total_bytes, self._clock, self._interval)
             return lines.update
         console = Console(file=self._stream, force_terminal=True)
         self._bar = Progress(
@@ -114,7 +175,7 @@ class DumpProgress:
         print(f"  {text}", file=self._stream, flush=True)
 
 
-class ApiProgress:
+class ApiProgress(_Shown):
     """Progress of an API load: per-page lines (pages, items, quota left) fold into one line.
 
     On a terminal the newest page line replaces the last in place (rich) with the count of pages
@@ -128,23 +189,11 @@ class ApiProgress:
         interval: seconds between plain page lines.
     """
 
-    def __init__(
-        self,
-        stream: TextIO | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        terminal: bool | None = None,
-        interval: float = PLAIN_INTERVAL_SECONDS,
-    ) -> None:
-        stream = sys.stderr if stream is None else stream
-        self._stream = stream
-        self._clock = clock
-        self._interval = interval
+    def _begin(self) -> None:
         self._pages = 0
         self._written: float | None = None
-        self._bar: Progress | None = None
-        self._task: TaskID | None = None
-        if is_terminal(stream) if terminal is None else terminal:
-            console = Console(file=stream, force_terminal=True)
+        if self._terminal:
+            console = Console(file=self._stream, force_terminal=True)
             self._bar = Progress(
                 TextColumn("{task.description}"), console=console, auto_refresh=False
             )

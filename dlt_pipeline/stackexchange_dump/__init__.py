@@ -26,7 +26,7 @@ from study.window import Window
 
 from ..raw_contract import DATASET, MERGE, RAW_TABLES
 from ..warehouse import connect
-from .helpers import PostBatch
+from .batches import PostBatch
 from .settings import (
     PENDING_ANSWERS_TABLE,
     PENDING_QUESTION_TAGS_TABLE,

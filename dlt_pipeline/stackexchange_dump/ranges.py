@@ -2,7 +2,7 @@
 
 Parsing is Python (expat's handler and the column conversion) and so runs on one core; a
 `Posts.xml` holds one `<row/>` per line, so it splits at line boundaries into pieces that worker
-processes parse at once with `helpers.iter_post_batches`:
+processes parse at once with `parse.iter_post_batches`:
 
 - a plain file into one byte range per worker, each read by its worker from the file
   (`iter_range_batches`);
@@ -36,10 +36,10 @@ from multiprocessing import shared_memory
 from pathlib import Path
 from typing import IO, Any
 
-from study.window import Window
-
-from .helpers import DumpStream, PostBatch, iter_post_batches
-from .settings import BATCH_ROWS, READ_CHUNK_BYTES, TOP_IDS_TRACKED
+from .batches import PostBatch
+from .files import DumpStream
+from .parse import ParseOptions, iter_post_batches
+from .settings import TOP_IDS_TRACKED
 
 # Messages each worker may have in flight: bounds the parent's memory to a few batches.
 _QUEUE_PER_WORKER = 2
@@ -102,23 +102,11 @@ class _RangeReader:
 
 
 @dataclass(frozen=True)
-class _Parse:
-    """How every worker parses (picklable: it crosses into a new process)."""
-
-    windows: tuple[Window, ...]
-    site: str
-    collected_at: int | None
-    include_bodies: bool
-    batch_rows: int
-    chunk_bytes: int
-
-
-@dataclass(frozen=True)
 class _Job:
     """One worker's piece: a byte range of `path`, or (`path` None) chunks of a stream."""
 
     index: int
-    parse: _Parse
+    parse: ParseOptions
     path: Path | None = None
     start: int = 0
     end: int = 0
@@ -144,15 +132,9 @@ def _parse_piece(job: _Job, results: Any, inputs: _StreamInputs | None = None) -
 def _parse_stream(job: _Job, reader: _RangeReader | _ChunkReader, results: Any) -> None:
     """Parse what `reader` gives, sending progress and batches to the parent."""
     stream = DumpStream(reader, lambda: reader.count, None)  # type: ignore[arg-type]
-    parse = job.parse
     for batch in iter_post_batches(
         stream,
-        parse.windows,
-        site=parse.site,
-        collected_at=parse.collected_at,
-        include_bodies=parse.include_bodies,
-        batch_rows=parse.batch_rows,
-        chunk_bytes=parse.chunk_bytes,
+        job.parse,
         on_chunk=lambda *progress: results.put(("chunk", job.index, progress)),
     ):
         results.put(("batch", job.index, batch))
@@ -249,19 +231,14 @@ def merge_counters(batch: PostBatch, others: Sequence[PostBatch]) -> PostBatch:
 
 def iter_range_batches(
     path: Path,
-    windows: Sequence[Window],
+    options: ParseOptions,
     *,
     workers: int,
-    site: str,
-    collected_at: int | None = None,
-    include_bodies: bool = True,
-    batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
-    chunk_bytes: int = READ_CHUNK_BYTES,
 ) -> Iterator[PostBatch]:
     """Parse a plain `Posts.xml` in `workers` processes; yield their batches as they come.
 
-    The arguments are `helpers.iter_post_batches`'s. Batches come in no particular file order
+    `options` are `parse.iter_post_batches`'s. Batches come in no particular file order
     (the pending tables do not need one); each carries the counters of the whole file read so
     far, and the last one those of the whole file. Workers are spawned (not forked: the parent
     holds DuckDB and loader threads) and stopped when the iterator is closed early.
@@ -269,10 +246,9 @@ def iter_range_batches(
     Raises:
         RangesFailed: a worker failed or died; the batches yielded so far must be discarded.
     """
-    parse = _Parse(tuple(windows), site, collected_at, include_bodies, batch_rows, chunk_bytes)
     size = path.stat().st_size
     jobs = [
-        _Job(index, parse, path, start, end, size)
+        _Job(index, options, path, start, end, size)
         for index, (start, end) in enumerate(split_ranges(path, workers))
     ]
     yield from _run_workers(jobs, None, on_chunk)
@@ -280,21 +256,18 @@ def iter_range_batches(
 
 def iter_stream_batches(
     stream: DumpStream,
-    windows: Sequence[Window],
+    options: ParseOptions,
     *,
     workers: int,
-    site: str,
-    collected_at: int | None = None,
-    include_bodies: bool = True,
-    batch_rows: int = BATCH_ROWS,
     on_chunk: Callable[[int, int, int], None] | None = None,
-    chunk_bytes: int = READ_CHUNK_BYTES,
 ) -> Iterator[PostBatch]:
     """Parse one stream (7-Zip's decoded `Posts.xml`) in `workers` processes, chunk by chunk.
 
-    A thread of this process reads `stream` in chunks of `chunk_bytes` completed to the end of the
-    line and puts them on one queue that every worker takes from, so a free worker gets the next
-    chunk and the decoder never waits for a busy one; at most two chunks per worker are queued.
+    A thread of this process reads `stream` into the free slots of one shared-memory buffer, each
+    chunk of `options.chunk_bytes` cut at its last line end, and puts the slot's number on one
+    queue that every worker takes from: a free worker gets the next chunk, copies it out and frees
+    the slot, so the decoder never waits for a busy worker, and the bytes are neither pickled nor
+    piped again. At most two chunks per worker wait in the buffer.
     Batches and counters are as `iter_range_batches`'s; progress counts the bytes read from
     `stream` (`stream.bytes_read`).
 
@@ -302,16 +275,16 @@ def iter_stream_batches(
         RangesFailed: a worker failed or died, or the stream could not be read; the batches
             yielded so far must be discarded.
     """
-    parse = _Parse(tuple(windows), site, collected_at, include_bodies, batch_rows, chunk_bytes)
-    jobs = [_Job(index, parse) for index in range(workers)]
+    jobs = [_Job(index, options) for index in range(workers)]
     context = multiprocessing.get_context("spawn")
     slots = _QUEUE_PER_WORKER * workers + 1  # every queued chunk, plus the one being filled
-    slot_bytes = 2 * chunk_bytes  # a chunk, plus the part-line carried over from the one before
+    # A slot holds a chunk plus the start of a row carried over from the chunk before.
+    slot_bytes = 2 * options.chunk_bytes
     buffer = shared_memory.SharedMemory(create=True, size=slots * slot_bytes)
     inputs = _StreamInputs(context.Queue(), context.Queue(), buffer.name, slot_bytes)
     for slot in range(slots):
         inputs.free.put(slot)
-    feeder = _Feeder(stream, inputs, buffer, workers, chunk_bytes)
+    feeder = _Feeder(stream, inputs, buffer, workers, options.chunk_bytes)
     progress = None
     if on_chunk is not None:
         report = on_chunk

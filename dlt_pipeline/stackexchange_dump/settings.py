@@ -18,8 +18,6 @@ PARALLEL_MIN_BYTES = 64 * 1024 * 1024
 MAX_PARSE_WORKERS = 4
 # The same for a `.7z`, whose decoded Posts.xml is 4-7 times the archive (real site archives ~4.4).
 SEVEN_ZIP_PARALLEL_MIN_BYTES = 16 * 1024 * 1024
-# At most one plain progress line per this many seconds (a log, not a flood; a terminal gets a bar).
-PROGRESS_INTERVAL_SECONDS = 5.0
 
 QUESTION_POST_TYPE = "1"
 ANSWER_POST_TYPE = "2"

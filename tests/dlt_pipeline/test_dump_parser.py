@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from dlt_pipeline.results import LoadError
-from dlt_pipeline.stackexchange_dump.helpers import (
+from dlt_pipeline.stackexchange_dump.batches import PostBatch
+from dlt_pipeline.stackexchange_dump.files import open_dump
+from dlt_pipeline.stackexchange_dump.parse import (
     DumpParseError,
-    PostBatch,
-    ProgressReporter,
+    ParseOptions,
     _strip_non_question_bodies,
     iter_post_batches,
-    open_dump,
 )
 from study.window import Window
 
@@ -47,7 +47,8 @@ def write_dump(path: Path, rows: list[str], *, close: bool = True) -> Path:
 
 def _parse(path: Path, window: Window = WINDOW, **options: object) -> list[PostBatch]:
     with open_dump(path) as stream:
-        return list(iter_post_batches(stream, window, site="stackoverflow.com", **options))  # type: ignore[arg-type]
+        parse = ParseOptions((window,), "stackoverflow.com", **options)  # type: ignore[arg-type]
+        return list(iter_post_batches(stream, parse))
 
 
 def _rows(batches: list[PostBatch], table: str) -> list[dict[str, object]]:
@@ -175,7 +176,7 @@ def test_truncated_file_yields_rows_before_and_names_the_line(tmp_path: Path) ->
     path.write_bytes(path.read_bytes() + rows[0][:40].encode())  # half a row, then the file ends
     batches: list[PostBatch] = []
     with pytest.raises(DumpParseError) as raised, open_dump(path) as stream:
-        for batch in iter_post_batches(stream, WINDOW, site="stackoverflow.com"):
+        for batch in iter_post_batches(stream, ParseOptions((WINDOW,), "stackoverflow.com")):
             batches.append(batch)
     assert [r["question_id"] for r in _rows(batches, "questions")] == [1, 2, 3]
     message = str(raised.value)
@@ -191,7 +192,7 @@ def test_corrupt_row_names_its_line_and_byte_offset(tmp_path: Path) -> None:
     offset = path.read_bytes().index(rows[1].encode())
     batches: list[PostBatch] = []
     with pytest.raises(DumpParseError) as raised, open_dump(path) as stream:
-        batches.extend(iter_post_batches(stream, WINDOW, site="stackoverflow.com"))
+        batches.extend(iter_post_batches(stream, ParseOptions((WINDOW,), "stackoverflow.com")))
     assert [r["question_id"] for r in _rows(batches, "questions")] == [1]
     assert f"line 4 (byte {offset} of the XML)" in str(raised.value)
 
@@ -229,16 +230,3 @@ def test_seven_zip_without_a_7z_program_says_how_to_extract(
 def test_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="dump file not found"), open_dump(tmp_path / "nope.xml"):
         pass
-
-
-def test_progress_reports_at_most_once_an_interval_with_eta() -> None:
-    now = [100.0]
-    lines: list[str] = []
-    reporter = ProgressReporter(
-        lines.append, total_bytes=1_000_000, clock=lambda: now[0], interval=1.0
-    )
-    for step in range(1, 11):
-        now[0] = 100.0 + step * 0.25
-        reporter.update(step * 50_000, step * 1_000, step * 900)
-    assert len(lines) == 2  # at 1.0 s and 2.0 s of the 2.5 s
-    assert lines[0] == "read 0.2 MB of 1.0 MB (20%), 4,000 posts/s, 3,600 posts kept, ETA 4 s"

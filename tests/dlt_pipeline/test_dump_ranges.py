@@ -13,7 +13,9 @@ import pyarrow as pa
 import pytest
 
 from dlt_pipeline.dump_runner import run_dump_load
-from dlt_pipeline.stackexchange_dump.helpers import PostBatch, open_dump
+from dlt_pipeline.stackexchange_dump.batches import PostBatch
+from dlt_pipeline.stackexchange_dump.files import open_dump
+from dlt_pipeline.stackexchange_dump.parse import ParseOptions
 from dlt_pipeline.stackexchange_dump.ranges import (
     RangesFailed,
     iter_range_batches,
@@ -32,25 +34,19 @@ def _rows_by_id(batches: list[PostBatch], table: str, key: str) -> list[dict[str
     return sorted(rows, key=lambda row: (row[key], row.get("tag_position") or 0))
 
 
+def _options(**options: object) -> ParseOptions:
+    return ParseOptions((ALL_TIME,), "stackoverflow.com", **options)  # type: ignore[arg-type]
+
+
 def _in_ranges(path: Path, workers: int, **options: object) -> list[PostBatch]:
-    return list(
-        iter_range_batches(path, [ALL_TIME], workers=workers, site="stackoverflow.com", **options)  # type: ignore[arg-type]
-    )
+    return list(iter_range_batches(path, _options(**options), workers=workers))
 
 
 def _in_chunks(path: Path, workers: int, **options: object) -> list[PostBatch]:
     """The file read as one stream, cut into 64 KiB chunks (the beer dump: 13 of them)."""
     options.setdefault("chunk_bytes", 64 * 1024)
     with open_dump(path) as stream:
-        return list(
-            iter_stream_batches(
-                stream,
-                [ALL_TIME],
-                workers=workers,
-                site="stackoverflow.com",
-                **options,  # type: ignore[arg-type]
-            )
-        )
+        return list(iter_stream_batches(stream, _options(**options), workers=workers))
 
 
 SPLITS = pytest.mark.parametrize("split", [_in_ranges, _in_chunks], ids=["ranges", "chunks"])

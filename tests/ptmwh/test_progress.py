@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 
-from ptmwh.progress import ApiProgress, DumpProgress
+from ptmwh.progress import ApiProgress, DumpProgress, DumpProgressLines
 
 
 class _Clock:
@@ -85,3 +85,16 @@ def test_api_progress_on_a_terminal_updates_one_line_in_place() -> None:
     assert "30 pages; questions[bert]: page 30, 100 new items, quota left 8970" in text
     assert "stopping: quota exhausted" in text
     assert text.count("\n") <= 3
+
+
+def test_progress_reports_at_most_once_an_interval_with_eta() -> None:
+    now = [100.0]
+    lines: list[str] = []
+    reporter = DumpProgressLines(
+        lines.append, total_bytes=1_000_000, clock=lambda: now[0], interval=1.0
+    )
+    for step in range(1, 11):
+        now[0] = 100.0 + step * 0.25
+        reporter.update(step * 50_000, step * 1_000, step * 900)
+    assert len(lines) == 2  # at 1.0 s and 2.0 s of the 2.5 s
+    assert lines[0] == "read 0.2 MB of 1.0 MB (20%), 4,000 posts/s, 3,600 posts kept, ETA 4 s"

@@ -19,7 +19,8 @@ import pytest
 from analysis_py.themes.text import STOP_WORDS, plain_text, question_tokens
 from dlt_pipeline.stackexchange.client import ApiRun
 from dlt_pipeline.stackexchange.rows import question_rows
-from dlt_pipeline.stackexchange_dump.helpers import iter_post_batches, open_dump
+from dlt_pipeline.stackexchange_dump.files import open_dump
+from dlt_pipeline.stackexchange_dump.parse import ParseOptions, iter_post_batches
 from study.window import Window
 
 DUMP = (
@@ -36,7 +37,9 @@ def _xml_questions() -> list[dict[str, str]]:
 def _dump_rows() -> dict[int, dict]:
     with open_dump(DUMP) as stream:
         batches = list(
-            iter_post_batches(stream, Window(date(2017, 1, 1), date(2017, 12, 31)), site=SITE)
+            iter_post_batches(
+                stream, ParseOptions((Window(date(2017, 1, 1), date(2017, 12, 31)),), SITE)
+            )
         )
     return {row["question_id"]: row for batch in batches for row in batch.questions.to_pylist()}
 
