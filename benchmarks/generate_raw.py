@@ -24,7 +24,9 @@ topic's questions text with K planted themes for timing theme models: each topic
 theme (uniform), a title of three of its words and an HTML body of three sentences, each six words
 of its theme's vocabulary (`theme_vocabularies`: 30 made-up words per theme, disjoint, the first
 ones drawn most) among four generic words, half of the bodies with a code block.
-`planted_themes` reads each question's theme back.
+`planted_themes` reads each question's theme back. The vocabularies are the demo's planted-text
+generator's (`demo.synthetic.planted_text`); the text is written in SQL, question by question in
+DuckDB, since 10^7 questions are generated in seconds only there.
 
 Usage: `python -m benchmarks.generate_raw WAREHOUSE.duckdb --questions 1e6 [--seed 1] [--themes]`.
 """
@@ -41,6 +43,7 @@ from pathlib import Path
 import duckdb
 
 from demo.synthetic import calibration
+from demo.synthetic.planted_text import made_up_vocabularies
 
 RAW_SCHEMA = "raw_stackexchange"
 WINDOW_START = datetime(2018, 1, 1, tzinfo=UTC)
@@ -74,7 +77,6 @@ DEFAULT_THEMES = 20
 """Planted themes of `--themes` without a number (the theme benchmark's K)."""
 THEME_WORDS = 30
 """Words of each planted theme's vocabulary."""
-_SYLLABLES = [c + v for c in "bgklmnprtvz" for v in "aeiou"]
 # Generic words between the theme words of a sentence, shared by every theme.
 _GENERIC_WORDS = [
     "model", "output", "result", "example", "problem", "value", "function", "method", "issue",
@@ -353,10 +355,8 @@ def _topic_tags_sql(tags: list[str], extra: list[float]) -> str:
 def theme_vocabularies(themes: int) -> list[tuple[str, ...]]:
     """The made-up vocabularies of `themes` planted themes, most drawn word first.
 
-    Word j of theme t is three syllables spelling t * THEME_WORDS + j in base 55 (least
-    significant first), so no word belongs to two themes, and none is a stop word a text cleaner
-    drops: six letters, consonant-vowel pairs of `bgklmnprtvz` and `aeiou` (which cannot spell
-    scikit-learn's or NLTK's English stop words; with `f`, "before").
+    `THEME_WORDS` words each (`demo.synthetic.planted_text.made_up_vocabularies`): disjoint
+    across themes, six letters, no stop word a text cleaner drops.
 
     Args:
         themes: number of themes, at most 5,545.
@@ -364,16 +364,7 @@ def theme_vocabularies(themes: int) -> list[tuple[str, ...]]:
     Returns:
         One tuple of `THEME_WORDS` words per theme.
     """
-    base = len(_SYLLABLES)
-    if themes * THEME_WORDS > base**3:
-        raise ValueError(f"at most {base**3 // THEME_WORDS} themes, got {themes}")
-    return [
-        tuple(
-            "".join(_SYLLABLES[n // base**k % base] for k in (0, 1, 2))
-            for n in range(t * THEME_WORDS, (t + 1) * THEME_WORDS)
-        )
-        for t in range(themes)
-    ]
+    return made_up_vocabularies(themes, THEME_WORDS)
 
 
 def planted_themes(db_path: Path, themes: int, *, seed: int = 1) -> dict[int, int]:

@@ -23,41 +23,44 @@ from analysis_py.themes.fit import TOP_TERMS, filter_vocabulary, fit_themes, the
 from analysis_py.themes.fits_table import theme_fits
 from analysis_py.themes.settings import ThemeSettings
 from analysis_py.themes.text import question_tokens
+from demo.synthetic.planted_text import made_up_vocabularies, theme_sentences
 from study.defaults import STUDY_SEED
 
 ITERATIONS = 100
 """As the seed topics' theme_models rows: on these corpora 100 sweeps reach the coherence of 200."""
 BACKGROUND_WORDS = 3_000
 THEME_WORDS = 60
+OWN_SENTENCES = (7, 8)
+"""Sentences of a question's own theme: ~45 of its words."""
+SECOND_SENTENCES = (1, 2)
+"""Sentences of a second theme: ~10 of its words."""
+NOISE_WORDS = 25
+"""Background words per question (Zipf-like). The sentences' generic words are in most questions,
+so the vocabulary filter drops them: ~80 terms per question reach the fit."""
 
 
 def planted_texts(n_questions: int, n_themes: int, seed: int = STUDY_SEED) -> list[tuple[str, str]]:
-    """(title, HTML body) pairs: ~45 words of a planted theme, ~10 of a second theme and ~25
-    background words (Zipf-like), wrapped in markup and a code block the cleaning drops."""
+    """(title, HTML body) pairs of the demo's planted-text generator over made-up vocabularies:
+    ~45 words of a planted theme, ~10 of a second theme, each in the generator's sentences, and
+    `NOISE_WORDS` background words, wrapped in markup and a code block the cleaning drops."""
     rng = np.random.default_rng(seed)
-    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
-
-    def words(n: int, length: int) -> list[str]:
-        return ["".join(rng.choice(letters, length)) for _ in range(n)]
-
-    themes = [words(THEME_WORDS, 7) for _ in range(n_themes)]
-    background = words(BACKGROUND_WORDS, 6)
+    themes = made_up_vocabularies(n_themes, THEME_WORDS)
+    (background,) = made_up_vocabularies(1, BACKGROUND_WORDS, first_word=n_themes * THEME_WORDS)
     background_p = 1 / np.arange(3, BACKGROUND_WORDS + 3)
     background_p /= background_p.sum()
-    theme_p = 1 / np.arange(2, THEME_WORDS + 2)
-    theme_p /= theme_p.sum()
-    texts = []
     main = rng.integers(0, n_themes, n_questions)
     second = rng.integers(0, n_themes, n_questions)
-    for i in range(n_questions):
-        own = rng.choice(themes[main[i]], 45, p=theme_p)
-        other = rng.choice(themes[second[i]], 10, p=theme_p)
-        noise = rng.choice(background, 25, p=background_p)
-        body = " ".join(np.concatenate([own, other, noise]))
-        texts.append(
-            (f"Question about {own[0]} and {own[1]}", f"<p>{body}</p><pre><code>x = 1</code></pre>")
+    own = theme_sentences(rng, main, themes, sentences=OWN_SENTENCES)
+    other = theme_sentences(rng, second, themes, sentences=SECOND_SENTENCES)
+    noise = rng.choice(background, (n_questions, NOISE_WORDS), p=background_p)
+    return [
+        (
+            f"Question about {own[i].words[0]} and {own[i].words[1]}",
+            f"<p>{' '.join(own[i].sentences + other[i].sentences)} {' '.join(noise[i])}</p>"
+            "<pre><code>x = 1</code></pre>",
         )
-    return texts
+        for i in range(n_questions)
+    ]
 
 
 def _tokens(n_questions: int, n_themes: int) -> list[list[str]]:

@@ -15,14 +15,12 @@ import numpy as np
 
 from ..replay_api.dataset import Item
 from . import vocabulary as vocab
+from .planted_text import theme_sentences
 from .sampling import apportion
 from .text import escape_text
 
 THEME_STREAM = 2
 """Key of the themes' random streams (the literature topics draw from `[seed, 1]`)."""
-_SLOTS = 6
-"""Theme words per sentence: the placeholders `{0}`..`{5}` of `vocabulary.THEME_SENTENCES`."""
-_MAX_SENTENCES = 3
 
 
 def theme_vocabularies(topic: str) -> dict[str, tuple[str, ...]]:
@@ -45,8 +43,7 @@ def plant_themes(
     A question belongs to the first topic one of whose tags it carries. Each topic's questions get
     its themes with exact counts in proportion to the themes' weights (largest remainders), in
     random order; the body gains one paragraph, after the restated title and the first text
-    paragraph, of two or three `vocabulary.THEME_SENTENCES` filled with four distinct words of the
-    theme each (word k of a vocabulary drawn with weight 1 / (k + 3)).
+    paragraph, of two or three sentences of the theme (`planted_text.theme_sentences`).
 
     Args:
         seed: the sample's seed; each topic draws from `[seed, THEME_STREAM, crc32(topic)]`.
@@ -74,37 +71,13 @@ def plant_themes(
         themes = vocab.PLANTED_THEMES[topic]
         counts = apportion(len(positions), np.array([weight for _, weight, _ in themes]))
         assigned = rng.permutation(np.repeat(np.arange(len(themes)), counts))
-        paragraphs = _paragraphs(rng, assigned, [words for _, _, words in themes])
-        for position, theme, paragraph in zip(positions, assigned, paragraphs, strict=True):
+        planted_sentences = theme_sentences(rng, assigned, [words for _, _, words in themes])
+        for position, theme, text in zip(positions, assigned, planted_sentences, strict=True):
             question = questions[position]
+            paragraph = f"<p>{escape_text(' '.join(text.sentences))}</p>"
             question["body"] = _with_paragraph(question["body"], paragraph)
             planted[question["question_id"]] = (topic, themes[theme][0])
     return planted
-
-
-def _paragraphs(
-    rng: np.random.Generator, assigned: np.ndarray, vocabularies: list[tuple[str, ...]]
-) -> list[str]:
-    """One `<p>` of theme sentences per question, for questions with theme indices `assigned`."""
-    n = len(assigned)
-    n_sentences = rng.integers(2, _MAX_SENTENCES + 1, n)
-    templates = rng.integers(0, len(vocab.THEME_SENTENCES), (n, _MAX_SENTENCES))
-    picks = np.zeros((n, _MAX_SENTENCES, _SLOTS), dtype=np.int64)
-    for theme, words in enumerate(vocabularies):
-        members = np.flatnonzero(assigned == theme)
-        log_weights = -np.log(np.arange(len(words)) + 3.0)
-        # Gumbel top-k: distinct words per sentence, drawn with the weights, all at once.
-        keys = log_weights + rng.gumbel(size=(len(members), _MAX_SENTENCES, len(words)))
-        picks[members] = np.argsort(-keys, axis=-1, kind="stable")[..., :_SLOTS]
-    result = []
-    for i in range(n):
-        words = vocabularies[assigned[i]]
-        sentences = [
-            vocab.THEME_SENTENCES[templates[i, s]].format(*(words[k] for k in picks[i, s]))
-            for s in range(n_sentences[i])
-        ]
-        result.append(f"<p>{escape_text(' '.join(sentences))}</p>")
-    return result
 
 
 def _with_paragraph(body: str, paragraph: str) -> str:

@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.fakes.raw_rows import SITE, RawRows, add_baseline_totals, make_rows, related_tag_row
+
 from .dbt_helpers import run_dbt
 from .expected import seed_topic_tags
 from .raw_fixture import write_raw_tables
-from .sample_rows import SITE, RawRows, add_baseline_totals, make_rows
 
 
 @dataclass
@@ -55,15 +56,9 @@ def api_warehouse(
     rows = make_rows()
     add_baseline_totals(rows, seed_topic_tags())
     rows.related_tags = [
-        {
-            "site": SITE,
-            "tag": "bert-language-model",
-            "related_tag": "nlp",
-            "count": 50,
-            "related_rank": 1,
-        },
-        {"site": SITE, "tag": "gpt-2", "related_tag": "gpt-3", "count": 9, "related_rank": 1},
-        {"site": SITE, "tag": "gpt-2", "related_tag": "langchain", "count": 5, "related_rank": 2},
+        related_tag_row(SITE, "bert-language-model", "nlp", 50, 1),
+        related_tag_row(SITE, "gpt-2", "gpt-3", 9, 1),
+        related_tag_row(SITE, "gpt-2", "langchain", 5, 2),
     ]
     yield _build(tmp_path_factory.mktemp("api"), dbt_work_dir, rows)
 

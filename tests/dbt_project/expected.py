@@ -11,8 +11,9 @@ from typing import Any
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
+from tests.fakes.raw_rows import WINDOW_END_EXCLUSIVE, WINDOW_START, RawRows, epoch
+
 from .dbt_helpers import DBT_PROJECT_DIR
-from .sample_rows import WINDOW_END_EXCLUSIVE, WINDOW_START, RawRows, epoch
 
 
 def seed_topic_tags(topic: str = "ptm") -> list[str]:

@@ -20,15 +20,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
-from ptmwh.build import invoke_dbt
+from tests.fakes.raw_rows import (
+    RawRows,
+    accepted_answer_row,
+    epoch,
+    question_row,
+    sample_member_row,
+    yearly_total_rows,
+)
 
-from .dbt_helpers import DBT_PROJECT_DIR
+from .conftest import BuiltWarehouse
+from .dbt_helpers import DBT_PROJECT_DIR, failed_nodes, run_dbt
 from .expected import popularity
 from .raw_fixture import write_raw_tables
-from .sample_rows import epoch
 
 pytestmark = pytest.mark.slow
 
@@ -94,16 +100,10 @@ def _write_seeds(project: Path) -> None:
     (seeds / "topic_tag_decisions.csv").write_text("topic,round,tag,decision,reason\n")
 
 
-def _raw_rows(seed: int = 3) -> dict[str, list[dict[str, Any]]]:
+def _raw_rows(seed: int = 3) -> RawRows:
     """Questions 1..n on each site (ids collide), tags, accepted answers (ids collide too)."""
     rng = random.Random(seed)
-    rows: dict[str, list[dict[str, Any]]] = {
-        "questions": [],
-        "question_tags": [],
-        "answers": [],
-        "baseline_sample_questions": [],
-        "baseline_totals": [],
-    }
+    rows = RawRows()
     span_start = epoch(datetime(2018, 10, 1, tzinfo=UTC))
     span = epoch(datetime(2021, 12, 31, tzinfo=UTC)) - span_start
     for site, n_questions, tag_pool in (
@@ -129,51 +129,41 @@ def _raw_rows(seed: int = 3) -> dict[str, list[dict[str, Any]]]:
                 if collected_by == "random_sample" and rng.random() < 0.2:
                     collected_by = "tag_query"
                 elif rng.random() < 0.7 or is_tagged and rng.random() < 0.2:
-                    rows["baseline_sample_questions"].append(
-                        {"site": site, "sample_run_id": "run-1", "question_id": question_id}
+                    rows.baseline_sample_questions.append(
+                        sample_member_row(site, "run-1", question_id)
                     )
             answer_count = rng.choice([0, 1, 1, 2, 4])
             views = rng.randint(1, 900)
             accepted_answer_id = None
             if answer_count and rng.random() < 0.6:
                 accepted_answer_id = 50_000 + question_id
-                rows["answers"].append(
-                    {
-                        "site": site,
-                        "answer_id": accepted_answer_id,
-                        "question_id": question_id,
-                        "is_accepted": True,
-                        "creation_date": created + rng.choice([45, 600, 7_200, 86_400 * 2]),
-                        "last_activity_date": created,
-                        "score": 0,
-                        "data_source": "dump" if is_dump else "api",
-                        "is_synthetic": True,
-                    }
+                rows.answers.append(
+                    accepted_answer_row(
+                        site,
+                        accepted_answer_id,
+                        question_id,
+                        created=created + rng.choice([45, 600, 7_200, 86_400 * 2]),
+                        last_activity=created,
+                        score=0,
+                        data_source="dump" if is_dump else "api",
+                    )
                 )
-            rows["questions"].append(
-                {
-                    "site": site,
-                    "question_id": question_id,
-                    "title": f"{site} {question_id}",
-                    "link": f"https://{site}/q/{question_id}",
-                    "score": rng.randint(-1, 4),
-                    "view_count": views,
-                    "answer_count": answer_count,
-                    "is_answered": accepted_answer_id is not None,
-                    "accepted_answer_id": accepted_answer_id,
-                    "creation_date": created,
-                    "last_activity_date": created,
-                    "data_source": "dump" if is_dump else "api",
-                    "collected_by": collected_by,
-                    "collected_at": epoch(COLLECTED_AT),
-                    "is_synthetic": True,
-                }
+            question = question_row(
+                site,
+                question_id,
+                created,
+                title=f"{site} {question_id}",
+                link=f"https://{site}/q/{question_id}",
+                score=rng.randint(-1, 4),
+                view_count=views,
+                answer_count=answer_count,
+                accepted_answer_id=accepted_answer_id,
+                data_source="dump" if is_dump else "api",
+                collected_by=collected_by,
+                collected_at=epoch(COLLECTED_AT),
             )
-            for position, tag in enumerate(tags):
-                rows["question_tags"].append(
-                    {"site": site, "question_id": question_id, "tag": tag, "tag_position": position}
-                )
-    rows["baseline_totals"] = _totals(TOPICS[0]) + _totals(TOPICS[1])[:4]
+            rows.add_question(question, tags)
+    rows.baseline_totals = _totals(TOPICS[0]) + _totals(TOPICS[1])[:4]
     return rows
 
 
@@ -212,42 +202,22 @@ def _totals(topic: Topic) -> list[dict[str, Any]]:
             epoch(datetime.combine(last + timedelta(days=1), datetime.min.time(), UTC)) - 1
         )
         for population, tags in (("all_questions", ""), ("topic_questions", ";".join(topic.tags))):
-            for accepted_filter, total in (("any", 10_000 + year), ("no_accepted_answer", 6_000)):
-                if population == "topic_questions":
-                    total //= 10
-                rows.append(
-                    {
-                        "site": topic.site,
-                        "year": year,
-                        "population": population,
-                        "accepted_filter": accepted_filter,
-                        "total": total,
-                        "from_date": epoch(datetime.combine(first, datetime.min.time(), UTC)),
-                        "to_date": last_second,
-                        "topic_tags": tags,
-                        "is_synthetic": True,
-                    }
-                )
+            divisor = 10 if population == "topic_questions" else 1
+            totals = ((10_000 + year) // divisor, 6_000 // divisor)
+            rows += yearly_total_rows(
+                topic.site,
+                year,
+                epoch(datetime.combine(first, datetime.min.time(), UTC)),
+                last_second,
+                population,
+                totals,
+                tags,
+            )
     return rows
 
 
-@dataclass
-class MultiTopicWarehouse:
-    """The built warehouse and the raw rows it was built from."""
-
-    db_path: Path
-    rows: dict[str, list[dict[str, Any]]]
-
-    def query(self, sql: str) -> list[dict]:
-        """Rows of `sql` as dicts, read-only."""
-        with duckdb.connect(str(self.db_path), read_only=True) as con:
-            cursor = con.execute(sql)
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultiTopicWarehouse]:
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
     """Build a copy of the dbt project with the three topics as its seeds."""
     work = tmp_path_factory.mktemp("multi_topic")
     project = work / "dbt_project"
@@ -257,38 +227,24 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MultiTopicWa
     _write_seeds(project)
     rows = _raw_rows()
     db_path = work / "warehouse.duckdb"
-    write_raw_tables(db_path, **rows)
-    result = invoke_dbt(
-        [
-            "build",
-            "--project-dir", str(project),
-            "--profiles-dir", str(project),
-            "--target-path", str(work / "target"),
-            "--log-path", str(work / "logs"),
-            "--quiet",
-        ],
-        db_path,
-    )  # fmt: skip
-    assert result.success, [
-        (r.node.unique_id, r.message)
-        for r in result.result or []
-        if r.status not in ("success", "pass")
-    ]
-    yield MultiTopicWarehouse(db_path, rows)
+    write_raw_tables(db_path, **{**rows.tables(), "related_tags": None})  # no such table
+    result = run_dbt(["build"], db_path, work, project)
+    assert result.success, failed_nodes(result)
+    yield BuiltWarehouse(db_path, work, rows)
 
 
 # ---- the independent computation --------------------------------------------------------------
 
 
-def _questions(rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _questions(rows: RawRows) -> list[dict[str, Any]]:
     """Questions with their tags and response minutes (null when the answer predates them)."""
     tags: dict[tuple[str, int], list[str]] = {}
-    for row in sorted(rows["question_tags"], key=lambda r: r["tag_position"]):
+    for row in sorted(rows.question_tags, key=lambda r: r["tag_position"]):
         tags.setdefault((row["site"], row["question_id"]), []).append(row["tag"])
-    answers = {(a["site"], a["answer_id"]): a for a in rows["answers"]}
-    sampled = {(r["site"], r["question_id"]) for r in rows["baseline_sample_questions"]}
+    answers = {(a["site"], a["answer_id"]): a for a in rows.answers}
+    sampled = {(r["site"], r["question_id"]) for r in rows.baseline_sample_questions}
     result = []
-    for question in rows["questions"]:
+    for question in rows.questions:
         key = (question["site"], question["question_id"])
         answer = answers.get((question["site"], question["accepted_answer_id"]))
         minutes = None
@@ -338,7 +294,7 @@ def _approx(value: Any) -> Any:
 # ---- the tests --------------------------------------------------------------------------------
 
 
-def test_colliding_ids_stay_distinct(warehouse: MultiTopicWarehouse) -> None:
+def test_colliding_ids_stay_distinct(warehouse: BuiltWarehouse) -> None:
     facts = warehouse.query(
         "select site, question_id, title, response_minutes from marts.fct_questions"
     )
@@ -359,7 +315,7 @@ def test_colliding_ids_stay_distinct(warehouse: MultiTopicWarehouse) -> None:
 
 
 def test_groups_are_every_other_question_of_the_site_and_window(
-    warehouse: MultiTopicWarehouse,
+    warehouse: BuiltWarehouse,
 ) -> None:
     questions = _questions(warehouse.rows)
     actual = warehouse.query("select * from marts.fct_topic_question_groups")
@@ -391,7 +347,7 @@ def test_groups_are_every_other_question_of_the_site_and_window(
     }
 
 
-def test_difficulty_per_topic(warehouse: MultiTopicWarehouse) -> None:
+def test_difficulty_per_topic(warehouse: BuiltWarehouse) -> None:
     questions = _questions(warehouse.rows)
     rows = {
         (r["topic"], r["question_group"]): r
@@ -431,7 +387,7 @@ def test_difficulty_per_topic(warehouse: MultiTopicWarehouse) -> None:
                 assert got["n_sampled"] == (len(members) if method == "random_sample" else None)
 
 
-def test_popularity_per_topic(warehouse: MultiTopicWarehouse) -> None:
+def test_popularity_per_topic(warehouse: BuiltWarehouse) -> None:
     """Each topic's and baseline's popularity: members, a dump population less the members, or
     the random sample (also for alpha, whose baseline is counted exactly)."""
     questions = _questions(warehouse.rows)
@@ -447,7 +403,7 @@ def test_popularity_per_topic(warehouse: MultiTopicWarehouse) -> None:
                 assert got[key] == _approx(value), (topic.name, group, key)
 
 
-def test_tag_frequency_per_topic(warehouse: MultiTopicWarehouse) -> None:
+def test_tag_frequency_per_topic(warehouse: BuiltWarehouse) -> None:
     questions = _questions(warehouse.rows)
     rows = warehouse.query("select * from marts.rpt_tag_frequency")
     assert {(r["topic"], r["tag"]) for r in rows} == {
@@ -462,7 +418,7 @@ def test_tag_frequency_per_topic(warehouse: MultiTopicWarehouse) -> None:
             assert row["in_initial_set"] is topic.tags[row["tag"]]
 
 
-def test_popularity_per_topic_year(warehouse: MultiTopicWarehouse) -> None:
+def test_popularity_per_topic_year(warehouse: BuiltWarehouse) -> None:
     questions = _questions(warehouse.rows)
     rows = warehouse.query("select * from marts.rpt_popularity_yearly")
     assert {(r["topic"], r["year"]) for r in rows} == {

@@ -15,9 +15,17 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.raw_rows import (
+    SITE,
+    RawRows,
+    epoch,
+    make_rows,
+    question_row,
+    related_tag_row,
+)
+
 from .conftest import BuiltWarehouse, _build
 from .dbt_helpers import DBT_PROJECT_DIR
-from .sample_rows import SITE, RawRows, epoch, make_rows
 
 pytestmark = pytest.mark.slow
 
@@ -45,46 +53,27 @@ def _selection_rows() -> RawRows:
         ]
     ):
         question_id = 9_000 + offset
-        rows.questions.append(
-            {
-                "site": SITE,
-                "question_id": question_id,
-                "title": "t",
-                "link": "l",
-                "score": 1,
-                "view_count": 10,
-                "answer_count": 0,
-                "is_answered": False,
-                "creation_date": created + offset,
-                "last_activity_date": created + offset,
-                "data_source": "api",
-                "collected_by": "tag_query",
-                "collected_at": created + 86_400,
-                "is_synthetic": True,
-            }
+        question = question_row(
+            SITE,
+            question_id,
+            created + offset,
+            title="t",
+            link="l",
+            score=1,
+            view_count=10,
+            answer_count=0,
+            accepted_answer_id=None,
+            data_source="api",
+            collected_by="tag_query",
+            collected_at=created + 86_400,
         )
-        for position, tag in enumerate(tags):
-            rows.question_tags.append(
-                {"site": SITE, "question_id": question_id, "tag": tag, "tag_position": position}
-            )
+        rows.add_question(question, tags)
     rows.related_tags = [
-        {
-            "site": SITE,
-            "tag": "bert-language-model",
-            "related_tag": "nlp",
-            "count": 50,
-            "related_rank": 1,
-        },
-        {"site": SITE, "tag": "gpt-2", "related_tag": "gpt-3", "count": 9, "related_rank": 1},
-        {"site": SITE, "tag": "gpt-2", "related_tag": "langchain", "count": 5, "related_rank": 3},
-        {
-            "site": SITE,
-            "tag": "openai-api",
-            "related_tag": "langchain",
-            "count": 40,
-            "related_rank": 1,
-        },
-        {"site": SITE, "tag": "openai-api", "related_tag": "azure", "count": 7, "related_rank": 2},
+        related_tag_row(SITE, "bert-language-model", "nlp", 50, 1),
+        related_tag_row(SITE, "gpt-2", "gpt-3", 9, 1),
+        related_tag_row(SITE, "gpt-2", "langchain", 5, 3),
+        related_tag_row(SITE, "openai-api", "langchain", 40, 1),
+        related_tag_row(SITE, "openai-api", "azure", 7, 2),
     ]
     return rows
 

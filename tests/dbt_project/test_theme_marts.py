@@ -19,13 +19,12 @@ import pytest
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint
 
-from ptmwh.build import invoke_dbt
 from tests.analysis_py.themes.planted import planted_questions, planted_theme_of
+from tests.fakes.raw_rows import make_rows
 
 from .conftest import BuiltWarehouse
-from .dbt_helpers import DBT_PROJECT_DIR
+from .dbt_helpers import DBT_PROJECT_DIR, run_dbt
 from .raw_fixture import write_raw_tables
-from .sample_rows import make_rows
 
 pytestmark = pytest.mark.slow
 
@@ -54,22 +53,8 @@ def _write_theme_models(project: Path, seed: int) -> None:
 
 def _build(project: Path, db_path: Path, work: Path, *select: str) -> None:
     """`dbt build` of the copied project (only the nodes of `select`, when given)."""
-    result = invoke_dbt(
-        [
-            "build",
-            *(["--select", *select, "--indirect-selection", "cautious"] if select else []),
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-            "--quiet",
-        ],
-        db_path,
-    )
+    select_args = ["--select", *select, "--indirect-selection", "cautious"] if select else []
+    result = run_dbt(["build", *select_args], db_path, work, project)
     assert result.success, result.exception
 
 

@@ -1,14 +1,12 @@
 """Imported labels -> dbt -> `rpt_annotation_agreement` and `rpt_taxonomy_distribution`.
 
-Runs the real dbt project on the annotation nodes only, against a warehouse in tmp_path.
+Runs the real dbt project on the annotation nodes only, against a warehouse in tmp_path, through
+the tests' one way of running dbt (`tests/dbt_project/dbt_helpers.py`).
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,9 +18,8 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from analysis_py.stats import cohen_kappa
 from dlt_pipeline.annotation_runner import import_annotations
 from dlt_pipeline.annotations.settings import TAXONOMY_CODES_CSV
+from tests.dbt_project.dbt_helpers import DBT_PROJECT_DIR, failed_nodes, run_dbt
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
-DBT = Path(sys.executable).parent / "dbt"
 SELECTION = [
     "path:models/staging/annotations",
     "int_annotated_question_codes",
@@ -47,24 +44,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _dbt_build(db_path: Path, work_dir: Path, *, expect_success: bool = True) -> str:
-    """Build the annotation nodes in a child process, which closes the warehouse when it exits.
+def _dbt_build(db_path: Path, work_dir: Path, *, expect_success: bool = True) -> list[str]:
+    """Build the annotation nodes; asserts that the build passed (or, with
+    `expect_success=False`, failed).
 
-    Returns dbt's output; asserts that the build passed (or, with `expect_success=False`, failed).
+    Returns the unique ids of the nodes that did not pass.
     """
-    env = {**os.environ, "PTMWH_DB": str(db_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    completed = subprocess.run(
-        [str(DBT), "build", "--select", *SELECTION, "--project-dir", str(DBT_PROJECT_DIR)]
-        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(work_dir / "target")]
-        + ["--log-path", str(work_dir / "logs")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=240,
-    )
-    assert (completed.returncode == 0) is expect_success, completed.stdout[-3000:]
-    return completed.stdout
+    result = run_dbt(["build", "--select", *SELECTION], db_path, work_dir)
+    failed = failed_nodes(result)
+    assert result.success is expect_success, failed or result.exception
+    return [unique_id for unique_id, _ in failed]
 
 
 def _query(db_path: Path, sql: str) -> list[tuple]:
@@ -369,5 +358,5 @@ def test_a_question_labelled_in_two_phases_fails_the_build(tmp_path: Path):
             _write_labels(tmp_path / "bob.csv", {7001: "Tokenizer"}, "bob", set()),
         ],
     )
-    output = _dbt_build(db_path, tmp_path, expect_success=False)
-    assert "assert_one_phase_per_annotated_question" in output
+    failed = _dbt_build(db_path, tmp_path, expect_success=False)
+    assert any("assert_one_phase_per_annotated_question" in node for node in failed)

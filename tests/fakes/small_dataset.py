@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 from demo.replay_api.dataset import ApiDataset, Item
 
-WINDOW_START = int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())
+from .raw_rows import epoch
+
+WINDOW_START = epoch(datetime(2020, 1, 1, tzinfo=UTC))
 WINDOW_SECONDS = 3 * 365 * 86_400
 
 

@@ -1,9 +1,16 @@
-"""A corpus with planted, well-separated themes: what a theme model must recover."""
+"""A corpus with planted, well-separated themes: what a theme model must recover.
+
+The sentences come from the demo's planted-text generator (`demo.synthetic.planted_text`), the
+one every planted corpus uses; the vocabularies and the markup around them are the tests' own.
+"""
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
+
+import numpy as np
+
+from demo.synthetic.planted_text import theme_sentences
 
 PLANTED_VOCABULARIES: tuple[tuple[str, ...], ...] = (
     (
@@ -92,23 +99,25 @@ class PlantedQuestion:
 def planted_questions(
     n_questions: int, n_themes: int = 5, seed: int = 1, first_id: int = 1
 ) -> list[PlantedQuestion]:
-    """Questions whose body is mostly its planted theme's words, a few from another theme, plus
-    markup, code and a URL the cleaning must drop."""
-    rng = random.Random(seed)
+    """Questions whose body is four sentences of its planted theme (24 of its words), three words
+    of the next theme, plus markup, code and a URL the cleaning must drop."""
+    rng = np.random.default_rng(seed)
+    themes = np.arange(n_questions) % n_themes
+    vocabularies = PLANTED_VOCABULARIES[:n_themes]
+    own = theme_sentences(rng, themes, vocabularies, sentences=(4, 4))
+    other = theme_sentences(rng, (themes + 1) % n_themes, vocabularies, sentences=(1, 1))
     questions = []
-    for offset in range(n_questions):
-        theme = offset % n_themes
-        own = PLANTED_VOCABULARIES[theme]
-        other = PLANTED_VOCABULARIES[(theme + 1) % n_themes]
-        words = [rng.choice(own) for _ in range(24)] + [rng.choice(other) for _ in range(3)]
-        rng.shuffle(words)
+    for offset, theme in enumerate(themes):
+        sentences = own[offset].sentences
         body = (
-            f"<p>Thanks, I am trying this: {' '.join(words[:14])}.</p>\n"
+            f"<p>Thanks, I am trying this: {' '.join(sentences[:2])}</p>\n"
             f"<pre><code>import zzcodeonly\nzzcodeonly.run()</code></pre>\n"
-            f"<p>{' '.join(words[14:])} see https://example.com/zzurlonly</p>"
+            f"<p>{' '.join(sentences[2:])} {' '.join(other[offset].words[:3])} "
+            "see https://example.com/zzurlonly</p>"
         )
-        title = f"How do I fix {rng.choice(own)} with {rng.choice(own)}?"
-        questions.append(PlantedQuestion(first_id + offset, theme, title, body))
+        words = own[offset].words
+        title = f"How do I fix {words[0]} with {words[1]}?"
+        questions.append(PlantedQuestion(first_id + offset, int(theme), title, body))
     return questions
 
 
