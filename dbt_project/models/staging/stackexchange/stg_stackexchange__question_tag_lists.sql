@@ -1,7 +1,7 @@
 {#
     Each question's tags as one ordered, lower-cased list, for every raw question (deleted ones
     included): the one per-question aggregation of question_tags, read by the marts
-    (int_questions_in_window, rpt_tag_selection) and by the history across loads
+    (int_questions_in_window, int_tag_selection_co_occurrences) and by the history across loads
     (stg_stackexchange__question_versions).
     A table, the exception among the staging views: computed once per build instead of once per
     reader (benchmarks/README.md). A question's tag rows are replaced as a whole and deleted with
