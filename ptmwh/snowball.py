@@ -8,9 +8,9 @@ first, so they reflect the seeds and the last load), and each decision is a row 
 `ptmwh.topics`, the one writer of the topic seeds), so the next `ptmwh load --topic` fetches its
 questions and related tags, and the next round's candidates grow from it.
 
-The current round follows the same rule as the mart: round 1 without decisions, the round after
-the last one that accepted a tag, or that last round itself while it accepted nothing (a round
-without an accept completes the selection, and may still receive decisions).
+Which round is current is decided in SQL only, by `intermediate.int_tag_selection_rounds` (its
+description in `dbt_project/models/intermediate/selection/_selection__models.yml` states the
+rule), read here after the build, so the verb and the mart cannot disagree.
 """
 
 from __future__ import annotations
@@ -98,18 +98,6 @@ def remove_decisions(topic: str, seeds_dir: Path | None = None) -> int:
     )
 
 
-def current_round(decisions: list[Decision], topic: str) -> int:
-    """The round `ptmwh snowball` shows and records into (the mart's `is_current_round`)."""
-    rounds = [d.round for d in decisions if d.topic == topic]
-    if not rounds:
-        return 1
-    last = max(rounds)
-    accepted = any(
-        d.decision == "accept" for d in decisions if d.topic == topic and d.round == last
-    )
-    return last + 1 if accepted else last
-
-
 def run_snowball(
     db_path: Path,
     topic: str,
@@ -165,26 +153,28 @@ def run_snowball(
     if tag_kind not in TAG_KINDS:
         raise SnowballError(f"unknown --tag-kind {tag_kind!r}: use one of {', '.join(TAG_KINDS)}")
     decisions = read_decisions(seeds)
-    round_number = current_round(decisions, topic)
     recorded = {(d.round, d.tag, d.decision) for d in decisions if d.topic == topic}
     accepted_before = {
         d.tag: d.round for d in decisions if d.topic == topic and d.decision == "accept"
     }
     topic_tags = set(known[topic].tags)
+    for tag in [*accepts, *rejects]:
+        if tag in topic_tags and not (tag in accepted_before and tag in accepts):
+            raise SnowballError(
+                f"{tag} is already a tag of {topic}; candidates are tags outside its tag set"
+            )
+
+    (build or _build_selection)(db_path)
+    round_number = read_current_round(db_path, topic)
     already: list[str] = []
     for tag in [*accepts, *rejects]:
         if tag in accepted_before and tag in accepts:
             already.append(f"{tag} (accepted in round {accepted_before[tag]})")
-        elif tag in topic_tags:
-            raise SnowballError(
-                f"{tag} is already a tag of {topic}; candidates are tags outside its tag set"
-            )
         elif (round_number, tag, "reject") in recorded and tag in rejects:
             already.append(f"{tag} (rejected in round {round_number})")
     new_accepts = [tag for tag in accepts if tag not in accepted_before]
     new_rejects = [tag for tag in rejects if (round_number, tag, "reject") not in recorded]
 
-    (build or _build_selection)(db_path)
     view = read_round(db_path, topic, round_number)
     echo(format_round(topic, view, limit=limit))
 
@@ -211,6 +201,23 @@ def run_snowball(
         f"{head}; no tag accepted in round {round_number}: the selection is complete "
         f"({len(topic_tags)} tags)"
     )
+
+
+def read_current_round(db_path: Path, topic: str) -> int:
+    """The round `ptmwh snowball` shows and records into, from `int_tag_selection_rounds`.
+
+    Read from the rounds, not from the mart's `is_current_round`: the mart has a row per
+    candidate, and a current round may have none yet (its new tags not loaded).
+    """
+    with duckdb.connect(str(db_path), read_only=True) as connection:
+        row = connection.execute(
+            "select round from intermediate.int_tag_selection_rounds "
+            "where topic = ? and is_current_round",
+            [topic],
+        ).fetchone()
+    if row is None:
+        raise SnowballError(f"no rounds of {topic} in the warehouse: run `ptmwh build` first")
+    return int(row[0])
 
 
 def read_round(db_path: Path, topic: str, round_number: int) -> RoundView:

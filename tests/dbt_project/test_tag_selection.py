@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from ptmwh import snowball
 from tests.fakes.raw_rows import (
     SITE,
     RawRows,
@@ -249,6 +250,14 @@ def test_ptm_runs_two_rounds_and_the_second_completes(
         (1, "accepted_tags", 10, False),
         (2, "complete", 18, True),
     ]
+
+
+def test_snowball_records_into_the_current_round_of_the_rounds_model(
+    selection_warehouse: BuiltWarehouse,
+) -> None:
+    """`ptmwh snowball` reads its round from SQL: ptm's complete round 2, round 1 undecided."""
+    assert snowball.read_current_round(selection_warehouse.db_path, "ptm") == 2
+    assert snowball.read_current_round(selection_warehouse.db_path, "bigdata") == 1
 
 
 def test_a_reject_carries_over_and_an_unloaded_accept_uses_the_site_count(

@@ -1,7 +1,8 @@
 """`ptmwh snowball`: decisions recorded in the seeds idempotently, bad requests refused in one line.
 
-The dbt build and the mart are stubbed (the mart itself is tested against a plain-Python snowball
-in tests/dbt_project/test_tag_selection.py); what is tested here is what the verb writes and says.
+The dbt build, the mart and the current round (int_tag_selection_rounds) are stubbed (the models
+are tested against a plain-Python snowball in tests/dbt_project/test_tag_selection.py); what is
+tested here is what the verb writes and says.
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ def decision_seeds(seeds: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ]
         return RoundView(round_number, candidates, 12, 300)
 
+    def fake_current_round(db_path: Path, topic: str) -> int:
+        """int_tag_selection_rounds' rule on the seed copy (the model is tested in dbt_project)."""
+        decisions = [d for d in snowball.read_decisions(seeds) if d.topic == topic]
+        if not decisions:
+            return 1
+        last = max(d.round for d in decisions)
+        return last + any(d.decision == "accept" for d in decisions if d.round == last)
+
     monkeypatch.setattr(snowball, "read_round", fake_round)
+    monkeypatch.setattr(snowball, "read_current_round", fake_current_round)
     return seeds
 
 

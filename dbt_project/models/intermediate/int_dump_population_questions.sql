@@ -1,7 +1,9 @@
 {#
     The questions of each dump population (int_topic_dump_populations): every dump question of the
-    population's site and window, with its fct_questions row. A view: its two readers aggregate it
-    (int_question_group_sums) and rank it (int_dump_population_response_ranks) in one pass each.
+    population's site and window, with its fct_questions row. This is the baseline rule's
+    population (macros/topic_baselines.sql); int_question_group_sums subtracts the members. A
+    view: its two readers aggregate it (int_question_group_sums) and rank it
+    (int_dump_population_response_ranks) in one pass each.
 #}
 
 with
@@ -38,9 +40,7 @@ final as (
 
     from populations
     inner join questions
-        on
-            populations.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'populations') }}
+        on {{ is_site_window_question('questions', 'populations') }}
     where questions.collected_by = 'dump'
 
 )

@@ -35,7 +35,7 @@ site_windows as (
     accepted_answer_id is the site's own record; the answer may be missing from the data (not
     loaded, deleted), which leaves the time null but keeps the question. The questions are read
     from the staging view again, not the `questions` CTE: a CTE read twice is materialized whole
-    by DuckDB (every column of every question, ~10 s at 10^7).
+    by DuckDB, every column of every question (its cost: benchmarks/README.md).
 #}
 accepted_answer_times as (
 
@@ -55,8 +55,8 @@ accepted_answer_times as (
 {#
     The tags and the accepted answer's time first, the windows last: so DuckDB builds its hash
     tables on the narrow lists and times and streams the wide question rows past them. Filtering
-    by window first made it estimate far fewer questions than that and hash the wide rows instead
-    (a third more time at 10^7 questions, and the memory two dbt threads share).
+    by window first made it estimate far fewer questions than that and hash the wide rows instead,
+    slower and holding memory two dbt threads share (benchmarks/README.md).
 #}
 with_tags_and_accepted_answers as (
 

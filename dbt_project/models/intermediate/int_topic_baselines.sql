@@ -43,9 +43,7 @@ dump_question_counts_by_window as (
 
     from topic_windows
     inner join {{ ref('stg_stackexchange__questions') }} as questions
-        on
-            topic_windows.site = questions.site
-            and {{ in_topic_window('questions.created_at', 'topic_windows') }}
+        on {{ is_site_window_question('questions', 'topic_windows') }}
     where questions.collected_by = 'dump'
     group by 1, 2, 3
 
@@ -83,7 +81,10 @@ dump_member_counts as (
 
 ),
 
-{# A topic whose window holds dump questions beyond its members has the dump as its baseline. #}
+{#
+    A topic whose window holds dump questions beyond its members has the dump as its baseline
+    (macros/topic_baselines.sql: the population less the members, here as counts).
+#}
 final as (
 
     select

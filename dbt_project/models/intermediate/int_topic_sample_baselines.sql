@@ -1,7 +1,8 @@
 {#
     A table (small: the random sample's questions): fct_topic_question_groups (a view) reads it.
     One row per (topic, site, question_id) of a sampled question inside the topic's site and
-    window that is not one of its members, for topics whose baseline is the random sample.
+    window that is not one of its members, for topics whose baseline is the random sample (the
+    baseline rule: macros/topic_baselines.sql).
 #}
 {{ config(materialized='table') }}
 
@@ -60,19 +61,13 @@ final as (
             sampled_questions.site = questions.site
             and sampled_questions.question_id = questions.question_id
     inner join topics
-        on
-            questions.site = topics.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
+        on {{ is_site_window_question('questions', 'topics') }}
     inner join topic_baselines
         on topics.topic = topic_baselines.topic
-    left join topic_questions
-        on
-            topics.topic = topic_questions.topic
-            and questions.site = topic_questions.site
-            and questions.question_id = topic_questions.question_id
+    {{ join_topic_members('questions', 'topics', 'topic_questions') }}
     where
         topic_baselines.baseline_sampling_method = 'random_sample'
-        and topic_questions.question_id is null
+        and {{ is_not_topic_member() }}
 
 )
 

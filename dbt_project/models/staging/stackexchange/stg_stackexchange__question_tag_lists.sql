@@ -1,7 +1,7 @@
 {#
     Each question's tags as one ordered, lower-cased list, for every raw question (deleted ones
     included): the one per-question aggregation of question_tags, read by the marts
-    (int_questions_in_window, rpt_tag_selection) and by the history across loads
+    (int_questions_in_window, int_tag_selection_co_occurrences) and by the history across loads
     (stg_stackexchange__question_versions).
     A table, the exception among the staging views: computed once per build instead of once per
     reader (benchmarks/README.md). A question's tag rows are replaced as a whole and deleted with
@@ -9,10 +9,11 @@
 
     Stack Exchange allows at most five tags per question, so the list is built from five
     `any_value(case ...)` columns (skipping nulls): fixed-size aggregate states, where a list or
-    ordered aggregate keeps a growing list per question (2-3x the time and memory at 10^7
-    questions). The rare question with a tag_position outside 0-4 (synthetic data, a future site
-    rule) gets its list from the exact ordered aggregate, computed for those questions only and
-    from the raw table again, not the `source` CTE, which DuckDB would then hold in memory.
+    ordered aggregate keeps a growing list per question, costing more time and memory
+    (benchmarks/README.md). The rare question with a tag_position outside 0-4 (synthetic data, a
+    future site rule) gets its list from the exact ordered aggregate, computed for those questions
+    only and from the raw table again, not the `source` CTE, which DuckDB would then hold in
+    memory.
 
     `n_tag_rows` counts the question's raw tag rows, so a test of each list (one distinct tag per
     row) checks the key of question_tags on 10^7 lists instead of 3 x 10^7 rows.

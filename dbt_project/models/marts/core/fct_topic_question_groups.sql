@@ -56,20 +56,14 @@ dump_baselines as (
 
     from {{ questions }} as questions
     inner join {{ topics }} as topics
-        on
-            questions.site = topics.site
-            and {{ in_topic_window('questions.created_at', 'topics') }}
+        on {{ is_site_window_question('questions', 'topics') }}
     inner join {{ topic_baselines }} as topic_baselines
         on topics.topic = topic_baselines.topic
-    left join {{ topic_questions }} as topic_questions
-        on
-            topics.topic = topic_questions.topic
-            and questions.site = topic_questions.site
-            and questions.question_id = topic_questions.question_id
+    {{ join_topic_members('questions', 'topics', topic_questions) }}
     where
         topic_baselines.baseline_sampling_method = 'full_population'
         and questions.collected_by = 'dump'
-        and topic_questions.question_id is null
+        and {{ is_not_topic_member() }}
 
 ),
 

@@ -153,6 +153,47 @@ groups as (
 
 ),
 
+{# Each group's question counts from the one source chosen for it in `groups`. #}
+chosen_counts as (
+
+    select
+        groups.topic,
+        groups.question_group,
+        per_question_metrics.n_questions,
+        per_question_metrics.n_no_accepted_answer,
+        per_question_metrics.no_accepted_answer_rate,
+        per_question_metrics.no_accepted_answer_rate_ci_low,
+        per_question_metrics.no_accepted_answer_rate_ci_high
+
+    from groups
+    inner join per_question_metrics
+        on
+            groups.topic = per_question_metrics.topic
+            and groups.question_group = per_question_metrics.question_group
+            and groups.sampling_method = per_question_metrics.sampling_method
+    where coalesce(groups.question_count_method, '') != 'exact_count'
+    union all
+    select
+        groups.topic,
+        groups.question_group,
+        exact_counts.n_questions,
+        exact_counts.n_no_accepted_answer,
+        exact_counts.n_no_accepted_answer
+        / nullif(cast(exact_counts.n_questions as double), 0) as no_accepted_answer_rate,
+        {{ wilson_interval(
+            'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'low'
+        ) }} as no_accepted_answer_rate_ci_low,
+        {{ wilson_interval(
+            'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'high'
+        ) }} as no_accepted_answer_rate_ci_high
+
+    from groups
+    inner join exact_counts
+        on groups.topic = exact_counts.topic
+    where groups.question_count_method = 'exact_count'
+
+),
+
 final as (
 
     select
@@ -162,34 +203,11 @@ final as (
         case
             when groups.sampling_method = 'random_sample' then per_question_metrics.n_questions
         end as n_sampled,
-        case
-            when groups.question_count_method = 'exact_count' then exact_counts.n_questions
-            else per_question_metrics.n_questions
-        end as n_questions,
-        case
-            when groups.question_count_method = 'exact_count' then exact_counts.n_no_accepted_answer
-            else per_question_metrics.n_no_accepted_answer
-        end as n_no_accepted_answer,
-        case
-            when groups.question_count_method = 'exact_count'
-                then exact_counts.n_no_accepted_answer
-                    / nullif(cast(exact_counts.n_questions as double), 0)
-            else per_question_metrics.no_accepted_answer_rate
-        end as no_accepted_answer_rate,
-        case
-            when groups.question_count_method = 'exact_count'
-                then {{ wilson_interval(
-                    'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'low'
-                ) }}
-            else per_question_metrics.no_accepted_answer_rate_ci_low
-        end as no_accepted_answer_rate_ci_low,
-        case
-            when groups.question_count_method = 'exact_count'
-                then {{ wilson_interval(
-                    'exact_counts.n_no_accepted_answer', 'exact_counts.n_questions', 'high'
-                ) }}
-            else per_question_metrics.no_accepted_answer_rate_ci_high
-        end as no_accepted_answer_rate_ci_high,
+        chosen_counts.n_questions,
+        chosen_counts.n_no_accepted_answer,
+        chosen_counts.no_accepted_answer_rate,
+        chosen_counts.no_accepted_answer_rate_ci_low,
+        chosen_counts.no_accepted_answer_rate_ci_high,
         groups.question_count_method as no_accepted_answer_rate_method,
         per_question_metrics.n_with_response_time,
         per_question_metrics.mean_response_minutes,
@@ -244,6 +262,10 @@ final as (
             groups.topic = per_question_metrics.topic
             and groups.question_group = per_question_metrics.question_group
             and groups.sampling_method = per_question_metrics.sampling_method
+    left join chosen_counts
+        on
+            groups.topic = chosen_counts.topic
+            and groups.question_group = chosen_counts.question_group
     left join exact_counts
         on
             groups.topic = exact_counts.topic
