@@ -36,10 +36,14 @@ RESULTS = Path(__file__).resolve().parent / "results" / "dump_throughput.json"
 
 
 class _TreeMemory:
-    """Samples the resident memory of this process plus its children (the parse workers).
+    """Samples the memory of this process plus its children (the parse workers, 7-Zip).
 
     `ru_maxrss` covers one process only, and the parser's workers are separate processes, so the
-    peak that matters (what the machine must hold) is the largest sum seen across the tree.
+    peak that matters (what the machine must hold) is the largest sum seen across the tree. Two
+    sums are kept: resident sets (RSS), which count a page shared by several processes (the
+    libraries every worker maps, the `.7z` stream's shared buffer) once per process, and
+    proportional sets (PSS), which split a shared page among the processes that map it, so their
+    sum counts each page once.
     """
 
     def __init__(self, interval: float = 0.1) -> None:
@@ -49,19 +53,23 @@ class _TreeMemory:
         self._interval = interval
         self._stop = threading.Event()
         self.peak_bytes = 0
+        self.peak_proportional_bytes = 0
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         import psutil
 
         while not self._stop.wait(self._interval):
-            total = 0
+            resident = proportional = 0
             for process in [self._process, *self._process.children(recursive=True)]:
                 try:
-                    total += process.memory_info().rss
+                    memory = process.memory_full_info()
                 except psutil.NoSuchProcess:
                     continue
-            self.peak_bytes = max(self.peak_bytes, total)
+                resident += memory.rss
+                proportional += memory.pss
+            self.peak_bytes = max(self.peak_bytes, resident)
+            self.peak_proportional_bytes = max(self.peak_proportional_bytes, proportional)
 
     def __enter__(self) -> _TreeMemory:
         self._thread.start()
@@ -110,6 +118,7 @@ def measure_load(dump: Path, db_path: Path, *, include_bodies: bool = True) -> d
         "posts_per_second": round(posts / wall),
         "posts_per_cpu_second": round(posts / cpu),
         "peak_rss_mb": round(memory.peak_bytes / 1e6),
+        "peak_pss_mb": round(memory.peak_proportional_bytes / 1e6),
         "peak_rss_main_process_mb": round(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ),
@@ -209,7 +218,7 @@ def _measure_source(
         f"{rows:>10,} posts {run['format']:>4} {bodies:>9}  {measured['wall_seconds']:>7.1f} s  "
         f"{measured['posts_per_second']:>9,} posts/s  "
         f"{measured['posts_per_cpu_second']:>9,} posts/CPU-s  "
-        f"peak RSS {measured['peak_rss_mb']:,} MB"
+        f"peak RSS {measured['peak_rss_mb']:,} MB, PSS {measured['peak_pss_mb']:,} MB"
     )
     if source.suffix == ".7z":
         run["seven_zip_test"] = measure_seven_zip_test(source, rows)

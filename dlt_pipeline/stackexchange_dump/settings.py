@@ -9,7 +9,8 @@ PIPELINE_NAME = "stackexchange_dump"
 # (benchmarks/README.md).
 BATCH_ROWS = 10_000
 # Kept posts per append to the pending tables (one commit): a crash loses at most this many posts.
-SEGMENT_POSTS = 500_000
+# The loader holds two segments (one appending while the next is parsed), each with its bodies.
+SEGMENT_POSTS = 100_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
 # A plain Posts.xml at least this large is parsed in worker processes, one per CPU up to the
