@@ -180,8 +180,11 @@ def _checked_load(
     dump_date: date | None,
     force: bool,
 ) -> _Load:
-    """The load's inputs, refusing before anything is written what is wrong without the file:
-    no window, no site, a missing file, a `dump_date` older than the site's newest dump."""
+    """The load's inputs, checked before anything is written (bad input fails fast).
+
+    Refuses what is wrong without reading the file: no window, no site, a missing file, a
+    `dump_date` older than the site's newest loaded dump.
+    """
     spans = _windows(windows)
     site = dump_site(path, site)
     path = dump_file(path)
