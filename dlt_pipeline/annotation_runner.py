@@ -53,7 +53,43 @@ def import_annotations(
         raise LoadError("no files given: name one or more labelled sample CSVs")
     codes = read_taxonomy_codes()
     sample_ids = _recorded_sample_ids(db_path)
-    imported_at = datetime.now(UTC)
+    labels, n_unlabelled = _read_files(
+        files,
+        codes,
+        sample_ids,
+        datetime.now(UTC),
+        known_topics=known_topics,
+        topic=topic,
+        is_synthetic=is_synthetic,
+    )
+    if labels:
+        _run_pipeline(db_path, labels)
+    return LoadResult(
+        items_loaded={annotation_settings.TABLE_NAME: len(labels)},
+        row_counts={annotation_settings.TABLE_NAME: _label_count(db_path)},
+        message=(
+            f"{len(files)} file(s), {n_unlabelled} row(s) without a code skipped"
+            if n_unlabelled
+            else f"{len(files)} file(s)"
+        ),
+    )
+
+
+def _read_files(
+    files: list[Path],
+    codes: dict[str, str],
+    sample_ids: set[int],
+    imported_at: datetime,
+    *,
+    known_topics: Collection[str],
+    topic: str | None,
+    is_synthetic: bool,
+) -> tuple[list[Label], int]:
+    """Every file's labels, one per primary key (the later file wins), and the rows not coded.
+
+    Each file is validated whole before the next is read (`read_labelled_csv`), so an invalid
+    file raises before anything is loaded.
+    """
     labels: dict[tuple[object, ...], Label] = {}
     n_unlabelled = 0
     for path in files:
@@ -73,17 +109,7 @@ def import_annotations(
                 for label in file_labels
             }
         )
-    if labels:
-        _run_pipeline(db_path, list(labels.values()))
-    return LoadResult(
-        items_loaded={annotation_settings.TABLE_NAME: len(labels)},
-        row_counts={annotation_settings.TABLE_NAME: _label_count(db_path)},
-        message=(
-            f"{len(files)} file(s), {n_unlabelled} row(s) without a code skipped"
-            if n_unlabelled
-            else f"{len(files)} file(s)"
-        ),
-    )
+    return list(labels.values()), n_unlabelled
 
 
 def _run_pipeline(db_path: Path, labels: list[Label]) -> None:

@@ -144,9 +144,7 @@ def run_api_load(
     if not config.key:
         progress(_WITHOUT_KEY)
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
-    _finish_interrupted(pipeline, progress)
+    pipeline = _pipeline(db_path, progress)
     run = ApiRun(clock=clock or SystemClock(), progress=progress)
     started_at = datetime.now(UTC)
     crash = _extract_and_load(pipeline, config, run, refresh=refresh, baseline=baseline)
@@ -162,9 +160,20 @@ def run_api_load(
     )
     if status == "failed":
         raise LoadError(message)
-    skipped = sum(run.skipped.values())
-    if skipped:
-        progress(f"skipped {skipped} items: {json.dumps(dict(run.skipped), sort_keys=True)}")
+    _report_skipped(run, progress)
+    return _result(db_path, run, status, message)
+
+
+def _pipeline(db_path: Path, progress: Callable[[str], None]) -> dlt.Pipeline:
+    """The API's dlt pipeline beside the warehouse file, with an interrupted run's data settled."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    pipeline = warehouse_pipeline(db_path, PIPELINE_NAME, DATASET)
+    _finish_interrupted(pipeline, progress)
+    return pipeline
+
+
+def _result(db_path: Path, run: ApiRun, status: str, message: str) -> LoadResult:
+    """What the run did (requests, items per table, quota left) and the raw tables' rows now."""
     return LoadResult(
         status=status,
         requests_made=run.requests_made,
@@ -173,6 +182,13 @@ def run_api_load(
         quota_remaining=run.quota_remaining,
         message=message,
     )
+
+
+def _report_skipped(run: ApiRun, progress: Callable[[str], None]) -> None:
+    """Say how many items the run skipped as unusable, by reason (`rows.py`), if any."""
+    skipped = sum(run.skipped.values())
+    if skipped:
+        progress(f"skipped {skipped} items: {json.dumps(dict(run.skipped), sort_keys=True)}")
 
 
 def _settings(

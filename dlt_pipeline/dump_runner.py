@@ -117,75 +117,29 @@ def run_dump_load(
             that is not a Posts.xml (these change nothing), or a missing or corrupt file (the
             posts before the error are merged, nothing is marked deleted).
     """
-    spans = _windows(windows)
-    site = dump_site(path, site)
-    path = dump_file(path)
-    newest_loaded = newest_loaded_dump(db_path, site)
-    if dump_date is not None:
-        refuse_older_dump(site, dump_date, newest_loaded, force)
+    load = _checked_load(db_path, path, windows, site=site, dump_date=dump_date, force=force)
     pipeline = _pipeline(db_path)
     started, started_at = clock(), datetime.now(UTC)
-    clear_pending(db_path)
-    try:
-        parsed = _parse_file(
-            db_path,
-            path,
-            ParseOptions(
-                windows=tuple(spans),
-                site=site,
-                collected_at=None if dump_date is None else day_start_epoch(dump_date),
-                include_bodies=include_bodies,
-                batch_rows=batch_rows,
-            ),
-            workers=_parse_workers(path, parse_workers),
-            segment_posts=segment_posts,
-            meter=meter or _no_meter,
-        )
-        last = parsed.last
-        file_date = _newest_day(last)
-        if dump_date is not None and file_date is not None and dump_date < file_date:
-            raise LoadError(
-                f"--dump-date {dump_date} is before the dump's newest post ({file_date}): a dump "
-                "holds nothing newer than the day it was taken, so questions would appear after "
-                "their collection; nothing was changed; pass the day the dump was taken (on or "
-                f"after {file_date}) or leave --dump-date out"
-            )
-        # A truncated file's newest date is only a lower bound of its date: not judged.
-        if dump_date is None and file_date is not None and parsed.error is None:
-            refuse_older_dump(site, file_date, newest_loaded, force)
-        day = dump_date or file_date
-        if parsed.error is None and day is not None:
-            created_before = day_start_epoch(day + timedelta(days=1))
-            refuse_other_site(site, site_overlap(db_path, site, spans, created_before), force)
-    except LoadError:
-        clear_pending(db_path)  # nothing reached the raw tables
-        raise
-    except KeyboardInterrupt:
-        # Ctrl-C while reading: nothing reached the raw tables; the run is recorded as such.
-        clear_pending(db_path)
-        _record(
-            pipeline,
-            site,
-            spans,
-            started_at=started_at,
-            status="interrupted",
-            dump_date=dump_date,
-            message="interrupted while reading the dump; nothing was merged; rerun load-dump",
-        )
-        raise
+    parsed, file_date = _read_dump(
+        pipeline,
+        load,
+        started_at,
+        include_bodies=include_bodies,
+        batch_rows=batch_rows,
+        parse_workers=parse_workers,
+        segment_posts=segment_posts,
+        meter=meter or _no_meter,
+    )
     # The merge and deletions are short and each one transaction: Ctrl-C waits for them (and for
     # `load_runs`), then stops the command, so a run is never left half merged or unrecorded.
     with _deferred_interrupt() as interrupt:
         result = _finish(
             pipeline,
-            db_path,
+            load,
             parsed,
-            site,
-            spans,
+            file_date,
             started=started,
             started_at=started_at,
-            dump_date=dump_date,
-            file_date=file_date,
             clock=clock,
         )
     if interrupt.requested:
@@ -194,23 +148,192 @@ def run_dump_load(
     return result
 
 
+@dataclass(frozen=True)
+class _Load:
+    """One dump load's inputs, checked before anything is written.
+
+    Attributes:
+        db_path: the warehouse file.
+        path: the dump file itself (`files.dump_file`).
+        site: the dump's site (its domain).
+        spans: the distinct windows whose questions are kept.
+        dump_date: the day the dump was taken, when given (`--dump-date`).
+        force: load an older dump, or one that looks like another site's.
+        newest_loaded: the newest `dump_date` loaded of the site before this load.
+    """
+
+    db_path: Path
+    path: Path
+    site: str
+    spans: list[Window]
+    dump_date: date | None
+    force: bool
+    newest_loaded: date | None
+
+
+def _checked_load(
+    db_path: Path,
+    path: Path,
+    windows: Sequence[Window],
+    *,
+    site: str | None,
+    dump_date: date | None,
+    force: bool,
+) -> _Load:
+    """The load's inputs, checked before anything is written (bad input fails fast).
+
+    Refuses what is wrong without reading the file: no window, no site, a missing file, a
+    `dump_date` older than the site's newest loaded dump.
+    """
+    spans = _windows(windows)
+    site = dump_site(path, site)
+    path = dump_file(path)
+    newest_loaded = newest_loaded_dump(db_path, site)
+    if dump_date is not None:
+        refuse_older_dump(site, dump_date, newest_loaded, force)
+    return _Load(db_path, path, site, spans, dump_date, force, newest_loaded)
+
+
+def _read_dump(
+    pipeline: dlt.Pipeline,
+    load: _Load,
+    started_at: datetime,
+    *,
+    include_bodies: bool,
+    batch_rows: int,
+    parse_workers: int | None,
+    segment_posts: int,
+    meter: Callable[[int | None], Callable[[int, int, int], None]],
+) -> tuple[_Parsed, date | None]:
+    """Parse the dump into the pending tables and judge its date; return it with the file's date.
+
+    A refusal or Ctrl-C while reading leaves the raw tables as they were and nothing pending;
+    Ctrl-C is recorded in `load_runs` as an interrupted run.
+    """
+    clear_pending(load.db_path)
+    try:
+        parsed = _parse_file(
+            load.db_path,
+            load.path,
+            ParseOptions(
+                windows=tuple(load.spans),
+                site=load.site,
+                collected_at=None if load.dump_date is None else day_start_epoch(load.dump_date),
+                include_bodies=include_bodies,
+                batch_rows=batch_rows,
+            ),
+            workers=_parse_workers(load.path, parse_workers),
+            segment_posts=segment_posts,
+            meter=meter,
+        )
+        return parsed, _judged_file_date(load, parsed)
+    except LoadError:
+        clear_pending(load.db_path)  # nothing reached the raw tables
+        raise
+    except KeyboardInterrupt:
+        # Ctrl-C while reading: nothing reached the raw tables; the run is recorded as such.
+        clear_pending(load.db_path)
+        _record(
+            pipeline,
+            load,
+            started_at=started_at,
+            status="interrupted",
+            dump_date=load.dump_date,
+            message="interrupted while reading the dump; nothing was merged; rerun load-dump",
+        )
+        raise
+
+
+def _judged_file_date(load: _Load, parsed: _Parsed) -> date | None:
+    """The day of the file's newest post, once the dump's date has been judged against it.
+
+    Refuses a `dump_date` before the file's newest post, a dump older than the site's newest
+    loaded one, and a dump that does not look like one of its site (`refuse_other_site`).
+    """
+    dump_date = load.dump_date
+    file_date = _newest_day(parsed.last)
+    if dump_date is not None and file_date is not None and dump_date < file_date:
+        raise LoadError(
+            f"--dump-date {dump_date} is before the dump's newest post ({file_date}): a dump "
+            "holds nothing newer than the day it was taken, so questions would appear after "
+            "their collection; nothing was changed; pass the day the dump was taken (on or "
+            f"after {file_date}) or leave --dump-date out"
+        )
+    # A truncated file's newest date is only a lower bound of its date: not judged.
+    if dump_date is None and file_date is not None and parsed.error is None:
+        refuse_older_dump(load.site, file_date, load.newest_loaded, load.force)
+    day = dump_date or file_date
+    if parsed.error is None and day is not None:
+        created_before = day_start_epoch(day + timedelta(days=1))
+        overlap = site_overlap(load.db_path, load.site, load.spans, created_before)
+        refuse_other_site(load.site, overlap, load.force)
+    return file_date
+
+
 def _finish(
     pipeline: dlt.Pipeline,
-    db_path: Path,
+    load: _Load,
     parsed: _Parsed,
-    site: str,
-    spans: Sequence[Window],
+    file_date: date | None,
     *,
     started: float,
     started_at: datetime,
-    dump_date: date | None,
-    file_date: date | None,
     clock: Callable[[], float],
 ) -> LoadResult:
     """Merge the parsed file into the raw tables, mark what it no longer holds, record the run."""
-    last = parsed.last
-    day = dump_date or file_date
-    observed = day_start_epoch(dump_date) if dump_date else _newest_epoch(last)
+    day = load.dump_date or file_date
+    merged = _merge_and_mark(pipeline, load, parsed, day)
+    message = (
+        str(parsed.error)
+        if parsed.error
+        else _summary(parsed.last, clock() - started, load.spans, merged.deleted, day)
+    )
+    _record(
+        pipeline,
+        load,
+        started_at=started_at,
+        status="failed" if parsed.error else "completed",
+        dump_date=day,
+        message=message,
+        items_loaded=merged.counts,
+        **_skipped(parsed.last, merged.outliers, merged.answers_pending - merged.counts["answers"]),
+    )
+    if parsed.error is not None:
+        raise parsed.error
+    return LoadResult(
+        items_loaded=merged.counts,
+        row_counts=row_counts(load.db_path, DATASET, _RAW_TABLES),
+        message=message,
+    )
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """What the merge of one dump did.
+
+    Attributes:
+        counts: rows merged per raw table.
+        deleted: the site's posts marked deleted because the dump no longer holds them.
+        outliers: pending posts dropped as id outliers.
+        answers_pending: answers pending before they were resolved against their questions.
+    """
+
+    counts: dict[str, int]
+    deleted: Deleted
+    outliers: int
+    answers_pending: int
+
+
+def _merge_and_mark(
+    pipeline: dlt.Pipeline, load: _Load, parsed: _Parsed, day: date | None
+) -> _Merged:
+    """Drop the id outliers, date and merge the pending posts, mark what the dump no longer holds.
+
+    Nothing is marked deleted after a site's first load (nothing to mark), after a parse error
+    (the file is incomplete) or for a file without posts (no date).
+    """
+    db_path, site, last = load.db_path, load.site, parsed.last
+    observed = day_start_epoch(load.dump_date) if load.dump_date else _newest_epoch(last)
     outliers = {
         "questions": id_outliers(last.top_ids[QUESTION_POST_TYPE]),
         "answers": id_outliers(last.top_ids[ANSWER_POST_TYPE]),
@@ -220,42 +343,19 @@ def _finish(
         date_pending_questions(db_path, site, observed)
     answers_pending = pending_answers(db_path, site)
     had_posts = site_has_posts(db_path, site)
-    counts = _merge(pipeline, db_path, site, spans)
+    counts = _merge(pipeline, db_path, site, load.spans)
     deleted = Deleted(0, 0)
     if had_posts and parsed.error is None and day is not None and observed is not None:
         deleted = mark_deleted(
-            db_path, site, spans, observed, day_start_epoch(day + timedelta(days=1))
+            db_path, site, load.spans, observed, day_start_epoch(day + timedelta(days=1))
         )
     clear_pending(db_path)
-    message = (
-        str(parsed.error)
-        if parsed.error
-        else _summary(last, clock() - started, spans, deleted, day)
-    )
-    _record(
-        pipeline,
-        site,
-        spans,
-        started_at=started_at,
-        status="failed" if parsed.error else "completed",
-        dump_date=day,
-        message=message,
-        items_loaded=counts,
-        **_skipped(last, dropped, answers_pending - counts["answers"]),
-    )
-    if parsed.error is not None:
-        raise parsed.error
-    return LoadResult(
-        items_loaded=counts,
-        row_counts=row_counts(db_path, DATASET, _RAW_TABLES),
-        message=message,
-    )
+    return _Merged(counts, deleted, dropped, answers_pending)
 
 
 def _record(
     pipeline: dlt.Pipeline,
-    site: str,
-    spans: Sequence[Window],
+    load: _Load,
     *,
     started_at: datetime,
     status: str,
@@ -272,11 +372,11 @@ def _record(
         command="load-dump",
         started_at=started_at,
         status=status,
-        site=site,
+        site=load.site,
         base_url=None,
         tags=None,
-        from_date=min(window.first_day for window in spans),
-        to_date=max(window.last_day for window in spans),
+        from_date=min(window.first_day for window in load.spans),
+        to_date=max(window.last_day for window in load.spans),
         dump_date=dump_date,
         requests_made=0,
         items_loaded=items_loaded or dict.fromkeys(_RAW_TABLES, 0),

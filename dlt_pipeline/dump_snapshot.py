@@ -223,24 +223,12 @@ def merge_pending(
     Returns:
         Rows merged per raw table.
     """
-    questions_in, parameters = window_condition("questions.creation_date", windows)
-    answer_columns = ", ".join(
-        f"pending.{name}" for name in ANSWERS_SCHEMA.names if name != "is_accepted"
-    )
-    resolved_answers = f"""
-        select
-            {answer_columns},
-            coalesce(questions.accepted_answer_id = pending.answer_id, false) as is_accepted
-        from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
-        inner join {DATASET}.{PENDING_QUESTIONS_TABLE} as questions
-            on questions.site = pending.site and questions.question_id = pending.question_id
-        where pending.site = ? and ({questions_in})
-    """
     sources = {
         "questions": f"{DATASET}.{PENDING_QUESTIONS_TABLE}",
         "question_tags": f"{DATASET}.{PENDING_QUESTION_TAGS_TABLE}",
         "answers": "resolved_answers",
     }
+    resolved_answers, parameters = _resolved_answers(windows)
     merged: dict[str, int] = {}
     with connect(db_path) as connection:
         if not set(PENDING_TABLES) <= _existing(connection):
@@ -252,23 +240,56 @@ def merge_pending(
             f"create temp table resolved_answers as {resolved_answers}", [site, *parameters]
         )
         for table, source in sources.items():
-            contract = RAW_TABLES[table]
-            matches = " and ".join(f"target.{key} = rows.{key}" for key in contract.replace_key)
-            connection.execute(
-                f"delete from {DATASET}.{table} as target using {source} as rows "
-                f"where rows.site = ? and {matches}",
-                [site],
-            )
-            row = connection.execute(
-                f"insert into {DATASET}.{table} by name "
-                f"select {', '.join(contract.schema.names)}, ?::varchar as _dlt_load_id "
-                f"from {source} where site = ?",
-                [load_id, site],
-            ).fetchone()
-            merged[table] = int(row[0]) if row else 0
+            merged[table] = _replace_rows(connection, table, source, site, load_id)
         connection.execute("drop table resolved_answers")
         connection.execute("commit")
     return merged
+
+
+def _resolved_answers(windows: Sequence[Window]) -> tuple[str, list[object]]:
+    """The pending answers to merge, `is_accepted` from their question, and its parameters.
+
+    An answer is merged only when its question is pending and in a window; the query's first
+    parameter is the site, the window bounds follow.
+    """
+    questions_in, parameters = window_condition("questions.creation_date", windows)
+    answer_columns = ", ".join(
+        f"pending.{name}" for name in ANSWERS_SCHEMA.names if name != "is_accepted"
+    )
+    query = f"""
+        select
+            {answer_columns},
+            coalesce(questions.accepted_answer_id = pending.answer_id, false) as is_accepted
+        from {DATASET}.{PENDING_ANSWERS_TABLE} as pending
+        inner join {DATASET}.{PENDING_QUESTIONS_TABLE} as questions
+            on questions.site = pending.site and questions.question_id = pending.question_id
+        where pending.site = ? and ({questions_in})
+    """
+    return query, parameters
+
+
+def _replace_rows(
+    connection: duckdb.DuckDBPyConnection, table: str, source: str, site: str, load_id: str
+) -> int:
+    """Replace the raw table's rows of `site` that `source` holds anew; return the rows inserted.
+
+    Rows are replaced by the table's `replace_key` (a question's whole tag list at once), and the
+    new rows carry `load_id` as `_dlt_load_id`.
+    """
+    contract = RAW_TABLES[table]
+    matches = " and ".join(f"target.{key} = rows.{key}" for key in contract.replace_key)
+    connection.execute(
+        f"delete from {DATASET}.{table} as target using {source} as rows "
+        f"where rows.site = ? and {matches}",
+        [site],
+    )
+    row = connection.execute(
+        f"insert into {DATASET}.{table} by name "
+        f"select {', '.join(contract.schema.names)}, ?::varchar as _dlt_load_id "
+        f"from {source} where site = ?",
+        [load_id, site],
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _pending(table: str, existing: set[str], id_columns: str) -> str:
@@ -328,28 +349,68 @@ def mark_deleted(
         deleted_at: epoch seconds stored in `deleted_at` (the dump's date).
         created_before: epoch seconds; posts created later cannot be in the dump.
     """
-    questions_in, parameters = window_condition("questions.creation_date", windows)
     with connect(db_path) as connection:
         existing = _existing(connection)
         if not {"questions", "answers", "question_tags"} <= existing:
             return Deleted(0, 0)
-        questions_pending = _pending(PENDING_QUESTIONS_TABLE, existing, "question_id")
-        answers_pending = _pending(PENDING_ANSWERS_TABLE, existing, "answer_id, question_id")
+        gone = _Gone(
+            site=site,
+            windows=windows,
+            deleted_at=deleted_at,
+            created_before=created_before,
+            questions_pending=_pending(PENDING_QUESTIONS_TABLE, existing, "question_id"),
+            answers_pending=_pending(PENDING_ANSWERS_TABLE, existing, "answer_id, question_id"),
+        )
         connection.execute("begin transaction")
-        questions = connection.execute(
-            f"""
-            update {DATASET}.questions as questions set deleted_at = ?
-            where questions.site = ? and questions.deleted_at is null
-                and questions.creation_date < ? and ({questions_in})
-                and not exists (
-                    select 1 from {questions_pending} as pending
-                    where pending.site = questions.site
-                        and pending.question_id = questions.question_id
-                )
-            returning 1
-            """,
-            [deleted_at, site, created_before, *parameters],
-        ).fetchall()
+        questions = gone.mark_questions(connection)
+        gone.mark_question_tags(connection)
+        answers = gone.mark_answers(connection)
+        connection.execute("commit")
+    return Deleted(questions=questions, answers=answers)
+
+
+@dataclass(frozen=True)
+class _Gone:
+    """How one complete dump judges which of its site's posts are gone (`mark_deleted`).
+
+    Attributes:
+        site: the dump's site.
+        windows: the load's question windows.
+        deleted_at: epoch seconds stored in `deleted_at` (the dump's date).
+        created_before: epoch seconds; posts created later cannot be in the dump.
+        questions_pending: the relation of the dump's questions (`_pending`).
+        answers_pending: the relation of the dump's answers (`_pending`).
+    """
+
+    site: str
+    windows: Sequence[Window]
+    deleted_at: int
+    created_before: int
+    questions_pending: str
+    answers_pending: str
+
+    def mark_questions(self, connection: duckdb.DuckDBPyConnection) -> int:
+        """Mark the live questions of the windows that the dump lacks; return how many."""
+        questions_in, parameters = window_condition("questions.creation_date", self.windows)
+        return len(
+            connection.execute(
+                f"""
+                update {DATASET}.questions as questions set deleted_at = ?
+                where questions.site = ? and questions.deleted_at is null
+                    and questions.creation_date < ? and ({questions_in})
+                    and not exists (
+                        select 1 from {self.questions_pending} as pending
+                        where pending.site = questions.site
+                            and pending.question_id = questions.question_id
+                    )
+                returning 1
+                """,
+                [self.deleted_at, self.site, self.created_before, *parameters],
+            ).fetchall()
+        )
+
+    def mark_question_tags(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Give the live tags of the site's deleted questions their question's `deleted_at`."""
         connection.execute(
             f"""
             update {DATASET}.question_tags as tags set deleted_at = questions.deleted_at
@@ -358,28 +419,36 @@ def mark_deleted(
                 and questions.site = ? and tags.deleted_at is null
                 and questions.deleted_at is not null
             """,
-            [site],
+            [self.site],
         )
-        answers = connection.execute(
-            f"""
-            update {DATASET}.answers as answers set deleted_at = ?
-            where answers.site = ? and answers.deleted_at is null
-                and answers.creation_date < ?
-                and exists (
-                    select 1 from {DATASET}.questions as questions
-                    where questions.site = answers.site
-                        and questions.question_id = answers.question_id and ({questions_in})
-                )
-                and not exists (
-                    select 1 from {answers_pending} as pending
-                    inner join {questions_pending} as questions
-                        on questions.site = pending.site
-                        and questions.question_id = pending.question_id
-                    where pending.site = answers.site and pending.answer_id = answers.answer_id
-                )
-            returning 1
-            """,
-            [deleted_at, site, created_before, *parameters],
-        ).fetchall()
-        connection.execute("commit")
-    return Deleted(questions=len(questions), answers=len(answers))
+
+    def mark_answers(self, connection: duckdb.DuckDBPyConnection) -> int:
+        """Mark the live answers to questions of the windows that the dump lacks; return how many.
+
+        An answer counts as held only when the dump also holds its question.
+        """
+        questions_in, parameters = window_condition("questions.creation_date", self.windows)
+        return len(
+            connection.execute(
+                f"""
+                update {DATASET}.answers as answers set deleted_at = ?
+                where answers.site = ? and answers.deleted_at is null
+                    and answers.creation_date < ?
+                    and exists (
+                        select 1 from {DATASET}.questions as questions
+                        where questions.site = answers.site
+                            and questions.question_id = answers.question_id and ({questions_in})
+                    )
+                    and not exists (
+                        select 1 from {self.answers_pending} as pending
+                        inner join {self.questions_pending} as questions
+                            on questions.site = pending.site
+                            and questions.question_id = pending.question_id
+                        where pending.site = answers.site
+                            and pending.answer_id = answers.answer_id
+                    )
+                returning 1
+                """,
+                [self.deleted_at, self.site, self.created_before, *parameters],
+            ).fetchall()
+        )

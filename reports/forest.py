@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.ticker import NullFormatter
 
 from .charts import STYLE, to_svg
@@ -77,69 +78,114 @@ def forest_plot(
         tick_format: Formats the axis's tick values (e.g. as percentages).
         log_scale: A log axis, for minutes that span orders of magnitude.
     """
-    ids = marker_group_ids(salt)
     with matplotlib.rc_context(STYLE):
         fig, axis = plt.subplots(figsize=(8.0, 1.0 + 0.45 * max(len(rows), 1)))
         positions = list(range(len(rows), 0, -1))
-        for y, row in zip(positions, rows, strict=True):
-            if not (is_missing(row.ci_low) or is_missing(row.ci_high)):
-                axis.hlines(y, row.ci_low, row.ci_high, color=_COLOUR, linewidth=2)
-        references = [
-            (y, row.reference)
-            for y, row in zip(positions, rows, strict=True)
-            if not is_missing(row.reference)
-        ]
-        if references:
-            axis.vlines(
-                [x for _, x in references],
-                [y - 0.35 for y, _ in references],
-                [y + 0.35 for y, _ in references],
-                color=_REFERENCE_COLOUR,
-                linewidth=1.5,
-                label=reference_label,
-            )
-        if reference_line is not None:
-            axis.axvline(
-                reference_line,
-                color=_REFERENCE_COLOUR,
-                linestyle="--",
-                linewidth=1,
-                label=None if references else reference_label,
-            )
-        for key, wanted, face in (
-            ("estimates", None, _COLOUR),
-            ("significant", True, _COLOUR),
-            ("not_significant", False, "white"),
-        ):
-            points = [
-                (row.estimate, y)
-                for y, row in zip(positions, rows, strict=True)
-                if row.significant is wanted and not is_missing(row.estimate)
-            ]
-            if points:
-                (line,) = axis.plot(
-                    [x for x, _ in points],
-                    [y for _, y in points],
-                    linestyle="none",
-                    marker="o",
-                    markersize=7,
-                    markerfacecolor=face,
-                    markeredgecolor=_COLOUR,
-                )
-                line.set_gid(ids[key])
-        axis.set_yticks(positions, [_plain_label(row.label) for row in rows])
-        axis.set_ylim(0.4, len(rows) + 0.6)
-        axis.grid(axis="y", visible=False)
-        axis.set_xlabel(xlabel)
-        if log_scale:
-            axis.set_xscale("log")
-            # log axes label ticks in mathtext, which the style turns off (tags may hold "$")
-            axis.xaxis.set_minor_formatter(NullFormatter())
-        if tick_format is not None:
-            axis.xaxis.set_major_formatter(lambda value, _: tick_format(value))
-        if references or reference_line is not None:
+        _draw_intervals(axis, positions, rows)
+        has_references = _draw_references(
+            axis, positions, rows, reference_line=reference_line, label=reference_label
+        )
+        _draw_estimates(axis, positions, rows, marker_group_ids(salt))
+        _label_axes(
+            axis, positions, rows, xlabel=xlabel, log_scale=log_scale, tick_format=tick_format
+        )
+        if has_references:
             axis.legend(loc="best", frameon=False, fontsize=9)
         return to_svg(fig, salt)
+
+
+def _draw_intervals(axis: Axes, positions: Sequence[int], rows: Sequence[ForestRow]) -> None:
+    """Each row's 95% interval as a horizontal line (none where a bound is missing)."""
+    for y, row in zip(positions, rows, strict=True):
+        if not (is_missing(row.ci_low) or is_missing(row.ci_high)):
+            axis.hlines(y, row.ci_low, row.ci_high, color=_COLOUR, linewidth=2)
+
+
+def _draw_references(
+    axis: Axes,
+    positions: Sequence[int],
+    rows: Sequence[ForestRow],
+    *,
+    reference_line: float | None,
+    label: str,
+) -> bool:
+    """Each row's own reference as a short vertical line, and the plot's reference line over all.
+
+    Returns whether anything was drawn (then the plot has a legend); the legend names the
+    references once.
+    """
+    references = [
+        (y, row.reference)
+        for y, row in zip(positions, rows, strict=True)
+        if not is_missing(row.reference)
+    ]
+    if references:
+        axis.vlines(
+            [x for _, x in references],
+            [y - 0.35 for y, _ in references],
+            [y + 0.35 for y, _ in references],
+            color=_REFERENCE_COLOUR,
+            linewidth=1.5,
+            label=label,
+        )
+    if reference_line is not None:
+        axis.axvline(
+            reference_line,
+            color=_REFERENCE_COLOUR,
+            linestyle="--",
+            linewidth=1,
+            label=None if references else label,
+        )
+    return bool(references) or reference_line is not None
+
+
+def _draw_estimates(
+    axis: Axes, positions: Sequence[int], rows: Sequence[ForestRow], ids: dict[str, str]
+) -> None:
+    """The estimates as dots, grouped under `ids`: all alike, or filled where significant."""
+    for key, wanted, face in (
+        ("estimates", None, _COLOUR),
+        ("significant", True, _COLOUR),
+        ("not_significant", False, "white"),
+    ):
+        points = [
+            (row.estimate, y)
+            for y, row in zip(positions, rows, strict=True)
+            if row.significant is wanted and not is_missing(row.estimate)
+        ]
+        if points:
+            (line,) = axis.plot(
+                [x for x, _ in points],
+                [y for _, y in points],
+                linestyle="none",
+                marker="o",
+                markersize=7,
+                markerfacecolor=face,
+                markeredgecolor=_COLOUR,
+            )
+            line.set_gid(ids[key])
+
+
+def _label_axes(
+    axis: Axes,
+    positions: Sequence[int],
+    rows: Sequence[ForestRow],
+    *,
+    xlabel: str,
+    log_scale: bool,
+    tick_format: Callable[[float], str] | None,
+) -> None:
+    """Row labels on the vertical axis, the measure and its scale on the horizontal one."""
+    axis.set_yticks(positions, [_plain_label(row.label) for row in rows])
+    axis.set_ylim(0.4, len(rows) + 0.6)
+    axis.grid(axis="y", visible=False)
+    axis.set_xlabel(xlabel)
+    if log_scale:
+        axis.set_xscale("log")
+        # log axes label ticks in mathtext, which the style turns off (tags may hold "$")
+        axis.xaxis.set_minor_formatter(NullFormatter())
+    if tick_format is not None:
+        axis.xaxis.set_major_formatter(lambda value, _: tick_format(value))
 
 
 def _plain_label(label: str) -> str:

@@ -4,6 +4,7 @@ replay of the API."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from .populations import Population, baseline_population, topic_population
 from .tag_metadata import related_tags, tag_info
 from .text import baseline_titles, bodies, topic_titles
 from .themes import plant_themes
-from .users import pick_owners, user_pool
+from .users import Owner, pick_owners, user_pool
 
 USER_POOL_SIZE = 20_000
 """Users who ask and answer; small samples use fewer (one per three questions, at least 1,000)."""
@@ -59,15 +60,7 @@ def build_synthetic_dataset(
     Raises:
         ValueError: the tag list is empty or `n_baseline` is negative.
     """
-    tags = tuple(cal.TABLE_I_TAG_COUNTS) if topic_tags is None else tuple(dict.fromkeys(topic_tags))
-    if not tags:
-        raise ValueError(
-            "topic_tags is empty: pass at least one tag, or None for the paper's 18 tags"
-        )
-    if n_baseline < 0:
-        raise ValueError(
-            f"n_baseline is {n_baseline}: pass a count of 0 or more baseline questions"
-        )
+    tags = _topic_tags(topic_tags, n_baseline)
     rng = np.random.default_rng(seed)
     topic = topic_population(rng, tags)
     baseline = baseline_population(rng, n_baseline, tags)
@@ -75,11 +68,7 @@ def build_synthetic_dataset(
     described = tags
     themed: dict[str, tuple[str, ...]] = {DEFAULT_TOPIC: tags}
     if topic_tags is None:
-        literature = literature_topic_tags()
-        # A stream of its own: the main sample's draws stay what they were without these topics.
-        add_literature_topics(
-            np.random.default_rng([seed, 1]), questions, answers, literature, set(tags), n_baseline
-        )
+        literature = _add_literature(seed, questions, answers, tags, n_baseline)
         described = tuple(dict.fromkeys([*tags, *(t for ts in literature.values() for t in ts)]))
         themed.update(literature)
     # Streams of their own again: themes only add a paragraph to the bodies of topic questions.
@@ -96,6 +85,32 @@ def build_synthetic_dataset(
         collected_at=cal.COLLECTED_AT,
         planted_themes=planted,
     )
+
+
+def _topic_tags(topic_tags: Sequence[str] | None, n_baseline: int) -> tuple[str, ...]:
+    """The topic's tags, each once (Table I's by default), once both arguments are checked."""
+    tags = tuple(cal.TABLE_I_TAG_COUNTS) if topic_tags is None else tuple(dict.fromkeys(topic_tags))
+    if not tags:
+        raise ValueError(
+            "topic_tags is empty: pass at least one tag, or None for the paper's 18 tags"
+        )
+    if n_baseline < 0:
+        raise ValueError(
+            f"n_baseline is {n_baseline}: pass a count of 0 or more baseline questions"
+        )
+    return tags
+
+
+def _add_literature(
+    seed: int, questions: list[Item], answers: list[Item], tags: tuple[str, ...], n_baseline: int
+) -> dict[str, tuple[str, ...]]:
+    """Give part of the baseline the literature topics' tags (§V); return each topic's tags."""
+    literature = literature_topic_tags()
+    # A stream of its own: the main sample's draws stay what they were without these topics.
+    add_literature_topics(
+        np.random.default_rng([seed, 1]), questions, answers, literature, set(tags), n_baseline
+    )
+    return literature
 
 
 def _accepted(
@@ -206,7 +221,59 @@ def _texts(
 def _posts(
     rng: np.random.Generator, tags: tuple[str, ...], topic: Population, baseline: Population
 ) -> tuple[list[Item], list[Item]]:
-    """Questions and answers of both populations, with calibrated outcomes and shared post ids."""
+    """Questions and answers of both populations, with calibrated outcomes and shared post ids.
+
+    The steps draw from `rng` in a fixed order (outcomes, answers, edits and closures, texts,
+    owners): the same seed gives the same sample only while that order holds.
+    """
+    n_topic = len(topic.created)
+    questions = _question_outcomes(rng, tags, topic, baseline)
+    answers = _answers(rng, questions)
+    n_questions = len(questions.created)
+    ids = post_ids(np.concatenate([questions.created, answers.created]))
+    question_ids, answer_ids = ids[:n_questions], ids[n_questions:]
+    history = _edits_and_closures(rng, questions.created, n_topic)
+    titles, texts = _texts(rng, topic, baseline, tags)
+    question_owners = pick_owners(
+        rng,
+        pool := user_pool(rng, min(USER_POOL_SIZE, max(1_000, n_questions // 3))),
+        n_questions,
+    )
+    answer_owners = pick_owners(rng, pool, len(answer_ids))
+    columns = _question_columns(questions, answers, history, question_ids, answer_ids)
+    return (
+        _question_items(columns, topic.tags + baseline.tags, question_owners, titles, texts),
+        _answer_items(answers, question_ids, answer_ids, answer_owners),
+    )
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    """Every question's calibrated outcomes, topic questions first (one element per question).
+
+    Attributes:
+        created: creation time, epoch seconds.
+        is_topic: whether the question is a topic question.
+        accepted: whether it has an accepted answer.
+        response: seconds to the accepted answer (0 where none).
+        answer_count: answers, the accepted one included.
+        views: view count.
+        score: question score.
+    """
+
+    created: np.ndarray
+    is_topic: np.ndarray
+    accepted: np.ndarray
+    response: np.ndarray
+    answer_count: np.ndarray
+    views: np.ndarray
+    score: np.ndarray
+
+
+def _question_outcomes(
+    rng: np.random.Generator, tags: tuple[str, ...], topic: Population, baseline: Population
+) -> _Outcomes:
+    """§V's accepted answers and response times, answer and view counts, §VI-B's scores."""
     n_topic, n_base = len(topic.created), len(baseline.created)
     created = np.concatenate([topic.created, baseline.created]).astype(np.int64)
     is_topic = np.arange(n_topic + n_base) < n_topic
@@ -226,17 +293,40 @@ def _posts(
     )
     views = _views(rng, tags, created, is_topic, answer_count, carries, topic.group)
     score = _scores(rng, views, is_topic)
+    return _Outcomes(created, is_topic, accepted, response, answer_count, views, score)
 
-    # Answers: the accepted one at the response time, the others after a lognormal delay.
-    extra = answer_count - accepted
+
+@dataclass(frozen=True)
+class _Answers:
+    """Every answer, the accepted ones first (one element per answer).
+
+    Attributes:
+        question: the index of the answer's question among all questions.
+        accepted: whether it is its question's accepted answer.
+        created: creation time, epoch seconds.
+        activity: last activity time, epoch seconds.
+        score: answer score.
+    """
+
+    question: np.ndarray
+    accepted: np.ndarray
+    created: np.ndarray
+    activity: np.ndarray
+    score: np.ndarray
+
+
+def _answers(rng: np.random.Generator, questions: _Outcomes) -> _Answers:
+    """The accepted answer at the response time, the others after a lognormal delay."""
+    created, accepted = questions.created, questions.accepted
+    extra = questions.answer_count - accepted
     answer_question = np.concatenate(
         [np.flatnonzero(accepted), np.repeat(np.arange(len(created)), extra)]
     )
     answer_accepted = np.arange(len(answer_question)) < accepted.sum()
-    delay_median = np.where(is_topic[answer_question], 240.0, 40.0)
+    delay_median = np.where(questions.is_topic[answer_question], 240.0, 40.0)
     answer_created = np.where(
         answer_accepted,
-        created[answer_question] + response[answer_question],
+        created[answer_question] + questions.response[answer_question],
         _later(rng, created[answer_question], delay_median),
     )
     answer_edited = rng.uniform(size=len(answer_question)) < 0.2
@@ -246,14 +336,31 @@ def _posts(
         np.minimum(rng.geometric(0.35, len(answer_question)) - 1, 300),
         rng.choice([-1, 0, 0, 0, 1, 1, 2], size=len(answer_question)),
     )
+    return _Answers(answer_question, answer_accepted, answer_created, answer_activity, answer_score)
 
-    ids = post_ids(np.concatenate([created, answer_created]))
-    question_ids, answer_ids = ids[: len(created)], ids[len(created) :]
-    accepted_answer_id = np.zeros(len(created), dtype=np.int64)
-    accepted_answer_id[answer_question[answer_accepted]] = answer_ids[answer_accepted]
-    upvoted = np.bincount(answer_question[answer_score > 0], minlength=len(created)) > 0
-    is_answered = accepted | upvoted
 
+@dataclass(frozen=True)
+class _History:
+    """What happened to each question after it was asked, besides its answers.
+
+    Attributes:
+        edited: whether it was edited.
+        last_edit: when it was (last) edited, epoch seconds; meaningful where `edited`.
+        closed: whether it was closed.
+        closed_date: when it was closed, epoch seconds; meaningful where `closed`.
+        closed_reason: index into `vocabulary.CLOSED_REASONS`.
+    """
+
+    edited: np.ndarray
+    last_edit: np.ndarray
+    closed: np.ndarray
+    closed_date: np.ndarray
+    closed_reason: np.ndarray
+
+
+def _edits_and_closures(rng: np.random.Generator, created: np.ndarray, n_topic: int) -> _History:
+    """Edits at the calibrated rate and closures at each population's closed rate."""
+    n_base = len(created) - n_topic
     edited = rng.uniform(size=len(created)) < cal.EDITED_RATE
     last_edit = _later(rng, created, 30.0)
     n_closed = {
@@ -265,40 +372,61 @@ def _posts(
     closed[n_topic + rng.choice(n_base, n_closed["baseline"], replace=False)] = True
     closed_date = _later(rng, created, 120.0)
     closed_reason = rng.integers(0, len(vocab.CLOSED_REASONS), len(created))
-    last_activity = np.maximum(created, np.where(edited, last_edit, created))
-    last_activity = np.maximum(last_activity, np.where(closed, closed_date, created))
-    np.maximum.at(last_activity, answer_question, answer_activity)
+    return _History(edited, last_edit, closed, closed_date, closed_reason)
 
-    titles, texts = _texts(rng, topic, baseline, tags)
-    all_tags = topic.tags + baseline.tags
-    question_owners = pick_owners(
-        rng,
-        pool := user_pool(rng, min(USER_POOL_SIZE, max(1_000, len(created) // 3))),
-        len(created),
+
+def _question_columns(
+    questions: _Outcomes,
+    answers: _Answers,
+    history: _History,
+    question_ids: np.ndarray,
+    answer_ids: np.ndarray,
+) -> dict[str, list]:
+    """The questions' item fields as Python lists, -1 standing for none (an absent date or id).
+
+    A question is answered when it has an accepted or an upvoted answer; its last activity is the
+    latest of its creation, edit, closure and its answers' activity.
+    """
+    created, accepted = questions.created, questions.accepted
+    accepted_answer_id = np.zeros(len(created), dtype=np.int64)
+    accepted_answer_id[answers.question[answers.accepted]] = answer_ids[answers.accepted]
+    upvoted = np.bincount(answers.question[answers.score > 0], minlength=len(created)) > 0
+    last_activity = np.maximum(created, np.where(history.edited, history.last_edit, created))
+    last_activity = np.maximum(
+        last_activity, np.where(history.closed, history.closed_date, created)
     )
-    answer_owners = pick_owners(rng, pool, len(answer_question))
-
-    q = {
+    np.maximum.at(last_activity, answers.question, answers.activity)
+    return {
         name: column.tolist()
         for name, column in {
             "id": question_ids,
-            "views": views,
-            "answers": answer_count,
-            "score": score,
-            "is_answered": is_answered,
+            "views": questions.views,
+            "answers": questions.answer_count,
+            "score": questions.score,
+            "is_answered": accepted | upvoted,
             "created": created,
             "activity": last_activity,
-            "edit": np.where(edited, last_edit, -1),
+            "edit": np.where(history.edited, history.last_edit, -1),
             "accepted": np.where(accepted, accepted_answer_id, -1),
-            "closed": np.where(closed, closed_date, -1),
-            "reason": closed_reason,
+            "closed": np.where(history.closed, history.closed_date, -1),
+            "reason": history.closed_reason,
         }.items()
     }
-    questions = [
+
+
+def _question_items(
+    q: dict[str, list],
+    all_tags: Sequence[Sequence[str]],
+    owners: Sequence[Owner],
+    titles: Sequence[str],
+    texts: Sequence[str],
+) -> list[Item]:
+    """The API's question items, in post id order."""
+    return [
         question_item(
             question_id=q["id"][i],
             tags=list(all_tags[i]),
-            owner=question_owners[i],
+            owner=owners[i],
             raw_title=titles[i],
             body=texts[i],
             view_count=q["views"][i],
@@ -313,24 +441,30 @@ def _posts(
             if q["closed"][i] < 0
             else (q["closed"][i], vocab.CLOSED_REASONS[q["reason"][i]]),
         )
-        for i in np.argsort(question_ids, kind="stable").tolist()
+        for i in np.argsort(q["id"], kind="stable").tolist()
     ]
+
+
+def _answer_items(
+    answers: _Answers, question_ids: np.ndarray, answer_ids: np.ndarray, owners: Sequence[Owner]
+) -> list[Item]:
+    """The API's answer items, in post id order."""
     a = {
         name: column.tolist()
         for name, column in {
             "id": answer_ids,
-            "question": question_ids[answer_question],
-            "accepted": answer_accepted,
-            "score": answer_score,
-            "created": answer_created,
-            "activity": answer_activity,
+            "question": question_ids[answers.question],
+            "accepted": answers.accepted,
+            "score": answers.score,
+            "created": answers.created,
+            "activity": answers.activity,
         }.items()
     }
-    answers = [
+    return [
         answer_item(
             answer_id=a["id"][j],
             question_id=a["question"][j],
-            owner=answer_owners[j],
+            owner=owners[j],
             is_accepted=a["accepted"][j],
             score=a["score"][j],
             creation_date=a["created"][j],
@@ -338,4 +472,3 @@ def _posts(
         )
         for j in np.argsort(answer_ids, kind="stable").tolist()
     ]
-    return questions, answers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -79,64 +80,137 @@ def read_labelled_csv(
     columns = _column_positions(path, header_line, header)
     if "topic" not in columns and default_topic is None:
         raise LoadError(f"{path.name}: no topic column; pass --topic NAME")
-    labels: dict[tuple[str, int, str], tuple[int, Label]] = {}
-    n_unlabelled = 0
-    for line, row in records:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise AnnotationFileError(
-                path,
-                line,
-                f"has {len(row)} fields but the header has {len(header)}: fix the quoting",
-            )
-        raw_id, annotator, raw_code = (
-            row[columns[name]].strip() for name in ("id", "annotator", "code")
-        )
-        raw_phase = row[columns["phase"]].strip() if "phase" in columns else ""
-        raw_topic = row[columns["topic"]].strip() if "topic" in columns else ""
-        if not raw_code:
-            n_unlabelled += 1
-            continue
-        question_id = _question_id(path, line, raw_id, sample_ids)
-        code = codes.get(raw_code.casefold())
-        if code is None:
-            raise AnnotationFileError(
-                path,
-                line,
-                f"unknown code {raw_code!r}: use a code of {settings.TAXONOMY_CODES_CSV.name} "
-                "(dbt_project/seeds/taxonomy/)",
-            )
+    rules = _LabelRules(path, codes, sample_ids, known_topics, default_topic)
+    coded, n_unlabelled = _coded_rows(rules, records, header, columns)
+    return [row.label(path.name, imported_at, is_synthetic) for row in coded], n_unlabelled
+
+
+@dataclass(frozen=True)
+class _CodedRow:
+    """One coded row of a labelled CSV, every cell checked.
+
+    Attributes:
+        line: the row's (first) line in the file.
+        topic: the label's topic, lower-cased.
+        question_id: a question of the recorded samples.
+        annotator: who coded it.
+        code: the code in the taxonomy seed's spelling.
+        phase: `pilot` or `independent`.
+    """
+
+    line: int
+    topic: str
+    question_id: int
+    annotator: str
+    code: str
+    phase: str
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        """(topic, question, annotator): one code and phase each."""
+        return self.topic, self.question_id, self.annotator
+
+    def label(self, source_file: str, imported_at: datetime, is_synthetic: bool) -> Label:
+        """The row as a `raw_annotations.annotation_labels` row."""
+        return {
+            "topic": self.topic,
+            "question_id": self.question_id,
+            "annotator": self.annotator,
+            "code": self.code,
+            "phase": self.phase,
+            "source_file": source_file,
+            "imported_at": imported_at,
+            "is_synthetic": is_synthetic,
+        }
+
+
+@dataclass(frozen=True)
+class _LabelRules:
+    """What every coded row of one file must satisfy (`read_labelled_csv`'s arguments)."""
+
+    path: Path
+    codes: dict[str, str]
+    sample_ids: set[int]
+    known_topics: Collection[str]
+    default_topic: str | None
+
+    def check(self, line: int, cells: dict[str, str]) -> _CodedRow:
+        """The coded row of `cells`: its id, code, annotator, phase and topic checked, in order."""
+        question_id = _question_id(self.path, line, cells["id"], self.sample_ids)
+        code = _code(self.path, line, cells["code"], self.codes)
+        annotator = cells["annotator"]
         if not annotator:
             raise AnnotationFileError(
-                path, line, f"code {code!r} has no annotator name: fill in the annotator column"
-            )
-        phase = _phase(path, line, raw_phase)
-        topic = _topic(path, line, raw_topic or default_topic, known_topics)
-        key = (topic, question_id, annotator)
-        if key in labels and (labels[key][1]["code"], labels[key][1]["phase"]) != (code, phase):
-            first_line, first_label = labels[key]
-            raise AnnotationFileError(
-                path,
+                self.path,
                 line,
-                f"question {question_id} ({topic}) already has code {first_label['code']!r} "
-                f"({first_label['phase']}) from {annotator!r} on line {first_line}: keep one code "
+                f"code {code!r} has no annotator name: fill in the annotator column",
+            )
+        phase = _phase(self.path, line, cells["phase"])
+        topic = _topic(self.path, line, cells["topic"] or self.default_topic, self.known_topics)
+        return _CodedRow(line, topic, question_id, annotator, code, phase)
+
+
+def _coded_rows(
+    rules: _LabelRules,
+    records: Iterator[tuple[int, list[str]]],
+    header: list[str],
+    columns: dict[str, int],
+) -> tuple[list[_CodedRow], int]:
+    """The file's coded rows, one per (topic, question, annotator), and its rows not coded yet.
+
+    Fully empty lines are ignored; a row that repeats another's code and phase is kept once, and
+    one that contradicts it rejects the file.
+    """
+    rows: dict[tuple[str, int, str], _CodedRow] = {}
+    n_unlabelled = 0
+    for line, record in records:
+        if not any(cell.strip() for cell in record):
+            continue
+        cells = _cells(rules.path, line, record, header, columns)
+        if not cells["code"]:
+            n_unlabelled += 1
+            continue
+        row = rules.check(line, cells)
+        first = rows.get(row.key)
+        if first is not None and (first.code, first.phase) != (row.code, row.phase):
+            raise AnnotationFileError(
+                rules.path,
+                line,
+                f"question {row.question_id} ({row.topic}) already has code {first.code!r} "
+                f"({first.phase}) from {row.annotator!r} on line {first.line}: keep one code "
                 "and phase per question and annotator",
             )
-        labels[key] = (
+        rows[row.key] = row
+    return list(rows.values()), n_unlabelled
+
+
+def _cells(
+    path: Path, line: int, record: list[str], header: list[str], columns: dict[str, int]
+) -> dict[str, str]:
+    """The row's `id`, `annotator`, `code`, `phase` and `topic` cells, trimmed (absent: empty)."""
+    if len(record) != len(header):
+        raise AnnotationFileError(
+            path,
             line,
-            {
-                "topic": topic,
-                "question_id": question_id,
-                "annotator": annotator,
-                "code": code,
-                "phase": phase,
-                "source_file": path.name,
-                "imported_at": imported_at,
-                "is_synthetic": is_synthetic,
-            },
+            f"has {len(record)} fields but the header has {len(header)}: fix the quoting",
         )
-    return [label for _, label in labels.values()], n_unlabelled
+    cells = {name: record[columns[name]].strip() for name in ("id", "annotator", "code")}
+    for optional in ("phase", "topic"):
+        cells[optional] = record[columns[optional]].strip() if optional in columns else ""
+    return cells
+
+
+def _code(path: Path, line: int, raw_code: str, codes: dict[str, str]) -> str:
+    """The label's code in the seed's spelling, typed in any case."""
+    code = codes.get(raw_code.casefold())
+    if code is None:
+        raise AnnotationFileError(
+            path,
+            line,
+            f"unknown code {raw_code!r}: use a code of {settings.TAXONOMY_CODES_CSV.name} "
+            "(dbt_project/seeds/taxonomy/)",
+        )
+    return code
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -150,10 +150,7 @@ def baseline_sample(
     the same ids.
     """
     run: ApiRun = client.run
-    lo, hi = frame.span
-    size_label = "auto" if sample_size is None else str(sample_size)
-    run_key = f"{client.site}|{sorted(frame.windows)}|{seed}|{size_label}"
-    sample_run_id = hashlib.sha1(run_key.encode()).hexdigest()[:16]
+    sample_run_id = _sample_run_id(client.site, frame, seed, sample_size)
     samples = dlt.current.resource_state().setdefault("samples", {})
     entry = samples.get(sample_run_id)
     if entry is not None and entry["done"]:
@@ -161,24 +158,7 @@ def baseline_sample(
     buffers = Buffers(run)
     try:
         if entry is None:
-            target = sample_size
-            if target is None:
-                target = baseline_sample_size(sum(_total(client, a, b) for a, b in frame.windows))
-            id_min = _window_end_question_id(client, lo, hi, "asc")
-            id_max = _window_end_question_id(client, lo, hi, "desc")
-            entry = samples[sample_run_id] = {
-                "target_size": target,
-                "id_min": id_min,
-                "id_max": id_max,
-                "batches_done": 0,
-                "ids_requested": 0,
-                "found": 0,
-                "accepted_pending": [],
-                "done": False,
-            }
-            run.progress(
-                f"baseline_sample: target {target} questions, seed {seed}, ids {id_min}..{id_max}"
-            )
+            entry = samples[sample_run_id] = _new_entry(client, frame, sample_size, seed)
         if entry["id_min"] is None or entry["id_max"] is None:
             entry["done"] = True
         else:
@@ -188,19 +168,60 @@ def baseline_sample(
         run.halt(exc)
     yield from buffers.drain()
     if entry is not None:
-        row = {
-            "site": client.site,
-            "sample_run_id": sample_run_id,
-            "seed": seed,
-            "target_size": entry["target_size"],
-            "id_min": entry["id_min"],
-            "id_max": entry["id_max"],
-            "ids_requested": entry["ids_requested"],
-            "questions_found": entry["found"],
-            "sampled_at": datetime.now(UTC),
-        }
         run.items["baseline_sample_runs"] += 1
-        yield marked("baseline_sample_runs", [row])
+        yield marked("baseline_sample_runs", [_run_row(client.site, sample_run_id, seed, entry)])
+
+
+def _sample_run_id(site: str, frame: SampleFrame, seed: int, sample_size: int | None) -> str:
+    """The id of one sample run: the same site, windows, seed and size resume the same run."""
+    size_label = "auto" if sample_size is None else str(sample_size)
+    run_key = f"{site}|{sorted(frame.windows)}|{seed}|{size_label}"
+    return hashlib.sha1(run_key.encode()).hexdigest()[:16]
+
+
+def _new_entry(
+    client: Any, frame: SampleFrame, sample_size: int | None, seed: int
+) -> dict[str, Any]:
+    """A new sample run's resource state: its target size and the id range it draws from.
+
+    Without `sample_size` the target is Cochran's size for the windows' exact total
+    (`sampling.baseline_sample_size`); the id range runs from the span's first question to its
+    last.
+    """
+    lo, hi = frame.span
+    target = sample_size
+    if target is None:
+        target = baseline_sample_size(sum(_total(client, a, b) for a, b in frame.windows))
+    id_min = _window_end_question_id(client, lo, hi, "asc")
+    id_max = _window_end_question_id(client, lo, hi, "desc")
+    client.run.progress(
+        f"baseline_sample: target {target} questions, seed {seed}, ids {id_min}..{id_max}"
+    )
+    return {
+        "target_size": target,
+        "id_min": id_min,
+        "id_max": id_max,
+        "batches_done": 0,
+        "ids_requested": 0,
+        "found": 0,
+        "accepted_pending": [],
+        "done": False,
+    }
+
+
+def _run_row(site: str, sample_run_id: str, seed: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """The sample run's `baseline_sample_runs` row: what it drew so far and when."""
+    return {
+        "site": site,
+        "sample_run_id": sample_run_id,
+        "seed": seed,
+        "target_size": entry["target_size"],
+        "id_min": entry["id_min"],
+        "id_max": entry["id_max"],
+        "ids_requested": entry["ids_requested"],
+        "questions_found": entry["found"],
+        "sampled_at": datetime.now(UTC),
+    }
 
 
 @dataclass(frozen=True)

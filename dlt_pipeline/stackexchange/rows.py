@@ -36,6 +36,28 @@ def _owner_id(item: Item) -> int | None:
     return as_int(owner.get("user_id")) if isinstance(owner, dict) else None
 
 
+def _required_ints(
+    item: Any, post: str, run: ApiRun, missing: dict[str, str]
+) -> dict[str, int] | None:
+    """The integer fields a row cannot do without, or None when the item is unusable.
+
+    The validate-or-skip ladder of every post shaper: an item that is not an object, or lacks one
+    of the fields (`missing` maps each to how its absence is named), is counted by that reason in
+    `run.skipped` under the post's kind (`question`, `answer`) and skipped.
+    """
+    if not isinstance(item, dict):
+        run.skipped[f"{post} is not a JSON object"] += 1
+        return None
+    values: dict[str, int] = {}
+    for field, absence in missing.items():
+        value = as_int(item.get(field))
+        if value is None:
+            run.skipped[f"{post} without {absence}"] += 1
+            return None
+        values[field] = value
+    return values
+
+
 def question_rows(
     item: Any, collected_by: str, is_synthetic: bool, run: ApiRun, *, site: str, observed_at: int
 ) -> tuple[Item, list[Item]] | None:
@@ -48,17 +70,15 @@ def question_rows(
     no integer `creation_date`. Usable oddities are repaired: a string id becomes an int, a body
     longer than `MAX_BODY_CHARS` is truncated, non-string tags are dropped.
     """
-    if not isinstance(item, dict):
-        run.skipped["question is not a JSON object"] += 1
+    required = _required_ints(
+        item,
+        "question",
+        run,
+        {"question_id": "integer question_id", "creation_date": "creation_date"},
+    )
+    if required is None:
         return None
-    question_id = as_int(item.get("question_id"))
-    if question_id is None:
-        run.skipped["question without integer question_id"] += 1
-        return None
-    creation_date = as_int(item.get("creation_date"))
-    if creation_date is None:
-        run.skipped["question without creation_date"] += 1
-        return None
+    question_id, creation_date = required["question_id"], required["creation_date"]
     body = _as_str(item.get("body"))
     if body is not None and len(body) > settings.MAX_BODY_CHARS:
         run.skipped["question body truncated (too long)"] += 1
@@ -94,16 +114,12 @@ def question_rows(
 
 def answer_row(item: Any, is_synthetic: bool, run: ApiRun, site: str) -> Item | None:
     """One `answers` row from an API answer item, or None (counted in `run.skipped`) if unusable."""
-    if not isinstance(item, dict):
-        run.skipped["answer is not a JSON object"] += 1
-        return None
-    answer_id = as_int(item.get("answer_id"))
-    if answer_id is None:
-        run.skipped["answer without integer answer_id"] += 1
+    required = _required_ints(item, "answer", run, {"answer_id": "integer answer_id"})
+    if required is None:
         return None
     return {
         "site": site,
-        "answer_id": answer_id,
+        "answer_id": required["answer_id"],
         "question_id": as_int(item.get("question_id")),
         "is_accepted": _as_bool(item.get("is_accepted")),
         "creation_date": as_int(item.get("creation_date")),

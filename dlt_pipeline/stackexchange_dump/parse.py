@@ -113,10 +113,7 @@ def iter_post_batches(
     except expat.ExpatError as exc:
         error = _parse_error(exc, chunk, lines_fed, bytes_fed, collector.posts_seen)
     except (EOFError, OSError, zlib.error) as exc:
-        error = DumpParseError(
-            f"dump is corrupt or truncated near byte {stream.bytes_read()} of the file ({exc}); "
-            f"posts before it were loaded; re-download the file and re-run the load"
-        )
+        error = _stream_error(stream.bytes_read(), exc)
     if collector.size or not batches_yielded:
         yield take_batch()  # at least one, possibly empty: its counters describe the whole file
     if error is not None:
@@ -131,6 +128,14 @@ def _strip_bodies(chunk: bytes) -> bytes:
 def _strip_non_question_bodies(chunk: bytes) -> bytes:
     """`chunk` without the `Body` attribute of rows that are not questions."""
     return _NON_QUESTION_BODY.sub(rb"\1", chunk)
+
+
+def _stream_error(bytes_read: int, exc: Exception) -> DumpParseError:
+    """A file that ends or fails to decompress mid-stream, in one line saying where it broke."""
+    return DumpParseError(
+        f"dump is corrupt or truncated near byte {bytes_read} of the file ({exc}); "
+        f"posts before it were loaded; re-download the file and re-run the load"
+    )
 
 
 def _parse_error(
