@@ -137,9 +137,56 @@ def run_snowball(
         SnowballError: a request the user can fix (unknown topic, tag in the topic, no reason...).
     """
     seeds = seeds_dir or topic_seeds.SEEDS_DIR
+    request = _checked_request(seeds, topic, accept or [], reject or [], reason, tag_kind)
+    (build or _build_selection)(db_path)
+    round_number = read_current_round(db_path, topic)
+    view = read_round(db_path, topic, round_number)
+    echo(format_round(topic, view, limit=limit))
+    if not request.accepts and not request.rejects:
+        return _status_line(topic, view, request.decisions)
+    new = _new_decisions(request, round_number)
+    _append_decisions(seeds / DECISIONS_CSV, new.rows)
+    if new.accepts:
+        topic_seeds.add_topic_tags(topic, new.accepts, tag_kind=tag_kind, seeds_dir=seeds)
+    return _recorded_line(request, round_number, new)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A checked snowball request and what the seeds already record for its topic."""
+
+    topic: str
+    accepts: list[str]
+    rejects: list[str]
+    reason: str
+    topic_tags: frozenset[str]
+    decisions: list[Decision]
+    recorded: frozenset[tuple[int, str, str]]
+    accepted_before: dict[str, int]
+
+
+@dataclass(frozen=True)
+class _NewDecisions:
+    """The decisions a request adds to the current round, and those recorded before."""
+
+    rows: list[Decision]
+    accepts: list[str]
+    rejects: list[str]
+    already: list[str]
+
+
+def _checked_request(
+    seeds: Path,
+    topic: str,
+    accept: list[str],
+    reject: list[str],
+    reason: str | None,
+    tag_kind: str,
+) -> _Request:
+    """The request, refused before anything is built or written when the user can fix it."""
     try:
-        accepts = checked_tags(accept or [])
-        rejects = checked_tags(reject or [])
+        accepts = checked_tags(accept)
+        rejects = checked_tags(reject)
     except TagError as exc:
         raise SnowballError(str(exc)) from None
     known = topic_seeds.read_topics(seeds)
@@ -153,53 +200,59 @@ def run_snowball(
     if tag_kind not in TAG_KINDS:
         raise SnowballError(f"unknown --tag-kind {tag_kind!r}: use one of {', '.join(TAG_KINDS)}")
     decisions = read_decisions(seeds)
-    recorded = {(d.round, d.tag, d.decision) for d in decisions if d.topic == topic}
     accepted_before = {
         d.tag: d.round for d in decisions if d.topic == topic and d.decision == "accept"
     }
-    topic_tags = set(known[topic].tags)
+    topic_tags = frozenset(known[topic].tags)
     for tag in [*accepts, *rejects]:
         if tag in topic_tags and not (tag in accepted_before and tag in accepts):
             raise SnowballError(
                 f"{tag} is already a tag of {topic}; candidates are tags outside its tag set"
             )
+    return _Request(
+        topic=topic,
+        accepts=accepts,
+        rejects=rejects,
+        reason=(reason or "").strip(),
+        topic_tags=topic_tags,
+        decisions=decisions,
+        recorded=frozenset((d.round, d.tag, d.decision) for d in decisions if d.topic == topic),
+        accepted_before=accepted_before,
+    )
 
-    (build or _build_selection)(db_path)
-    round_number = read_current_round(db_path, topic)
+
+def _new_decisions(request: _Request, round_number: int) -> _NewDecisions:
+    """What the request adds in `round_number`; a decision recorded before is not repeated."""
     already: list[str] = []
-    for tag in [*accepts, *rejects]:
-        if tag in accepted_before and tag in accepts:
-            already.append(f"{tag} (accepted in round {accepted_before[tag]})")
-        elif (round_number, tag, "reject") in recorded and tag in rejects:
+    for tag in [*request.accepts, *request.rejects]:
+        if tag in request.accepted_before and tag in request.accepts:
+            already.append(f"{tag} (accepted in round {request.accepted_before[tag]})")
+        elif (round_number, tag, "reject") in request.recorded and tag in request.rejects:
             already.append(f"{tag} (rejected in round {round_number})")
-    new_accepts = [tag for tag in accepts if tag not in accepted_before]
-    new_rejects = [tag for tag in rejects if (round_number, tag, "reject") not in recorded]
+    accepts = [tag for tag in request.accepts if tag not in request.accepted_before]
+    rejects = [t for t in request.rejects if (round_number, t, "reject") not in request.recorded]
+    rows = [Decision(request.topic, round_number, t, "accept", request.reason) for t in accepts]
+    rows += [Decision(request.topic, round_number, t, "reject", request.reason) for t in rejects]
+    return _NewDecisions(rows, accepts, rejects, already)
 
-    view = read_round(db_path, topic, round_number)
-    echo(format_round(topic, view, limit=limit))
 
-    if not accepts and not rejects:
-        return _status_line(topic, view, decisions)
-    text_reason = (reason or "").strip()
-    rows = [Decision(topic, round_number, tag, "accept", text_reason) for tag in new_accepts]
-    rows += [Decision(topic, round_number, tag, "reject", text_reason) for tag in new_rejects]
-    _append_decisions(seeds / DECISIONS_CSV, rows)
-    if new_accepts:
-        topic_seeds.add_topic_tags(topic, new_accepts, tag_kind=tag_kind, seeds_dir=seeds)
-    skipped = f"; already recorded: {', '.join(already)}" if already else ""
-    if not rows:
+def _recorded_line(request: _Request, round_number: int, new: _NewDecisions) -> str:
+    """The outcome: what was recorded and what to run next, or that the selection is complete."""
+    topic = request.topic
+    skipped = f"; already recorded: {', '.join(new.already)}" if new.already else ""
+    if not new.rows:
         return f"{topic} round {round_number}: nothing new to record{skipped}"
-    done = [f"accepted {', '.join(new_accepts)}"] if new_accepts else []
-    done += [f"rejected {', '.join(new_rejects)}"] if new_rejects else []
+    done = [f"accepted {', '.join(new.accepts)}"] if new.accepts else []
+    done += [f"rejected {', '.join(new.rejects)}"] if new.rejects else []
     head = f"{topic} round {round_number}: {'; '.join(done)}{skipped}"
-    if new_accepts:
+    if new.accepts:
         return (
             f"{head}. Next: `ptmwh load --topic {topic}` fetches the new tags' questions and "
             f"related tags, then `ptmwh snowball --topic {topic}` shows round {round_number + 1}"
         )
     return (
         f"{head}; no tag accepted in round {round_number}: the selection is complete "
-        f"({len(topic_tags)} tags)"
+        f"({len(request.topic_tags)} tags)"
     )
 
 
