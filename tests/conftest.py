@@ -12,9 +12,15 @@ import tempfile
 
 import pytest
 
-SLOWEST_FIRST = ("tests/spark/",)
-"""Modules that take minutes on their own: started first, so the other worker runs everything else
-beside them instead of one of them being the last to finish."""
+SLOWEST_FIRST = (
+    "tests/spark/",
+    "tests/test_dump_snapshots_marts.py",
+    "tests/test_end_to_end.py",
+    "tests/test_new_topic.py",
+    "tests/dbt_project/test_multi_topic.py",
+)
+"""Modules that take minutes on their own, slowest first: started before the rest, so the many short
+modules fill both workers at the end instead of one long module finishing alone."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,4 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the slowest modules first (xdist hands modules out in collection order)."""
-    items.sort(key=lambda item: not item.nodeid.startswith(SLOWEST_FIRST))
+
+    def rank(item: pytest.Item) -> int:
+        starts = [i for i, prefix in enumerate(SLOWEST_FIRST) if item.nodeid.startswith(prefix)]
+        return starts[0] if starts else len(SLOWEST_FIRST)
+
+    items.sort(key=rank)
