@@ -100,6 +100,26 @@ def test_a_repeated_composite_key_fails_its_test(
     assert failures == [1]
 
 
+def test_a_null_key_fails_a_complete_unique_combination(
+    dump_warehouse: BuiltWarehouse, tmp_path: Path
+) -> None:
+    """With `complete`, the key test also stands for its columns' not_null tests."""
+    copy = tmp_path / dump_warehouse.db_path.name
+    shutil.copy(dump_warehouse.db_path, copy)
+    select = ["test", "--select", "int_tag_selection_rounds,test_name:unique_combination"]
+    assert run_dbt(select, copy, tmp_path).success
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "insert into intermediate.int_tag_selection_rounds by name "
+            "select * replace (null as round) from intermediate.int_tag_selection_rounds limit 1"
+        )
+    result = run_dbt(select, copy, tmp_path)
+    assert not result.success
+    failed = {r.node.name: r.failures for r in result.result if r.failures}
+    assert list(failed.values()) == [1]
+    assert "int_tag_selection_rounds" in next(iter(failed))
+
+
 @pytest.mark.parametrize(
     "repeat",
     [

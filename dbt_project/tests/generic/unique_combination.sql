@@ -4,8 +4,10 @@
     warehouse that is much cheaper than grouping by (site, question_id, tag) itself
     (benchmarks/README.md). Only keys whose hash repeats are then grouped exactly, so a hash
     collision costs a second look, never a false failure.
+    With `complete`, a row with a null key column fails too, so one test stands for the key's
+    not_null tests as well (one query where there were one per column).
 -#}
-{% test unique_combination(model, columns) %}
+{% test unique_combination(model, columns, complete=false) %}
 
 {%- set key = columns | join(', ') %}
 
@@ -34,5 +36,15 @@ select
 from candidates
 group by {{ key }}
 having count(*) > 1
+{%- if complete %}
+
+union all
+
+select
+    {{ key }},
+    1 as n_rows
+from {{ model }}
+where {% for column in columns %}{{ column }} is null{% if not loop.last %} or {% endif %}{% endfor %}
+{%- endif %}
 
 {% endtest %}
