@@ -27,23 +27,23 @@ VOLATILE = ("_at", "_run_id", "run_id", "_load_id", "duration_seconds", "elapsed
 def _tables(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return connection.sql(
         "select table_schema, table_name from information_schema.tables "
-        f"where table_schema in {SCHEMAS} and table_type = 'BASE TABLE' or "
-        f"table_schema in {SCHEMAS} and table_type = 'VIEW' order by 1, 2"
+        f"where table_schema in {SCHEMAS} and table_type in ('BASE TABLE', 'VIEW') order by 1, 2"
     ).fetchall()
 
 
-def _stable_columns(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    """The table's columns that say what was found, as select expressions (floats rounded)."""
+def _stable_select(connection: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    """A select of the table's columns that say what was found (floats rounded)."""
     rows = connection.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
         [schema, table],
     ).fetchall()
-    return [
+    columns = [
         f'round("{name}", 8) as "{name}"' if kind in ("DOUBLE", "FLOAT") else f'"{name}"'
         for name, kind in rows
         if not name.endswith(VOLATILE)
     ]
+    return f'select {", ".join(columns)} from "{schema}"."{table}"'
 
 
 def save(warehouse: Path, folder: Path) -> int:
@@ -52,12 +52,9 @@ def save(warehouse: Path, folder: Path) -> int:
     connection = duckdb.connect(str(warehouse), read_only=True)
     tables = _tables(connection)
     for schema, table in tables:
-        columns = ", ".join(_stable_columns(connection, schema, table))
         target = folder / f"{schema}.{table}.parquet"
-        connection.sql(
-            f'copy (select {columns} from "{schema}"."{table}" order by all) '
-            f"to '{target}' (format parquet)"
-        )
+        current = _stable_select(connection, schema, table)
+        connection.sql(f"copy ({current} order by all) to '{target}' (format parquet)")
     return len(tables)
 
 
@@ -70,12 +67,11 @@ def compare(warehouse: Path, folder: Path) -> list[str]:
     problems += [f"{name}: in the warehouse, not in the save" for name in sorted(now - saved)]
     for name in sorted(now & saved):
         schema, table = name.split(".", 1)
-        columns = _stable_columns(connection, schema, table)
         path = folder / f"{name}.parquet"
-        current = f'select {", ".join(columns)} from "{schema}"."{table}"'
-        before = connection.sql(f"select * from '{path}'").columns
-        if before != connection.sql(current).columns:
-            problems.append(f"{name}: columns {before} became {connection.sql(current).columns}")
+        current = _stable_select(connection, schema, table)
+        before, after = (connection.sql(q).columns for q in (f"select * from '{path}'", current))
+        if before != after:
+            problems.append(f"{name}: columns {before} became {after}")
             continue
         only_before = connection.sql(f"select * from '{path}' except all {current}").fetchall()
         only_after = connection.sql(f"{current} except all select * from '{path}'").fetchall()
