@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import threading
@@ -36,11 +37,11 @@ from .raw_contract import DATASET
 from .results import LoadError, LoadResult
 from .runs import first_line, record_run, row_counts, run_load, warehouse_pipeline
 from .sites import dump_site
-from .stackexchange_dump import append_pending, raw_tables
 from .stackexchange_dump.batches import PostBatch
 from .stackexchange_dump.files import dump_file, open_dump
 from .stackexchange_dump.filters import id_outliers
 from .stackexchange_dump.parse import DumpParseError, ParseOptions, iter_post_batches
+from .stackexchange_dump.pending import load_pending, write_segment
 from .stackexchange_dump.ranges import RangesFailed, iter_range_batches, iter_stream_batches
 from .stackexchange_dump.settings import (
     ANSWER_POST_TYPE,
@@ -52,6 +53,7 @@ from .stackexchange_dump.settings import (
     SEGMENT_POSTS,
     SEVEN_ZIP_PARALLEL_MIN_BYTES,
 )
+from .stackexchange_dump.source import raw_tables
 
 _RAW_TABLES = ("questions", "question_tags", "answers")
 
@@ -488,24 +490,27 @@ def _parse_file(
 
 
 def _load_segments(db_path: Path, batches: Iterator[PostBatch], segment_posts: int) -> _Parsed:
-    """Append the file to the pending tables segment by segment, until it ends or fails to parse."""
+    """Write the file's segments until it ends or fails to parse, then fill the pending tables."""
     last: PostBatch | None = None
     error: DumpParseError | None = None
-    # One loader thread: DuckDB and Arrow release the GIL, so segment k loads while k+1 is parsed.
-    with ThreadPoolExecutor(max_workers=1) as loader:
-        loading: Future[None] | None = None
-        while error is None:
+    # One writer thread: Arrow releases the GIL, so segment k is written while k+1 is parsed.
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        writing: Future[None] | None = None
+        for number in itertools.count():
             segment, error = _next_segment(batches, segment_posts)
-            if loading is not None:
-                loading.result()
-                loading = None
+            if writing is not None:
+                writing.result()
+                writing = None
             if not segment:
                 break
-            loading = loader.submit(append_pending, db_path, segment)
+            writing = writer.submit(write_segment, db_path, number, segment)
             last = segment[-1]
-        if loading is not None:
-            loading.result()
+            if error is not None:
+                break
+        if writing is not None:
+            writing.result()
     assert last is not None, "iter_post_batches yields at least one batch"
+    load_pending(db_path)
     return _Parsed(last, error)
 
 

@@ -21,7 +21,7 @@ from study.window import Window
 
 from .raw_contract import ANSWERS_SCHEMA, DATASET, RAW_TABLES
 from .results import LoadError
-from .stackexchange_dump import window_condition
+from .stackexchange_dump.pending import remove_segments
 from .stackexchange_dump.settings import (
     PENDING_ANSWERS_TABLE,
     PENDING_QUESTION_TAGS_TABLE,
@@ -29,6 +29,15 @@ from .stackexchange_dump.settings import (
     PENDING_TABLES,
 )
 from .warehouse import connect
+
+
+def window_condition(column: str, windows: Sequence[Window]) -> tuple[str, list[object]]:
+    """SQL that `column` (epoch seconds) lies in one of the windows, and its parameters."""
+    condition = " or ".join([f"({column} >= ? and {column} < ?)"] * len(windows))
+    parameters: list[object] = []
+    for window in windows:
+        parameters += [window.start_epoch, window.end_epoch]
+    return condition, parameters
 
 
 def _existing(connection: duckdb.DuckDBPyConnection) -> set[str]:
@@ -40,7 +49,9 @@ def _existing(connection: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def clear_pending(db_path: Path) -> None:
-    """Empty the pending tables (left by an interrupted or refused load, or after a merge)."""
+    """Empty the pending tables and delete the segment files (left by a stopped or refused load,
+    or after a merge)."""
+    remove_segments(db_path)
     with connect(db_path) as connection:
         existing = _existing(connection)
         for table in PENDING_TABLES:
@@ -216,9 +227,10 @@ def merge_pending(
     `questions` and `question_tags` lose the rows whose (`site`, `question_id`) is pending (a
     question's whole tag list is replaced) and `answers` those whose (`site`, `answer_id`) is, then
     the pending rows are inserted under `load_id`, the dlt load that created the tables
-    (`stackexchange_dump.raw_tables`), so staging's `dlt_load_id` joins `_dlt_loads`. An answer is
-    merged only when its question is pending and in a window; `is_accepted` comes from that
-    question's `accepted_answer_id`. One transaction: a failure leaves the raw tables as they were.
+    (`stackexchange_dump.source.raw_tables`), so staging's `dlt_load_id` joins `_dlt_loads`. An
+    answer is merged only when its question is pending and in a window; `is_accepted` comes from
+    that question's `accepted_answer_id`. One transaction: a failure leaves the raw tables as
+    they were.
 
     Returns:
         Rows merged per raw table.

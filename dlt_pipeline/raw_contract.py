@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import dlt
 import pyarrow as pa
 
 DATASET = "raw_stackexchange"
@@ -202,14 +201,3 @@ RAW_TABLES: dict[str, RawTable] = {
     "load_runs": RawTable(LOAD_RUNS_SCHEMA, "run_id"),
 }
 """Raw table name -> its contract, in the order of docs/contracts.md."""
-
-
-def marked(table: str, rows: list[dict[str, Any]]) -> Any:
-    """Rows as one Arrow table of raw table `table`'s schema, addressed to it with its merge hints.
-
-    Arrow, not dicts: dlt normalises Arrow batches far faster than dicts (benchmarks/README.md).
-    """
-    contract = RAW_TABLES[table]
-    hints = dlt.mark.make_hints(table_name=table, write_disposition=MERGE, **contract.keys)
-    data = pa.Table.from_pylist(rows, schema=contract.schema)
-    return dlt.mark.with_hints(data, hints, create_table_variant=True)

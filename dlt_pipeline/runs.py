@@ -19,7 +19,8 @@ import duckdb
 from dlt.common.pipeline import LoadInfo
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from .raw_contract import MERGE, RAW_TABLES, marked
+from .hints import marked
+from .raw_contract import MERGE, RAW_TABLES
 from .results import LoadError
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import dlt
 
-from ..raw_contract import MERGE, marked
+from ..hints import marked
+from ..raw_contract import MERGE
 from . import settings
 from .buffers import Buffers
 from .client import ApiBody, ApiRun, ApiStop, encode_path_list

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..raw_contract import marked
+from ..hints import marked
 from . import settings
 from .client import ApiRun, Item
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import dlt
 
-from ..raw_contract import MERGE, RAW_TABLES, marked
+from ..hints import marked
+from ..raw_contract import MERGE, RAW_TABLES
 from . import settings
 from .client import ApiRun, ApiStop, encode_path_list
 from .rows import as_int, tag_row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,9 @@ from test_dump_parser import answer_row, question_row, write_dump
 from dlt_pipeline.dump_runner import run_dump_load
 from dlt_pipeline.raw_contract import QUESTIONS_SCHEMA
 from dlt_pipeline.results import LoadError
+from dlt_pipeline.stackexchange_dump.files import open_dump
+from dlt_pipeline.stackexchange_dump.parse import ParseOptions, iter_post_batches
+from dlt_pipeline.stackexchange_dump.pending import pending_folder, write_segment
 from study.window import Window
 
 BEER = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "se-dump-beer"
@@ -302,3 +307,50 @@ def test_the_same_post_ids_on_two_sites_are_kept_apart(tmp_path: Path) -> None:
     links = _query(db_path, "select site, link from raw_stackexchange.questions order by all")
     assert links[0] == ("beer.stackexchange.com", "https://beer.stackexchange.com/q/10")
     assert links[-1] == (SITE, "https://stackoverflow.com/q/30")
+
+
+def test_a_load_in_segments_leaves_no_segment_files_and_equals_a_load_in_one(
+    tmp_path: Path,
+) -> None:
+    dump = _small_dump(tmp_path / "Posts.xml")
+    tables = ("questions", "question_tags", "answers")
+    rows = {}
+    for segment_posts in (1, 10_000):
+        db_path = tmp_path / f"w{segment_posts}.duckdb"
+        run_dump_load(db_path, dump, **YEAR_2020, progress=_quiet, segment_posts=segment_posts)
+        assert not pending_folder(db_path).exists()
+        rows[segment_posts] = [
+            _query(
+                db_path, f"select * exclude (_dlt_load_id) from raw_stackexchange.{t} order by all"
+            )
+            for t in tables
+        ]
+    assert rows[1] == rows[10_000]
+    assert [len(table) for table in rows[1]] == [2, 3, 3]
+
+
+def test_segment_files_left_by_a_killed_load_are_not_merged(tmp_path: Path) -> None:
+    """A load killed outright leaves its segment files; the next load starts without them."""
+    db_path = tmp_path / "warehouse.duckdb"
+    stale = write_dump(tmp_path / "Stale.xml", [question_row(777, "2020-05-01T00:00:00", "|x|")])
+    with open_dump(stale) as stream:
+        batches = list(iter_post_batches(stream, ParseOptions(tuple(YEAR_2020["windows"]), SITE)))
+    write_segment(db_path, 0, batches)
+    (pending_folder(db_path) / "dump_questions_pending-000001.partial").write_bytes(b"cut off")
+    run_dump_load(db_path, _small_dump(tmp_path / "Posts.xml"), **YEAR_2020, progress=_quiet)
+    questions = _query(db_path, "select question_id from raw_stackexchange.questions order by 1")
+    assert questions == [(10,), (30,)]
+    assert not pending_folder(db_path).exists()
+
+
+def test_the_parse_workers_import_neither_dlt_nor_duckdb() -> None:
+    """Each spawned worker imports the parse modules; dlt and DuckDB would add ~70 MB to each."""
+    code = (
+        "import sys, dlt_pipeline.stackexchange_dump.ranges; "
+        "print(sorted(m for m in ('dlt', 'duckdb') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    output = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    assert output.strip() == "[]"
