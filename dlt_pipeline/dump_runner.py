@@ -1,4 +1,4 @@
-"""Run one `ptmwh load-dump`: stream a data dump into the raw tables, one commit per segment."""
+"""Run one `ptmwh load-dump`: stream a data dump into the raw tables, segment by segment."""
 
 from __future__ import annotations
 
@@ -79,11 +79,12 @@ def run_dump_load(
     Questions created in any of the windows (inclusive days, UTC) are kept with their tags, and the
     answers of those questions with `is_accepted` from the question's `AcceptedAnswerId`. Every
     row carries the dump's site, and every question `collected_at` = the dump's date (the newest
-    post date in the file unless `dump_date` is given). The file is appended to pending tables
-    segment by segment (bounded memory); once it has been read whole, a dump older than the site's
-    newest loaded one is refused, the fabricated posts and id outliers are dropped, the posts are
-    merged on (`site`, `question_id`) and (`site`, `answer_id`), and the site's posts in the
-    windows that the dump no longer holds are marked deleted. Re-running is idempotent.
+    post date in the file unless `dump_date` is given). The file is written segment by segment
+    to files beside the warehouse (bounded memory), then moved into pending tables; once it has
+    been read whole, a dump older than the site's newest loaded one is refused, the fabricated
+    posts and id outliers are dropped, the posts are merged on (`site`, `question_id`) and
+    (`site`, `answer_id`), and the site's posts in the windows that the dump no longer holds are
+    marked deleted. Re-running is idempotent.
 
     Args:
         db_path: the warehouse DuckDB file.
@@ -103,7 +104,7 @@ def run_dump_load(
         include_bodies: load each question's HTML body into `questions.body` (answers' bodies
             are never parsed); False cuts every body before the parser (faster, less disk).
         clock: monotonic seconds (the run's duration), injectable for tests.
-        segment_posts: kept posts per committed append to the pending tables.
+        segment_posts: kept posts per segment file (`stackexchange_dump/pending.py`).
         batch_rows: kept posts per Arrow batch (bounds the parser's memory).
         parse_workers: processes parsing a plain `Posts.xml` or a `.7z`'s (1: in this process);
             default one per CPU (at most `MAX_PARSE_WORKERS`) for a plain file of

@@ -8,8 +8,8 @@ PIPELINE_NAME = "stackexchange_dump"
 # then pickled for the parent, so with question bodies this bounds each worker's memory
 # (benchmarks/README.md).
 BATCH_ROWS = 10_000
-# Kept posts per append to the pending tables (one commit): a crash loses at most this many posts.
-# The loader holds two segments (one appending while the next is parsed), each with its bodies.
+# Kept posts per segment file (`pending.py`). The loader holds two segments (one being written
+# while the next is parsed), each with its bodies.
 SEGMENT_POSTS = 100_000
 # Bytes read from the decompressed stream per parser feed (completed to the end of the line).
 READ_CHUNK_BYTES = 4 * 1024 * 1024
