@@ -30,7 +30,13 @@ WINDOW = ["--from", "2014-01-01", "--to", "2014-12-31"]
 # between the print and the pause is handled before pause starts, which then waits forever; the
 # loop's next turn raises KeyboardInterrupt for it instead.
 _STALLED_LOAD = """
-import sys, time
+import faulthandler, signal, sys, time
+faulthandler.dump_traceback_later(60, exit=True)  # a hung load says where, then exits
+# Ctrl-C as a terminal delivers it: a test run started in the background of a shell without job
+# control (`nohup make test &`) holds SIGINT ignored, which a child inherits, and Python then
+# installs no handler for it, so the signal the test sends would do nothing.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from dlt_pipeline import dump_runner
 from ptmwh import cli, progress
 
