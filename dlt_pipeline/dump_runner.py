@@ -464,8 +464,9 @@ def _parse_file(
     """Parse the dump into the pending tables, in `workers` processes when it allows that.
 
     When a worker fails (corrupt XML, not a Posts.xml, a row cut by a split), what the workers
-    appended is dropped and the file is parsed again in this process, whose error names the line
-    and byte offset in the whole file, and which loads the posts before it, as always.
+    gave is dropped (its segment files deleted) and the file is parsed again in this process,
+    whose error names the line and byte offset in the whole file, and which loads the posts
+    before it, as always.
     """
     on_chunk = None
     if workers > 1:
