@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dbt.cli.main import dbtRunnerResult
 
 from .conftest import BuiltWarehouse
 from .dbt_helpers import run_dbt
@@ -81,20 +82,39 @@ def test_docs_generate_succeeds(api_warehouse: BuiltWarehouse) -> None:
     assert "PD" in comments[0]["comment"]
 
 
+def _run_on_a_changed_copy(
+    warehouse: BuiltWarehouse,
+    tmp_path: Path,
+    dbt_args: list[str],
+    change: str,
+    *,
+    passes_before: bool = False,
+) -> dbtRunnerResult:
+    """Run `dbt_args` on a copy of `warehouse` after the SQL `change`; return dbt's result.
+
+    The copy keeps the file's name (a view names its file). With `passes_before`, the same run
+    must pass on the unchanged copy first, so a failure after is the change's doing.
+    """
+    copy = tmp_path / warehouse.db_path.name
+    shutil.copy(warehouse.db_path, copy)
+    if passes_before:
+        assert run_dbt(dbt_args, copy, tmp_path).success
+    with duckdb.connect(str(copy)) as con:
+        con.execute(change)
+    return run_dbt(dbt_args, copy, tmp_path)
+
+
 def test_a_repeated_composite_key_fails_its_test(
     dump_warehouse: BuiltWarehouse, tmp_path: Path
 ) -> None:
     """unique_combination groups by a hash of the key first; a real repeat must still fail it."""
-    copy = tmp_path / dump_warehouse.db_path.name  # a view names its file: keep the name
-    shutil.copy(dump_warehouse.db_path, copy)
-    select = ["test", "--select", "source:stackexchange.questions,test_name:unique_combination"]
-    assert run_dbt(select, copy, tmp_path).success
-    with duckdb.connect(str(copy)) as con:
-        con.execute(
-            "insert into raw_stackexchange.questions "
-            "select * from raw_stackexchange.questions limit 1"
-        )
-    result = run_dbt(select, copy, tmp_path)
+    result = _run_on_a_changed_copy(
+        dump_warehouse,
+        tmp_path,
+        ["test", "--select", "source:stackexchange.questions,test_name:unique_combination"],
+        "insert into raw_stackexchange.questions select * from raw_stackexchange.questions limit 1",
+        passes_before=True,
+    )
     assert not result.success
     failures = [r.failures for r in result.result if r.node.name.startswith("source_unique")]
     assert failures == [1]
@@ -104,16 +124,14 @@ def test_a_null_key_fails_a_complete_unique_combination(
     dump_warehouse: BuiltWarehouse, tmp_path: Path
 ) -> None:
     """With `complete`, the key test also stands for its columns' not_null tests."""
-    copy = tmp_path / dump_warehouse.db_path.name
-    shutil.copy(dump_warehouse.db_path, copy)
-    select = ["test", "--select", "int_tag_selection_rounds,test_name:unique_combination"]
-    assert run_dbt(select, copy, tmp_path).success
-    with duckdb.connect(str(copy)) as con:
-        con.execute(
-            "insert into intermediate.int_tag_selection_rounds by name "
-            "select * replace (null as round) from intermediate.int_tag_selection_rounds limit 1"
-        )
-    result = run_dbt(select, copy, tmp_path)
+    result = _run_on_a_changed_copy(
+        dump_warehouse,
+        tmp_path,
+        ["test", "--select", "int_tag_selection_rounds,test_name:unique_combination"],
+        "insert into intermediate.int_tag_selection_rounds by name "
+        "select * replace (null as round) from intermediate.int_tag_selection_rounds limit 1",
+        passes_before=True,
+    )
     assert not result.success
     failed = {r.node.name: r.failures for r in result.result if r.failures}
     assert list(failed.values()) == [1]
@@ -132,16 +150,14 @@ def test_a_repeated_or_missing_tag_fails_the_tag_lists_test(
     dump_warehouse: BuiltWarehouse, tmp_path: Path, repeat: str
 ) -> None:
     """The key of question_tags is tested on each question's list: one distinct tag per row."""
-    copy = tmp_path / dump_warehouse.db_path.name
-    shutil.copy(dump_warehouse.db_path, copy)
-    with duckdb.connect(str(copy)) as con:
-        con.execute(
-            "insert into raw_stackexchange.question_tags by name "
-            f"select * replace ({repeat}) from raw_stackexchange.question_tags "
-            "where tag_position = 0 limit 1"
-        )
-    select = ["build", "--select", "stg_stackexchange__question_tag_lists"]
-    result = run_dbt(select, copy, tmp_path)
+    result = _run_on_a_changed_copy(
+        dump_warehouse,
+        tmp_path,
+        ["build", "--select", "stg_stackexchange__question_tag_lists"],
+        "insert into raw_stackexchange.question_tags by name "
+        f"select * replace ({repeat}) from raw_stackexchange.question_tags "
+        "where tag_position = 0 limit 1",
+    )
     assert not result.success
     failures = [
         r.failures for r in result.result if r.node.name.startswith("array_holds_each_row_once")
